@@ -1,0 +1,137 @@
+"""Shared fixtures: a fresh migrated database per test on SQLite and, when configured, PostgreSQL.
+
+Set ``TRACKER_TEST_DATABASE_URL`` to an empty PostgreSQL database to run every database test on
+both backends. ``.ci/run`` also sets ``TRACKER_REQUIRE_POSTGRES=1`` so that a missing PostgreSQL
+fails the run instead of skipping quietly.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, SQLModel
+
+from tracker import create_app
+from tracker.db import make_engine
+from tracker.schema import upgrade
+
+PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
+REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+_PASSED_BY_BACKEND = pytest.StashKey[Counter]()
+
+
+def pytest_configure(config):
+    config.stash[_PASSED_BY_BACKEND] = Counter()
+    if REQUIRE_PG and not PG_URL:
+        raise pytest.UsageError("TRACKER_REQUIRE_POSTGRES=1 but TRACKER_TEST_DATABASE_URL is not set")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One SQLite file migrated to head; each test gets a copy (much faster than migrating anew)."""
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_migrated() -> str:
+    """The test PostgreSQL database, emptied and migrated once per run."""
+    if not PG_URL:
+        pytest.skip("PostgreSQL not configured: set TRACKER_TEST_DATABASE_URL to run these tests on it")
+    engine = make_engine(PG_URL)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    upgrade(engine)
+    engine.dispose()
+    return PG_URL
+
+
+def _truncate_all(url: str) -> None:
+    engine = make_engine(url)
+    tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend, request, tmp_path) -> str:
+    """An empty, migrated database of the backend under test."""
+    if backend == "sqlite":
+        target = tmp_path / "test.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), target)
+        return f"sqlite:///{target}"
+    url = request.getfixturevalue("postgres_migrated")
+    _truncate_all(url)
+    return url
+
+
+@pytest.fixture
+def engine(database_url):
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session(engine):
+    """A session for service tests; the test commits when it wants a write to be seen."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "DATABASE_URL": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+    })
+    yield app
+    from tracker.db import get_engine
+
+    get_engine(app).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    callspec = getattr(item, "callspec", None)
+    if report.when == "call" and report.passed and callspec and "backend" in callspec.params:
+        item.config.stash[_PASSED_BY_BACKEND][callspec.params["backend"]] += 1
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    counts = config.stash[_PASSED_BY_BACKEND]
+    if counts:
+        terminalreporter.write_line(
+            f"database tests passed: {counts['sqlite']} on SQLite, {counts['postgresql']} on PostgreSQL"
+            + ("" if PG_URL else " (PostgreSQL not configured)"))

@@ -1,0 +1,52 @@
+"""WTForms for the planner's pages; labels are translated, validation happens on the server."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from .labels import choices
+
+KATOTTG_PATTERN = r"^UA\d{17}$"
+
+
+class ProjectForm(FlaskForm):
+    """The general data of a project, shared by the create and edit pages."""
+
+    title_uk = StringField(_l("Title (Ukrainian)"), validators=[DataRequired(), Length(max=500)])
+    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=500)])
+    description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional(), Length(max=20000)])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=20000)])
+    sector = SelectField(_l("Sector"), choices=choices("sector"), validators=[DataRequired()])
+    project_type = SelectField(_l("Type of works"), choices=choices("project_type"), validators=[DataRequired()])
+    purpose = SelectField(_l("Purpose"), choices=choices("purpose"), validators=[DataRequired()])
+    location_code = StringField(
+        _l("Location (KATOTTG code)"),
+        description=_l("19 characters: UA and 17 digits, e.g. UA63020010000079018"),
+        validators=[Optional(), Regexp(KATOTTG_PATTERN, message=_l("A KATOTTG code is UA followed by 17 digits."))])
+    latitude = DecimalField(_l("Latitude"), places=6, validators=[Optional(), NumberRange(-90, 90)])
+    longitude = DecimalField(_l("Longitude"), places=6, validators=[Optional(), NumberRange(-180, 180)])
+    address = StringField(_l("Address"), validators=[Optional(), Length(max=500)])
+    is_public = BooleanField(_l("Published on the public portal"), default=True)
+
+    def project_values(self) -> dict:
+        """The form's data in the shape the project service takes."""
+        values = {name: getattr(self, name).data for name in (
+            "title_uk", "title_en", "description_uk", "description_en", "sector", "project_type", "purpose",
+            "location_code", "address", "is_public")}
+        for name in ("title_en", "description_uk", "description_en", "location_code", "address"):
+            values[name] = (values[name] or "").strip() or None
+        for name in ("latitude", "longitude"):
+            value = getattr(self, name).data
+            values[name] = float(value) if value is not None else None
+        return values
+
+
+class NewProjectForm(ProjectForm):
+    authority_id = SelectField(_l("Owning authority"), coerce=int, validators=[DataRequired()])
+
+
+class EditProjectForm(ProjectForm):
+    #: The version the form was loaded from; a save over a newer one is refused (no lost work).
+    version = HiddenField(validators=[DataRequired()])

@@ -1,0 +1,87 @@
+"""Pages everyone can read: home, project list and page, the authority tree."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlmodel import select
+
+from ..db import get_session
+from ..models import Authority
+from ..models.vocab import AuthorityLevel
+from ..services import authorities as authority_service
+from ..services import portfolio
+from ..services.access import can_edit_project
+from .auth import current_scope_paths, user_or_none
+from .labels import choices
+from .loaders import authority_by_id, project_for_view
+
+bp = Blueprint("portal", __name__)
+PER_PAGE = 25
+
+
+def _visible():
+    return portfolio.visibility_filter(user_or_none(), current_scope_paths())
+
+
+@bp.get("/")
+def home():
+    """Headline figures and the newest projects."""
+    session = get_session()
+    figures = portfolio.headline_figures(session=session, visible=_visible())
+    newest = portfolio.list_projects(session=session, filters=portfolio.ProjectFilters(), visible=_visible(),
+                                     per_page=6)
+    return render_template("portal/home.html", figures=figures, newest=newest)
+
+
+@bp.get("/projects")
+def project_list():
+    """Search and filter projects, 25 a page."""
+    args = request.args
+    authority_id = args.get("authority", type=int)
+    authority = get_session().get(Authority, authority_id) if authority_id else None
+    filters = portfolio.ProjectFilters(
+        text=args.get("q", "")[:200], authority_path=authority.path if authority else None,
+        sector=args.get("sector") or None, stage=args.get("stage") or None)
+    page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
+                                   page=args.get("page", 1, type=int), per_page=PER_PAGE)
+    return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
+                           sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts())
+
+
+@bp.get("/projects/<reference>")
+def project_detail(reference: str):
+    """One project: who owns it, who pays, where it stands."""
+    project, _authority = project_for_view(reference)
+    view = portfolio.project_page(session=get_session(), project=project)
+    can_edit = can_edit_project(user_or_none(), view.authority, current_scope_paths())
+    return render_template("portal/project.html", view=view, can_edit=can_edit)
+
+
+@bp.get("/authorities")
+def authority_tree():
+    """The national root and the oblasts beneath it."""
+    session = get_session()
+    roots = authority_service.children(session=session, authority=None)
+    oblasts = [child for root in roots
+               for child in authority_service.children(session=session, authority=root)]
+    return render_template("portal/authorities.html", roots=roots, oblasts=oblasts)
+
+
+@bp.get("/authorities/<int:authority_id>")
+def authority_detail(authority_id: int):
+    """An authority: its place in the hierarchy, the units beneath it, the projects in its subtree."""
+    session = get_session()
+    authority = authority_by_id(authority_id)
+    chain = authority_service.ancestors(session=session, authority=authority)
+    units = ([] if authority.level in (AuthorityLevel.HROMADA, AuthorityLevel.SETTLEMENT)
+             else authority_service.children(session=session, authority=authority))
+    projects = portfolio.list_projects(
+        session=session, filters=portfolio.ProjectFilters(authority_path=authority.path), visible=_visible(),
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
+                           projects=projects)
+
+
+def _oblasts() -> list[Authority]:
+    session = get_session()
+    return list(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
+                             .order_by(Authority.name_uk)))

@@ -1,0 +1,81 @@
+"""Planner pages: register a project and edit its general data, within the planner's scope."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+
+from ..db import get_session
+from ..models import Authority
+from ..models.vocab import AuthorityLevel, Role
+from ..services import projects as project_service
+from ..services.access import can_create_under
+from ..services.authorities import subtree_filter
+from ..services.errors import Conflict, ServiceError
+from .auth import current_scope_paths, roles_required, user_or_none
+from .forms import EditProjectForm, NewProjectForm
+from .loaders import project_for_edit
+
+bp = Blueprint("projects", __name__, url_prefix="/manage/projects")
+
+#: Levels that own projects; settlements and city districts are locations, not owners.
+OWNER_LEVELS = (AuthorityLevel.NATIONAL, AuthorityLevel.OBLAST, AuthorityLevel.RAION, AuthorityLevel.HROMADA)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def create():
+    """Register a project under one of the planner's authorities."""
+    form = NewProjectForm()
+    owners = _authorities_in_scope()
+    form.authority_id.choices = [(a.id, a.name_uk) for a in owners]
+    if form.validate_on_submit():
+        authority = get_session().get(Authority, form.authority_id.data)
+        if authority is None or not can_create_under(user_or_none(), authority, current_scope_paths()):
+            abort(403)
+        try:
+            data = project_service.ProjectCreate.model_validate(form.project_values())
+            project = project_service.create_project(session=get_session(), authority=authority, data=data,
+                                                     actor_id=user_or_none().id)
+        except (ServiceError, ValueError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Project %(ref)s registered.", ref=project.reference), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference))
+    status = 422 if form.is_submitted() else 200
+    return render_template("projects/form.html", form=form, project=None), status
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def edit(reference: str):
+    """Edit the general data; a save over someone else's newer save is refused, not merged."""
+    project, _authority = project_for_edit(reference)
+    form = EditProjectForm(obj=project)
+    if not form.is_submitted():
+        form.version.data = str(project.version)
+    if form.validate_on_submit():
+        try:
+            changes = project_service.ProjectUpdate(**form.project_values())
+            project_service.update_project(session=get_session(), project=project, changes=changes,
+                                           expected_version=int(form.version.data))
+        except Conflict as conflict:
+            # Keep the person's entries but arm the form with the version they have now seen.
+            form.version.raw_data = [str(conflict.current_version)]
+            form.version.data = str(conflict.current_version)
+            return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
+        except (ServiceError, ValueError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference))
+    status = 422 if form.is_submitted() else 200
+    return render_template("projects/form.html", form=form, project=project), status
+
+
+def _authorities_in_scope() -> list[Authority]:
+    """Authorities this user may register projects for, by level and name."""
+    query = select(Authority).where(Authority.level.in_(OWNER_LEVELS))
+    if user_or_none().role != Role.ADMIN:
+        query = query.where(subtree_filter(current_scope_paths()))
+    return list(get_session().exec(query.order_by(Authority.path, Authority.name_uk)))
