@@ -1,0 +1,43 @@
+# Vidnova: `make run` sets everything up and serves the demo; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export TRACKER_ENV ?= development
+
+.PHONY: run test install translations extract-messages check-rules lint bench clean
+
+run: install
+	$(BIN)/vidnova init
+	$(BIN)/vidnova demo
+	@echo ""
+	@echo "Vidnova is being served at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/vidnova run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Reinstall when the dependencies or the catalogues change; the install compiles the catalogues.
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Re-extract the messages after changing translatable text, then translate the new entries.
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+check-rules: install
+	$(BIN)/vidnova rules check
+
+lint: install
+	$(BIN)/ruff check tracker tests
+
+clean:
+	rm -rf $(VENV) build *.egg-info
