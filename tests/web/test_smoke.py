@@ -1,17 +1,6 @@
 """The public pages render for everyone, in both languages."""
 from __future__ import annotations
 
-import pytest
-
-from tests.factories import build_world
-from tracker.db import session_scope
-
-
-@pytest.fixture
-def world(app):
-    with app.app_context(), session_scope(app) as session:
-        return build_world(session)
-
 
 def test_home_is_ukrainian_by_default(client, world):
     response = client.get("/")

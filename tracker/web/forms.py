@@ -4,11 +4,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from .labels import choices
 
 KATOTTG_PATTERN = r"^UA\d{17}$"
+
+
+def select_choices(vocabulary: str) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in choices(vocabulary)]
 
 
 class ProjectForm(FlaskForm):
@@ -18,9 +23,9 @@ class ProjectForm(FlaskForm):
     title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=500)])
     description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional(), Length(max=20000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=20000)])
-    sector = SelectField(_l("Sector"), choices=choices("sector"), validators=[DataRequired()])
-    project_type = SelectField(_l("Type of works"), choices=choices("project_type"), validators=[DataRequired()])
-    purpose = SelectField(_l("Purpose"), choices=choices("purpose"), validators=[DataRequired()])
+    sector = SelectField(_l("Sector"), choices=select_choices("sector"), validators=[DataRequired()])
+    project_type = SelectField(_l("Type of works"), choices=select_choices("project_type"), validators=[DataRequired()])
+    purpose = SelectField(_l("Purpose"), choices=select_choices("purpose"), validators=[DataRequired()])
     location_code = StringField(
         _l("Location (KATOTTG code)"),
         description=_l("19 characters: UA and 17 digits, e.g. UA63020010000079018"),

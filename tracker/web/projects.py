@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlmodel import select
+from wtforms.fields.choices import SelectChoice
 
 from ..db import get_session
 from ..models import Authority
@@ -12,8 +13,10 @@ from ..services import projects as project_service
 from ..services.access import can_create_under
 from ..services.authorities import subtree_filter
 from ..services.errors import Conflict, ServiceError
+from .labels import label
 from .auth import current_scope_paths, roles_required, user_or_none
 from .forms import EditProjectForm, NewProjectForm
+from .i18n import current_language
 from .loaders import project_for_edit
 
 bp = Blueprint("projects", __name__, url_prefix="/manage/projects")
@@ -28,7 +31,7 @@ def create():
     """Register a project under one of the planner's authorities."""
     form = NewProjectForm()
     owners = _authorities_in_scope()
-    form.authority_id.choices = [(a.id, a.name_uk) for a in owners]
+    form.authority_id.choices = [SelectChoice(a.id, _owner_label(a)) for a in owners]
     if form.validate_on_submit():
         authority = get_session().get(Authority, form.authority_id.data)
         if authority is None or not can_create_under(user_or_none(), authority, current_scope_paths()):
@@ -79,3 +82,7 @@ def _authorities_in_scope() -> list[Authority]:
     if user_or_none().role != Role.ADMIN:
         query = query.where(subtree_filter(current_scope_paths()))
     return list(get_session().exec(query.order_by(Authority.path, Authority.name_uk)))
+
+
+def _owner_label(authority: Authority) -> str:
+    return f"{authority.name(current_language())} ({label('level', authority.level)})"
