@@ -7,15 +7,30 @@ from flask.cli import FlaskGroup
 from .. import create_app
 
 
+_cli_apps: list = []
+
+
 def _create_cli_app():
     # Command-line tools sign no cookies, so they run without a production secret key.
-    return create_app({"REQUIRE_SECRET_KEY": False})
+    app = create_app({"REQUIRE_SECRET_KEY": False})
+    _cli_apps.append(app)
+    return app
+
+
+def _release_connections() -> None:
+    """Close pooled connections when a command ends instead of leaving them to the garbage collector."""
+    from ..db import get_engine
+
+    while _cli_apps:
+        get_engine(_cli_apps.pop()).dispose()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_cli_app, add_default_commands=True,
              add_version_option=False, load_dotenv=False)
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Vidnova: reconstruction projects checked against the OECD principles."""
+    ctx.call_on_close(_release_connections)
 
 
 def _register() -> None:
