@@ -84,3 +84,11 @@ def test_planner_creates_project_in_scope(client, world, login):
     reference = response.headers["Location"].rsplit("/", 1)[-1]
     assert reference.startswith("VID-")
     assert "Нова назва" in client.get(f"/projects/{reference}").get_data(as_text=True)
+
+
+def test_planner_home_counts_public_and_own_projects(client, world, login):
+    login(world.derhachi_planner)
+    page = client.get("/").get_data(as_text=True)
+    assert world.draft.title_uk in page  # their own non-public project
+    login(world.irpin_planner)
+    assert world.draft.title_uk not in client.get("/").get_data(as_text=True)

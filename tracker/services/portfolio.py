@@ -81,10 +81,13 @@ class Headline:
 
 def headline_figures(*, session: Session, visible) -> Headline:
     """Counts by stage and money by currency and by level of government (three queries)."""
-    stage_query = select(Project.stage, func.count()).group_by(Project.stage)
+    # Both join the authority because a planner's visibility filter is on the authority's path.
+    stage_query = (select(Project.stage, func.count())
+                   .join(Authority, Authority.id == Project.authority_id).group_by(Project.stage))
     money_query = (select(FundingLine.source, FundingLine.currency, func.sum(FundingLine.amount_committed),
                           func.sum(FundingLine.amount_disbursed))
                    .join(Project, Project.id == FundingLine.project_id)
+                   .join(Authority, Authority.id == Project.authority_id)
                    .group_by(FundingLine.source, FundingLine.currency))
     if visible is not None:
         stage_query = stage_query.where(visible)
