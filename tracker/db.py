@@ -5,8 +5,8 @@ succeeded and rolls back otherwise (services only flush).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, current_app, g
 from sqlalchemy import event, text

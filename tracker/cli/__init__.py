@@ -6,7 +6,6 @@ from flask.cli import FlaskGroup
 
 from .. import create_app
 
-
 _cli_apps: list = []
 
 

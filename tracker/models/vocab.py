@@ -36,7 +36,7 @@ class Stage(StrEnum):
     IMPLEMENTATION = "implementation"
     COMPLETED = "completed"
 
-    def next(self) -> "Stage | None":
+    def next(self) -> Stage | None:
         order = list(Stage)
         index = order.index(self)
         return order[index + 1] if index + 1 < len(order) else None

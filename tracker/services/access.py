@@ -1,7 +1,7 @@
 """Who may see and change what. Pure decisions over a user, their scope paths and a project's authority."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..models import Authority, Project, User
 from ..models.vocab import Role

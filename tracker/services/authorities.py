@@ -1,7 +1,7 @@
 """The authority hierarchy: adding units, keeping their materialised paths, and subtree queries."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import false, or_
 from sqlmodel import Session, select

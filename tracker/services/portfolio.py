@@ -5,9 +5,9 @@ Each function issues a fixed number of queries whatever the number of rows (no N
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Sequence
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select

@@ -12,7 +12,16 @@ from sqlmodel import Session, SQLModel, select
 
 from ..models import Authority, FundingLine, Organisation, Project, ProjectBase, ProjectParty, StageHistory
 from ..models.base import utcnow
-from ..models.vocab import Currency, FundingSource, PartyRole, ProjectState, ProjectType, Purpose, Sector, Stage
+from ..models.vocab import (
+    Currency,
+    FundingSource,
+    PartyRole,
+    ProjectState,
+    ProjectType,
+    Purpose,
+    Sector,
+    Stage,
+)
 from .errors import Conflict, NotFound, ServiceError
 
 REFERENCE_PREFIX = "VID"

@@ -1,8 +1,8 @@
 """Accounts: creating users with a role and a scope, checking passwords with a brake on guessing."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -108,7 +108,7 @@ def authenticate(*, session: Session, email: str, password: str, max_failures: i
 def _aware(moment: datetime | None) -> datetime | None:
     # SQLite returns naive datetimes for timezone columns; they were written as UTC.
     if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
+        return moment.replace(tzinfo=UTC)
     return moment
 
 

@@ -13,10 +13,10 @@ from ..services import projects as project_service
 from ..services.access import can_create_under
 from ..services.authorities import subtree_filter
 from ..services.errors import Conflict, ServiceError
-from .labels import label
 from .auth import current_scope_paths, roles_required, user_or_none
 from .forms import EditProjectForm, NewProjectForm
 from .i18n import current_language
+from .labels import label
 from .loaders import project_for_edit
 
 bp = Blueprint("projects", __name__, url_prefix="/manage/projects")
