@@ -98,6 +98,20 @@ def test_reimport_renames_and_keeps_english_names(session, tmp_path):
     assert by_code(session, HROMADA).name_en == "Irpin urban hromada"
 
 
+def test_reimport_keeps_a_full_hromada_name_that_extends_the_stem(session, tmp_path):
+    import_codifier(session=session, path=write_codifier(tmp_path / "a.csv", SMALL_ROWS))
+    by_code(session, HROMADA).name_uk = "Ірпінська міська територіальна громада"
+    session.flush()
+
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "b.csv", SMALL_ROWS))
+
+    assert summary.updated == 0
+    assert by_code(session, HROMADA).name_uk == "Ірпінська міська територіальна громада"
+    renamed = [row.replace("Ірпінська ", "Ірпінсько-Бучанська") for row in SMALL_ROWS]
+    import_codifier(session=session, path=write_codifier(tmp_path / "c.csv", renamed))
+    assert by_code(session, HROMADA).name_uk == "Ірпінсько-Бучанська"
+
+
 def test_reimport_moves_a_unit_and_its_subtree(session, tmp_path):
     import_codifier(session=session, path=write_codifier(tmp_path / "a.csv", SMALL_ROWS))
     moved = [row.replace(f"{RAION};{HROMADA}", f"{RAION_2};{HROMADA}") for row in SMALL_ROWS]
