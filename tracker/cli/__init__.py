@@ -33,9 +33,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from . import data, database, users
+    from . import data, database, rules, users
 
-    for module in (database, users, data):
+    for module in (database, users, data, rules):
         module.register(main)
 
 

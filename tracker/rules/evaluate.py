@@ -1,0 +1,157 @@
+"""Evaluating a rule set against one project's facts: a pure function returning storable results."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from .conditions import NodeResult
+from .expressions import Context
+from .model import Kind, Rule, RuleSet
+from .parameters import ResolvedParameters, resolve_parameters
+from .types import jsonable
+from .vocabulary import NormalisedFacts, normalise_facts
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    FAIL = "fail"
+    NOT_APPLICABLE = "not_applicable"  # other stage, switched off, or applies_if is false
+    ERROR = "error"  # a fact the rule needs is missing (or of the wrong type)
+    PENDING = "pending"  # a manual rule no auditor has marked yet
+
+
+_GENERIC = {
+    Outcome.ERROR: ("Бракує даних: {missing}.", "Missing data: {missing}."),
+    Outcome.NOT_APPLICABLE: ("Правило не застосовується: {reason}.", "The rule does not apply: {reason}."),
+    Outcome.PENDING: ("Очікує позначки аудитора.", "Awaiting an auditor's mark."),
+}
+_REASONS = {
+    "stage": ("не на цьому етапі", "not at this stage"),
+    "disabled": ("вимкнено налаштуваннями", "switched off by settings"),
+    "applies_if": ("умова застосування не виконана", "its applicability condition is not met"),
+}
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """The outcome of one rule for one project, with the evaluated trees that explain it."""
+
+    rule_id: str
+    rule_set_id: str
+    outcome: Outcome
+    severity: str
+    gate: str | None
+    principles: tuple[str, ...]
+    standards: tuple[str, ...]
+    title_uk: str
+    title_en: str
+    explanation_uk: str
+    explanation_en: str
+    parameters: Mapping[str, Any]
+    reason: str | None = None  # why not_applicable: "stage", "disabled" or "applies_if"
+    applies_if: NodeResult | None = None
+    condition: NodeResult | None = None
+    missing: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "rule_id": self.rule_id, "rule_set_id": self.rule_set_id, "outcome": self.outcome.value,
+            "severity": self.severity, "gate": self.gate, "principles": list(self.principles),
+            "standards": list(self.standards), "title_uk": self.title_uk, "title_en": self.title_en,
+            "explanation_uk": self.explanation_uk, "explanation_en": self.explanation_en,
+            "parameters": jsonable(dict(self.parameters)), "reason": self.reason,
+            "applies_if": self.applies_if.to_dict() if self.applies_if else None,
+            "condition": self.condition.to_dict() if self.condition else None,
+            "missing": list(self.missing),
+        }
+
+
+@dataclass(frozen=True)
+class RuleSetResult:
+    """Every rule's result for one project, with what identifies the rule set version used."""
+
+    rule_set_id: str
+    version: str
+    sha256: str
+    stage: str | None
+    results: tuple[RuleResult, ...]
+    fact_problems: tuple[str, ...] = ()
+    overrides: tuple[dict, ...] = field(default=())
+
+    def result(self, rule_id: str) -> RuleResult | None:
+        return next((item for item in self.results if item.rule_id == rule_id), None)
+
+    def to_dict(self) -> dict:
+        return {"rule_set_id": self.rule_set_id, "version": self.version, "sha256": self.sha256,
+                "stage": self.stage, "fact_problems": list(self.fact_problems),
+                "overrides": list(self.overrides), "results": [item.to_dict() for item in self.results]}
+
+
+def evaluate(rule_set: RuleSet, facts: Mapping[str, Any], *, stage: str | None = None,
+             parameters: ResolvedParameters | None = None,
+             manual_marks: Mapping[str, bool] | None = None) -> RuleSetResult:
+    """Check every rule of ``rule_set`` against ``facts`` (nested mapping, see vocabulary).
+
+    ``stage`` is the project's stage (None: ignore stages); ``parameters`` come from
+    resolve_parameters (None: the defaults); ``manual_marks`` holds auditors' verdicts by rule id.
+    Never raises for missing or ill-typed facts: those make the rule's outcome ``error``.
+    """
+    parameters = parameters or resolve_parameters(rule_set)
+    normalised = normalise_facts(facts)
+    results = tuple(_evaluate_rule(rule_set.id, rule, normalised, stage, parameters, manual_marks or {})
+                    for rule in rule_set.rules)
+    return RuleSetResult(rule_set.id, rule_set.version, rule_set.sha256, stage, results, normalised.problems,
+                         tuple(item.to_dict() for item in parameters.overrides))
+
+
+def _evaluate_rule(rule_set_id: str, rule: Rule, facts: NormalisedFacts, stage: str | None,
+                   parameters: ResolvedParameters, marks: Mapping[str, bool]) -> RuleResult:
+    values = parameters.for_rule(rule.id) or rule.defaults()
+    applies = condition = None
+    if stage is not None and stage not in rule.stages:
+        outcome, reason = Outcome.NOT_APPLICABLE, "stage"
+    elif not parameters.enabled(rule.id):
+        outcome, reason = Outcome.NOT_APPLICABLE, "disabled"
+    else:
+        ctx = Context(facts, values)
+        applies = rule.applies_if.evaluate(ctx) if rule.applies_if else None
+        # evaluated even when applies_if is false, so the stored tree shows what the rule would check
+        condition = rule.condition.evaluate(ctx) if rule.condition else None
+        outcome, reason = _outcome(rule, applies, condition, marks)
+    missing = tuple(dict.fromkeys([*(applies.missing_facts() if applies else []),
+                                   *(condition.missing_facts() if condition else [])]))
+    missing = missing if outcome is Outcome.ERROR else ()
+    uk, en = _explain(rule, outcome, reason, missing, facts, values)
+    return RuleResult(rule.id, rule_set_id, outcome, rule.severity.value, rule.gate, rule.principles,
+                      rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason, applies, condition,
+                      missing)
+
+
+def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | None,
+             marks: Mapping[str, bool]) -> tuple[Outcome, str | None]:
+    if applies is not None:
+        if applies.passed is None:
+            return Outcome.ERROR, None
+        if not applies.passed:
+            return Outcome.NOT_APPLICABLE, "applies_if"
+    if rule.kind is Kind.MANUAL:
+        mark = marks.get(rule.id)
+        return (Outcome.PENDING, None) if mark is None else (Outcome.PASS if mark else Outcome.FAIL, None)
+    assert condition is not None  # automatic rules always have one (checked at load)
+    if condition.passed is None:
+        return Outcome.ERROR, None
+    return (Outcome.PASS if condition.passed else Outcome.FAIL), None
+
+
+def _explain(rule: Rule, outcome: Outcome, reason: str | None, missing: tuple[str, ...],
+             facts: NormalisedFacts, values: Mapping[str, Any]) -> tuple[str, str]:
+    if outcome in (Outcome.PASS, Outcome.FAIL):
+        uk, en = ((rule.explain.pass_uk, rule.explain.pass_en) if outcome is Outcome.PASS
+                  else (rule.explain.fail_uk, rule.explain.fail_en))
+        return uk.render(facts, values, "uk"), en.render(facts, values, "en")
+    reason_uk, reason_en = _REASONS.get(reason or "", ("", ""))
+    template_uk, template_en = _GENERIC[outcome]
+    listed = ", ".join(missing)
+    return template_uk.format(missing=listed, reason=reason_uk), template_en.format(missing=listed, reason=reason_en)

@@ -1,0 +1,97 @@
+"""Explanation strings with ``{fact:name}`` and ``{param:name}`` placeholders.
+
+Deliberately tiny: placeholders are checked at load time and filled from the facts and parameters
+only; ``{{`` and ``}}`` write literal braces. No attribute access, no format specs, no eval.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from .errors import CompileError
+from .model import Parameter
+from .types import ValueType
+from .vocabulary import VOCABULARY, NormalisedFacts
+
+_TOKEN = re.compile(r"\{\{|\}\}|\{(fact|param):([A-Za-z0-9_.]+)\}|[{}]")
+_MISSING = "—"
+_YES_NO = {"uk": ("так", "ні"), "en": ("yes", "no")}
+
+
+@dataclass(frozen=True)
+class Template:
+    """Literal text and (kind, name) placeholders, in order."""
+
+    source: str
+    parts: tuple[str | tuple[str, str], ...]
+
+    def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str) -> str:
+        out = []
+        for part in self.parts:
+            if isinstance(part, str):
+                out.append(part)
+                continue
+            kind, name = part
+            value = facts.get(name) if kind == "fact" else parameters.get(name)
+            money = kind == "fact" and VOCABULARY[name].type is ValueType.MONEY
+            out.append(format_value(value, lang, money=money))
+        return "".join(out)
+
+
+def compile_template(text: Any, parameters: Mapping[str, Parameter], line: int | None) -> Template:
+    """Parse ``text``; an unknown fact or parameter, a list fact or a stray brace is a CompileError."""
+    if not isinstance(text, str) or not text.strip():
+        raise CompileError("an explanation must be non-empty text", line)
+    parts: list[str | tuple[str, str]] = []
+    position = 0
+    for match in _TOKEN.finditer(text):
+        parts.append(text[position:match.start()])
+        position = match.end()
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            parts.append(token[0])
+        elif match.group(1) is None:
+            raise CompileError(f"stray {token!r} in {text!r}: placeholders are {{fact:name}} or {{param:name}}; "
+                               "write {{ or }} for a literal brace", line)
+        else:
+            parts.append(_placeholder(match.group(1), match.group(2), parameters, line))
+    parts.append(text[position:])
+    return Template(text, tuple(part for part in parts if part != ""))
+
+
+def _placeholder(kind: str, name: str, parameters: Mapping[str, Parameter], line: int | None) -> tuple[str, str]:
+    if kind == "param" and name not in parameters:
+        raise CompileError(f"explanation names unknown parameter {name!r}", line)
+    if kind == "fact":
+        fact = VOCABULARY.get(name)
+        if fact is None:
+            raise CompileError(f"explanation names unknown fact {name!r}", line)
+        if fact.type is ValueType.LIST:
+            raise CompileError(f"explanation cannot quote the list {name!r}", line)
+    return kind, name
+
+
+def format_value(value: Any, lang: str, *, money: bool = False) -> str:
+    """A value as a person reads it: grouped digits, ISO dates, yes/no in the reader's language."""
+    if value is None:
+        return _MISSING
+    if isinstance(value, bool):
+        yes, no = _YES_NO.get(lang, _YES_NO["en"])
+        return yes if value else no
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (int, Decimal)):
+        return _format_number(value, lang, money)
+    return str(value)
+
+
+def _format_number(value: int | Decimal, lang: str, money: bool) -> str:
+    text = f"{value:,.2f}" if money else f"{value:,}"
+    if lang == "uk":  # Ukrainian groups digits with a (narrow) space and uses a decimal comma
+        text = text.replace(",", "\u202f").replace(".", ",")
+        return f"{text} грн" if money else text
+    return f"UAH {text}" if money else text
