@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 _EXTENSION_KEY = "tracker.db.engine"
+#: ``session.info`` key naming the user on whose behalf the session writes (None: the system).
+ACTOR_KEY = "actor_id"
 
 
 def make_engine(url: str) -> Engine:
@@ -43,10 +45,20 @@ def get_engine(app: Flask | None = None) -> Engine:
 
 
 def get_session() -> Session:
-    """The request's session, opened on first use."""
+    """The request's session, opened on first use, carrying who acts (see ``ACTOR_KEY``)."""
     if "db_session" not in g:
         g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session.info[ACTOR_KEY] = g.get("actor_id")
     return g.db_session
+
+
+def set_actor(session: Session, user_id: int | None) -> None:
+    """Record who acts through ``session``: history and audit entries name them."""
+    session.info[ACTOR_KEY] = user_id
+
+
+def actor_of(session: Session) -> int | None:
+    return session.info.get(ACTOR_KEY)
 
 
 def _commit_request(response):

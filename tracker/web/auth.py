@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, Length
 
-from ..db import get_session
+from ..db import get_session, set_actor
 from ..services import users as user_service
 from .i18n import safe_next
 
@@ -24,6 +24,15 @@ def init_app(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.session_protection = "strong"
+    app.before_request(_remember_actor)
+
+
+def _remember_actor() -> None:
+    """Name the signed-in user as the actor of every write this request makes."""
+    if current_user.is_authenticated:
+        g.actor_id = current_user.id
+        if "db_session" in g:
+            set_actor(g.db_session, current_user.id)
 
 
 @login_manager.user_loader
