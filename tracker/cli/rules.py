@@ -6,15 +6,19 @@ from pathlib import Path
 import click
 from flask import current_app, has_app_context
 
-from ..config import PROJECT_ROOT
+from ..config import PROJECT_ROOT, from_environment
 from ..rules import RuleLoadError, load_rule_set_files, load_rule_sets, render_vocabulary
 
 
 def default_rules_dir() -> Path:
-    """The app's RULES_DIR inside an app context, else governance_rules/ beside the package."""
+    """The app's RULES_DIR inside an app context, else TRACKER_RULES_DIR, else governance_rules/.
+
+    ``check`` must work without an app: a broken rule file stops the app from starting, and
+    this is the command that says why.
+    """
     if has_app_context():
         return Path(current_app.config["RULES_DIR"])
-    return PROJECT_ROOT / "governance_rules"
+    return Path(from_environment().get("RULES_DIR") or PROJECT_ROOT / "governance_rules")
 
 
 @click.group("rules")
@@ -61,4 +65,7 @@ def facts_command(lang: str) -> None:
 
 
 def register(main: click.Group) -> None:
+    from . import rules_runtime
+
+    rules_runtime.add_commands(rules_group)
     main.add_command(rules_group)

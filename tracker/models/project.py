@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Text
+from sqlalchemy import CheckConstraint, Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from .base import MONEY, TIMESTAMP, utcnow
@@ -17,6 +17,8 @@ class ProjectBase(SQLModel):
     description_uk: Optional[str] = Field(default=None, sa_type=Text)
     description_en: Optional[str] = Field(default=None, sa_type=Text)
     sector: str = Field(max_length=60, index=True, description="OC4IDS projectSector code")
+    subsector: Optional[str] = Field(default=None, max_length=200,
+                                     description="What exactly is built: school, bridge, boiler house… (CoST IDS 3)")
     project_type: str = Field(max_length=30, description="OC4IDS projectType code")
     purpose: str = Field(max_length=20, description="restoration or development (DREAM)")
     location_code: Optional[str] = Field(default=None, max_length=19, description="KATOTTG code of the site")
@@ -28,8 +30,15 @@ class ProjectBase(SQLModel):
                                       description="The project's id in DREAM, when it is also there")
 
 
+#: Optimistic locking: SQLAlchemy writes every UPDATE of a project as ``… WHERE version = <loaded>`` and
+#: raises the number by one, so a save based on an older version matches no row and is refused.
+_VERSION_COLUMN = Column("version", Integer, nullable=False, default=1)
+
+
 class Project(ProjectBase, table=True):
     """A reconstruction project of one owning authority, from the need to the result."""
+
+    __mapper_args__ = {"version_id_col": _VERSION_COLUMN}
 
     __table_args__ = (
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="ck_project_latitude"),
@@ -45,7 +54,7 @@ class Project(ProjectBase, table=True):
     stage: str = Field(default="needs_assessment", max_length=20, index=True)
     state: str = Field(default="active", max_length=20, index=True)
     #: Raised by one on every change; a write that expected another number is refused (optimistic locking).
-    version: int = Field(default=1)
+    version: int = Field(default=1, sa_column=_VERSION_COLUMN)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
@@ -106,3 +115,7 @@ class StageHistory(SQLModel, table=True):
     moved_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     moved_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     note: Optional[str] = Field(default=None, sa_type=Text)
+    #: The gate evaluation the move passed (or was allowed past).
+    evaluation_id: Optional[int] = Field(default=None, foreign_key="evaluation.id")
+    #: Set when failing blockers were overridden: the written reason, shown to auditors and the public.
+    override_justification: Optional[str] = Field(default=None, sa_type=Text)

@@ -49,9 +49,13 @@ def kleene_not(value: Truth) -> Truth:
     return None if value is None else not value
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NodeResult:
-    """One evaluated node; leaves carry the operator, the expected and the actual value."""
+    """One evaluated node; leaves carry the operator, the expected and the actual value.
+
+    Not frozen: a frozen dataclass sets each field through object.__setattr__, and the evaluator
+    builds one of these for every node of every rule of every project. Treat it as read-only.
+    """
 
     kind: str
     text: str
@@ -111,23 +115,32 @@ class Leaf(Condition):
     right: Any  # an Operand, a tuple of literal values (in / not_in), a compiled regex, or a bool (is_set)
     text: str
 
+    def __post_init__(self) -> None:
+        # Decided once at compile time rather than for every project: how to read the right side.
+        object.__setattr__(self, "_compare", _COMPARISONS.get(self.op))
+        object.__setattr__(self, "_right_is_operand", isinstance(self.right, Operand))
+        if isinstance(self.right, re.Pattern):
+            object.__setattr__(self, "_shown_right", self.right.pattern)
+        elif not isinstance(self.right, (Operand, bool)):
+            object.__setattr__(self, "_shown_right", list(self.right))
+
     def evaluate(self, ctx: Context) -> NodeResult:
         actual, missing = self.left.resolve(ctx)
-        shown = len(actual) if isinstance(actual, list) else actual  # a list shows its length
+        shown = len(actual) if actual.__class__ is list else actual  # a list shows its length
         if self.op == "is_set":  # the one test that is never unknown
-            return NodeResult("leaf", self.text, _is_set(actual) == self.right, op=self.op, expected=self.right,
-                              actual=shown)
-        if isinstance(self.right, Operand):
+            return NodeResult("leaf", self.text, _is_set(actual) == self.right, (), self.op, self.right, shown)
+        if self._right_is_operand:
             expected, missing_right = self.right.resolve(ctx)
             missing += missing_right
         else:
-            expected = self.right.pattern if isinstance(self.right, re.Pattern) else list(self.right)
+            expected = self._shown_right
         if actual is None or expected is None:
-            return NodeResult("leaf", self.text, None, op=self.op, expected=expected, actual=shown,
-                              missing=missing)
+            return NodeResult("leaf", self.text, None, (), self.op, expected, shown, missing)
         compared = self.right if self.op == "matches" else expected
-        passed = _COMPARISONS[self.op](actual, compared)
-        return NodeResult("leaf", self.text, passed, op=self.op, expected=expected, actual=shown)
+        return NodeResult("leaf", self.text, self._compare(actual, compared), (), self.op, expected, shown)
+
+
+_COMBINE = {"all": kleene_all, "any": kleene_any}
 
 
 @dataclass(frozen=True)
@@ -141,7 +154,7 @@ class Group(Condition):
     def evaluate(self, ctx: Context) -> NodeResult:
         results = tuple(child.evaluate(ctx) for child in self.children)  # all of them: see module doc
         truths = [result.passed for result in results]
-        combined = {"all": kleene_all, "any": kleene_any}.get(self.kind)
+        combined = _COMBINE.get(self.kind)
         passed = combined(truths) if combined else kleene_not(truths[0])
         return NodeResult(self.kind, self.text, passed, results)
 

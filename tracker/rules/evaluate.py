@@ -34,9 +34,19 @@ _REASONS = {
 }
 
 
-@dataclass(frozen=True)
+_NOT_APPLICABLE_TEXT = {
+    reason: (_GENERIC[Outcome.NOT_APPLICABLE][0].format(reason=uk),
+             _GENERIC[Outcome.NOT_APPLICABLE][1].format(reason=en))
+    for reason, (uk, en) in _REASONS.items()
+}
+
+
+@dataclass(slots=True)
 class RuleResult:
-    """The outcome of one rule for one project, with the evaluated trees that explain it."""
+    """The outcome of one rule for one project, with the evaluated trees that explain it.
+
+    Read-only by convention (not frozen, for speed: see NodeResult).
+    """
 
     rule_id: str
     rule_set_id: str
@@ -89,10 +99,11 @@ class RuleSetResult:
                 "overrides": list(self.overrides), "results": [item.to_dict() for item in self.results]}
 
 
-def evaluate(rule_set: RuleSet, facts: Mapping[str, Any], *, stage: str | None = None,
+def evaluate(rule_set: RuleSet, facts: Mapping[str, Any] | NormalisedFacts, *, stage: str | None = None,
              parameters: ResolvedParameters | None = None,
              manual_marks: Mapping[str, bool] | None = None) -> RuleSetResult:
-    """Check every rule of ``rule_set`` against ``facts`` (nested mapping, see vocabulary).
+    """Check every rule of ``rule_set`` against ``facts`` (nested mapping, see vocabulary, or the
+    result of ``normalise_facts`` when several rule sets check the same project).
 
     ``stage`` is the project's stage (None: ignore stages); ``parameters`` come from
     resolve_parameters (None: the defaults); ``manual_marks`` holds auditors' verdicts by rule id.
@@ -100,33 +111,75 @@ def evaluate(rule_set: RuleSet, facts: Mapping[str, Any], *, stage: str | None =
     """
     parameters = parameters or resolve_parameters(rule_set)
     normalised = normalise_facts(facts)
-    results = tuple(_evaluate_rule(rule_set.id, rule, normalised, stage, parameters, manual_marks or {})
-                    for rule in rule_set.rules)
+    marks = manual_marks or {}
+    results = tuple(_evaluate_step(step, normalised, stage, marks) for step in _plan(rule_set, parameters))
     return RuleSetResult(rule_set.id, rule_set.version, rule_set.sha256, stage, results, normalised.problems,
                          tuple(item.to_dict() for item in parameters.overrides))
 
 
-def _evaluate_rule(rule_set_id: str, rule: Rule, facts: NormalisedFacts, stage: str | None,
-                   parameters: ResolvedParameters, marks: Mapping[str, bool]) -> RuleResult:
-    values = parameters.for_rule(rule.id) or rule.defaults()
-    applies = condition = None
+@dataclass(frozen=True)
+class _Step:
+    """One rule with what does not change from project to project: its parameter values, whether it
+    is switched on, and its ready-made not-applicable results (shared: results are read-only)."""
+
+    rule_set_id: str
+    rule: Rule
+    values: Mapping[str, Any]
+    enabled: bool
+    other_stage: RuleResult
+    disabled: RuleResult
+
+
+_PLANS: dict[tuple[int, int], tuple[tuple[_Step, ...], RuleSet, ResolvedParameters]] = {}
+
+
+def _plan(rule_set: RuleSet, parameters: ResolvedParameters) -> tuple[_Step, ...]:
+    """The steps of ``rule_set`` under ``parameters``, built once per pair and reused for every project."""
+    key = (id(rule_set), id(parameters))
+    cached = _PLANS.get(key)
+    if cached is not None and cached[1] is rule_set and cached[2] is parameters:
+        return cached[0]
+    steps = []
+    for rule in rule_set.rules:
+        values = parameters.for_rule(rule.id) or rule.defaults()
+        steps.append(_Step(rule_set.id, rule, values, parameters.enabled(rule.id),
+                           _not_applicable(rule_set.id, rule, values, "stage"),
+                           _not_applicable(rule_set.id, rule, values, "disabled")))
+    if len(_PLANS) > 256:  # parameters are resolved per authority chain; keep the cache bounded
+        _PLANS.clear()
+    # The objects are kept in the entry so that their ids cannot be reused while it lives.
+    _PLANS[key] = (tuple(steps), rule_set, parameters)
+    return _PLANS[key][0]
+
+
+def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
+                   marks: Mapping[str, bool]) -> RuleResult:
+    rule = step.rule
     if stage is not None and stage not in rule.stages:
-        outcome, reason = Outcome.NOT_APPLICABLE, "stage"
-    elif not parameters.enabled(rule.id):
-        outcome, reason = Outcome.NOT_APPLICABLE, "disabled"
-    else:
-        ctx = Context(facts, values)
-        applies = rule.applies_if.evaluate(ctx) if rule.applies_if else None
-        # evaluated even when applies_if is false, so the stored tree shows what the rule would check
-        condition = rule.condition.evaluate(ctx) if rule.condition else None
-        outcome, reason = _outcome(rule, applies, condition, marks)
-    missing = tuple(dict.fromkeys([*(applies.missing_facts() if applies else []),
-                                   *(condition.missing_facts() if condition else [])]))
-    missing = missing if outcome is Outcome.ERROR else ()
+        return step.other_stage
+    if not step.enabled:
+        return step.disabled
+    values = step.values
+    ctx = Context(facts, values)
+    applies = rule.applies_if.evaluate(ctx) if rule.applies_if else None
+    # evaluated even when applies_if is false, so the stored tree shows what the rule would check
+    condition = rule.condition.evaluate(ctx) if rule.condition else None
+    outcome, reason = _outcome(rule, applies, condition, marks)
+    missing: tuple[str, ...] = ()
+    if outcome is Outcome.ERROR:  # only an error lists what is missing; skip the tree walk otherwise
+        missing = tuple(dict.fromkeys([*(applies.missing_facts() if applies else []),
+                                       *(condition.missing_facts() if condition else [])]))
     uk, en = _explain(rule, outcome, reason, missing, facts, values)
-    return RuleResult(rule.id, rule_set_id, outcome, rule.severity.value, rule.gate, rule.principles,
+    return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
                       rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason, applies, condition,
                       missing)
+
+
+def _not_applicable(rule_set_id: str, rule: Rule, values: Mapping[str, Any], reason: str) -> RuleResult:
+    """The common case of a rule of another stage: nothing to evaluate, a fixed explanation."""
+    uk, en = _NOT_APPLICABLE_TEXT[reason]
+    return RuleResult(rule.id, rule_set_id, Outcome.NOT_APPLICABLE, rule.severity, rule.gate,
+                      rule.principles, rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason)
 
 
 def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | None,

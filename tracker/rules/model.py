@@ -61,6 +61,9 @@ class Rule:
     line: int | None = None
 
     def defaults(self) -> dict[str, Any]:
+        """A fresh dict of the parameters' defaults (callers may not change the parameters' own)."""
+        if not self.parameters:
+            return {}
         return {name: parameter.default for name, parameter in self.parameters.items()}
 
 

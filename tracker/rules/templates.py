@@ -24,20 +24,19 @@ _YES_NO = {"uk": ("так", "ні"), "en": ("yes", "no")}
 
 @dataclass(frozen=True)
 class Template:
-    """Literal text and (kind, name) placeholders, in order."""
+    """Literal text and (kind, name, is_money) placeholders, in order."""
 
     source: str
-    parts: tuple[str | tuple[str, str], ...]
+    parts: tuple[str | tuple[str, str, bool], ...]
 
     def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str) -> str:
         out = []
         for part in self.parts:
-            if isinstance(part, str):
+            if part.__class__ is str:
                 out.append(part)
                 continue
-            kind, name = part
+            kind, name, money = part
             value = facts.get(name) if kind == "fact" else parameters.get(name)
-            money = kind == "fact" and VOCABULARY[name].type is ValueType.MONEY
             out.append(format_value(value, lang, money=money))
         return "".join(out)
 
@@ -46,7 +45,7 @@ def compile_template(text: Any, parameters: Mapping[str, Parameter], line: int |
     """Parse ``text``; an unknown fact or parameter, a list fact or a stray brace is a CompileError."""
     if not isinstance(text, str) or not text.strip():
         raise CompileError("an explanation must be non-empty text", line)
-    parts: list[str | tuple[str, str]] = []
+    parts: list[str | tuple[str, str, bool]] = []
     position = 0
     for match in _TOKEN.finditer(text):
         parts.append(text[position:match.start()])
@@ -63,7 +62,8 @@ def compile_template(text: Any, parameters: Mapping[str, Parameter], line: int |
     return Template(text, tuple(part for part in parts if part != ""))
 
 
-def _placeholder(kind: str, name: str, parameters: Mapping[str, Parameter], line: int | None) -> tuple[str, str]:
+def _placeholder(kind: str, name: str, parameters: Mapping[str, Parameter],
+                 line: int | None) -> tuple[str, str, bool]:
     if kind == "param" and name not in parameters:
         raise CompileError(f"explanation names unknown parameter {name!r}", line)
     if kind == "fact":
@@ -72,7 +72,8 @@ def _placeholder(kind: str, name: str, parameters: Mapping[str, Parameter], line
             raise CompileError(f"explanation names unknown fact {name!r}", line)
         if fact.type is ValueType.LIST:
             raise CompileError(f"explanation cannot quote the list {name!r}", line)
-    return kind, name
+        return kind, name, fact.type is ValueType.MONEY
+    return kind, name, False
 
 
 def format_value(value: Any, lang: str, *, money: bool = False) -> str:

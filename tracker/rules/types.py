@@ -53,6 +53,12 @@ def to_decimal(value: Any) -> Decimal:
 
 def coerce_scalar(kind: ValueType, value: Any, allowed: tuple[str, ...] = ()) -> Any:
     """``value`` converted to ``kind``; ValueError or TypeError says why it cannot be."""
+    # Fast paths for values that already have their type, as the fact builder delivers them.
+    cls = value.__class__
+    if cls is Decimal and kind in _DECIMAL_KINDS and value.is_finite():
+        return value
+    if cls is date and kind is ValueType.DATE:
+        return value
     if kind is ValueType.TEXT:
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not text")
@@ -76,6 +82,9 @@ def coerce_scalar(kind: ValueType, value: Any, allowed: tuple[str, ...] = ()) ->
     if kind is ValueType.DATE:
         return _to_date(value)
     raise ValueError(f"a {kind} is not a single value")
+
+
+_DECIMAL_KINDS = frozenset({ValueType.MONEY, ValueType.NUMBER})
 
 
 def _to_money(value: Any) -> Decimal:

@@ -68,7 +68,7 @@ class Fact:
             if raw is None:
                 continue
             try:
-                clean[item.name] = item.coerce(raw)
+                clean[item.name] = coerce_scalar(item.type, raw, item.values)
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"item {index} field {item.name}: {exc}") from exc
         return clean
@@ -226,12 +226,22 @@ class NormalisedFacts:
         return self.values.get(name)
 
 
-def normalise_facts(facts: Mapping[str, Any]) -> NormalisedFacts:
-    """Walk the nested ``facts`` along each declared name; a value of the wrong type counts as missing."""
+#: Each fact's path split once: normalising runs for every project of every evaluation.
+_PATHS: dict[str, tuple[str, ...]] = {name: tuple(name.split(".")) for name in VOCABULARY}
+
+
+def normalise_facts(facts: Mapping[str, Any] | NormalisedFacts) -> NormalisedFacts:
+    """Walk the nested ``facts`` along each declared name; a value of the wrong type counts as missing.
+
+    Already normalised facts are returned as they are, so one project's facts are normalised once
+    for all the rule sets that check them.
+    """
+    if isinstance(facts, NormalisedFacts):
+        return facts
     values: dict[str, Any] = {}
     problems = []
     for name, fact in VOCABULARY.items():
-        raw = _walk(facts, name)
+        raw = _walk(facts, _PATHS[name])
         if raw is None:
             continue
         try:
@@ -241,10 +251,11 @@ def normalise_facts(facts: Mapping[str, Any]) -> NormalisedFacts:
     return NormalisedFacts(values, tuple(problems))
 
 
-def _walk(facts: Mapping[str, Any], name: str) -> Any:
+def _walk(facts: Mapping[str, Any], path: tuple[str, ...]) -> Any:
     node: Any = facts
-    for part in name.split("."):
-        if not isinstance(node, Mapping):
+    for part in path:
+        # the exact-type test first: plain dicts are the common case and ABC checks are slow
+        if type(node) is not dict and not isinstance(node, Mapping):
             return None
         node = node.get(part)
     return node

@@ -1,0 +1,82 @@
+"""Benchmark: evaluate every shipped rule over 10,000 generated projects.
+
+Prints the time to load the projects' facts from the database, the time to evaluate them, their
+ratio (goal ≤ 1.0), projects per second and rule checks per second. Usage:
+
+    .venv/bin/python benchmarks/bench_rules.py [--projects 10000] [--database-url URL] [--batch 1000]
+
+Without --database-url it builds a fresh SQLite file in a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from benchmarks.portfolio_generator import generate
+from tracker.config import PROJECT_ROOT
+from tracker.db import make_engine
+from tracker.models import Project
+from tracker.rules import evaluate, normalise_facts, resolve_parameters
+from tracker.schema import upgrade
+from tracker.services.facts import build_facts
+from tracker.services.rule_context import load_rule_context
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        engine = make_engine(url)
+        upgrade(engine)
+        with Session(engine) as session:
+            started = time.perf_counter()
+            generate(session, args.projects)
+            session.commit()
+            seconds = time.perf_counter() - started
+            print(f"generated {args.projects} projects in {seconds:.1f} s ({engine.url.get_backend_name()})")
+
+        context = load_rule_context(str(PROJECT_ROOT / "governance_rules"))
+        rule_sets = list(context.rule_sets.values())
+        parameters = {rs.id: resolve_parameters(rs) for rs in rule_sets}
+        rules = sum(len(rs.rules) for rs in rule_sets)
+
+        load_seconds = evaluate_seconds = 0.0
+        evaluated = checks = 0
+        with Session(engine) as session:
+            ids = list(session.exec(select(Project.id).order_by(Project.id)))
+            for start in range(0, len(ids), args.batch):
+                tick = time.perf_counter()
+                projects = list(session.exec(select(Project).where(Project.id.in_(ids[start:start + args.batch]))))
+                facts = build_facts(session=session, projects=projects, to_uah=context.to_uah)
+                load_seconds += time.perf_counter() - tick
+                tick = time.perf_counter()
+                for project in projects:
+                    normalised = normalise_facts(facts[project.id])  # as the service does: once per project
+                    for rule_set in rule_sets:
+                        evaluate(rule_set, normalised, stage=project.stage, parameters=parameters[rule_set.id])
+                        checks += len(rule_set.rules)
+                evaluate_seconds += time.perf_counter() - tick
+                evaluated += len(projects)
+                session.expunge_all()
+        engine.dispose()
+
+    print(f"rule sets: {len(rule_sets)}, rules: {rules}, projects evaluated: {evaluated}")
+    print(f"load facts from the database: {load_seconds:8.2f} s")
+    print(f"evaluate all rules:           {evaluate_seconds:8.2f} s")
+    print(f"ratio evaluate / load:        {evaluate_seconds / load_seconds:8.2f}   (goal ≤ 1.0)")
+    print(f"projects per second (evaluate): {evaluated / evaluate_seconds:10.0f}")
+    print(f"rule checks per second:         {checks / evaluate_seconds:10.0f}")
+    print(f"projects per second (load+evaluate): {evaluated / (load_seconds + evaluate_seconds):6.0f}")
+
+
+if __name__ == "__main__":
+    main()
