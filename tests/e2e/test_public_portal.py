@@ -1,0 +1,50 @@
+"""A citizen searches, opens a project, switches language and downloads its PDF; public pages pass axe."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from tests.e2e.axe import serious_violations
+
+
+def test_citizen_finds_a_project_and_downloads_its_report(server, page):
+    base, world = server
+    page.goto(base + "/")
+    page.get_by_role("navigation").get_by_role("link", name="Проєкти", exact=True).first.click()
+    page.locator("#q").fill("школи")
+    page.locator("form.filters button[type=submit]").click()
+    page.get_by_role("link", name=world.school.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Відновлення школи № 1")
+    page.get_by_role("link", name="EN", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Restoration of school No. 1")
+    link = page.get_by_role("link", name="Accountability report (PDF)")
+    response = page.request.get(base + link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
+    assert "Відновлення школи № 1" in text and "Restoration of school No. 1" in text
+    assert "1 500 000.00 UAH" in text and "250 000.00 UAH" in text and "400 000.00 EUR" in text
+
+
+@pytest.mark.parametrize("language", ["uk", "en"])
+def test_public_pages_have_no_serious_accessibility_violations(server, browser, language):
+    base, world = server
+    context = browser.new_context(locale="uk-UA", bypass_csp=True)  # lets the test inject axe; the app's CSP stays
+    page = context.new_page()
+    try:
+        page.goto(f"{base}/lang/{language}")
+        pages = ["/", "/projects?q=&sector=education", f"/projects/{world.school.reference}",
+                 f"/authorities/{world.kharkiv_oblast.id}", "/authorities",
+                 f"/reports/projects/{world.school.reference}.html"]
+        found = {}
+        for path in pages:
+            page.goto(base + path)
+            violations = serious_violations(page)
+            if violations:
+                found[path] = violations
+        assert found == {}
+    finally:
+        context.close()
