@@ -31,5 +31,22 @@ def create_app(config: dict | None = None) -> Flask:
     from .web import init_app as init_web
 
     db.init_app(app)
+    _load_rules(app)
     init_web(app)
     return app
+
+
+def _load_rules(app: Flask) -> None:
+    """Load the rule sets once; every session then re-evaluates the projects it changes."""
+    from .db import SESSION_INFO_KEY
+    from .services.reevaluation import attach_key
+    from .services.rule_context import RuleConfigError, load_rule_context
+
+    try:
+        context = load_rule_context(app.config["RULES_DIR"], app.config["RULES_SETTINGS_FILE"],
+                                    app.config["EXCHANGE_RATES"])
+    except RuleConfigError as error:
+        problems = "\n  ".join(error.errors)
+        raise settings.ConfigError(f"{error.message}:\n  {problems}\n(`vidnova rules check` lists them too)") from None
+    app.extensions["tracker.rules"] = context
+    app.extensions[SESSION_INFO_KEY][attach_key()] = context

@@ -21,14 +21,28 @@ _ENV_SETTINGS: dict[str, type] = {
     "SECRET_KEY": str,
     "RULES_DIR": str,
     "RULES_SETTINGS_FILE": str,
+    "EXCHANGE_RATES": str,
     "UPLOAD_FOLDER": str,
+    "CACHE_FOLDER": str,
     "MAX_CONTENT_LENGTH": int,
+    "UPLOAD_MAX_BYTES": int,
     "SESSION_COOKIE_SECURE": bool,
     "WTF_CSRF_ENABLED": bool,
     "OC4IDS_PREFIX": str,
     "PUBLISHER_NAME": str,
     "LOGIN_MAX_FAILURES": int,
     "LOGIN_LOCK_MINUTES": int,
+    "SMTP_HOST": str,
+    "SMTP_PORT": int,
+    "SMTP_USER": str,
+    "SMTP_PASSWORD": str,
+    "SMTP_STARTTLS": bool,
+    "SMTP_TIMEOUT": int,
+    "MAIL_FROM": str,
+    "PUBLIC_BASE_URL": str,
+    "RATE_LIMIT_REGISTRATIONS_PER_HOUR": int,
+    "RATE_LIMIT_OFFERS_PER_HOUR": int,
+    "RATE_LIMIT_FOLLOWS_PER_HOUR": int,
 }
 
 
@@ -54,8 +68,14 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": INSECURE_DEFAULT_KEY,
         "RULES_DIR": str(PROJECT_ROOT / "governance_rules"),
         "RULES_SETTINGS_FILE": "",
+        # UAH per unit, for expressing foreign-currency amounts in the rules' facts ("EUR=45.2,USD=41.6").
+        "EXCHANGE_RATES": "",
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
+        # Rendered report PDFs keyed by a hash of what they show; shared storage in production.
+        "CACHE_FOLDER": os.path.join(instance_path, "report-cache"),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+        #: The largest evidence file accepted (the request limit above leaves room for the form around it).
+        "UPLOAD_MAX_BYTES": 10 * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": False,
@@ -69,6 +89,18 @@ def defaults(instance_path: str) -> dict:
         "PUBLISHER_NAME": "Vidnova",
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_LOCK_MINUTES": 15,
+        # E-mail: no host means messages wait in the outbox (``vidnova mail flush`` sends them later).
+        "SMTP_HOST": "",
+        "SMTP_PORT": 25,
+        "SMTP_USER": "",
+        "SMTP_PASSWORD": "",
+        "SMTP_STARTTLS": False,
+        "SMTP_TIMEOUT": 10,
+        "MAIL_FROM": "vidnova@localhost",
+        "PUBLIC_BASE_URL": "",  # links in e-mails; empty: the address the request came to
+        "RATE_LIMIT_REGISTRATIONS_PER_HOUR": 5,  # partner registrations per client address
+        "RATE_LIMIT_OFFERS_PER_HOUR": 10,  # offers per partner
+        "RATE_LIMIT_FOLLOWS_PER_HOUR": 10,  # follow requests per client address
     }
 
 

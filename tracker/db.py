@@ -14,6 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 _EXTENSION_KEY = "tracker.db.engine"
+#: Values every session of the app starts with in ``session.info`` (e.g. the rule context).
+SESSION_INFO_KEY = "tracker.db.session_info"
 #: ``session.info`` key naming the user on whose behalf the session writes (None: the system).
 ACTOR_KEY = "actor_id"
 
@@ -36,6 +38,7 @@ def make_engine(url: str) -> Engine:
 def init_app(app: Flask) -> None:
     """Create the app's engine and tie the request session's life to the request."""
     app.extensions[_EXTENSION_KEY] = make_engine(app.config["DATABASE_URL"])
+    app.extensions.setdefault(SESSION_INFO_KEY, {})
     app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
 
@@ -47,9 +50,17 @@ def get_engine(app: Flask | None = None) -> Engine:
 def get_session() -> Session:
     """The request's session, opened on first use, carrying who acts (see ``ACTOR_KEY``)."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        g.db_session = new_session()
         g.db_session.info[ACTOR_KEY] = g.get("actor_id")
     return g.db_session
+
+
+def new_session(app: Flask | None = None) -> Session:
+    """A session of the app's engine, carrying the app's session info."""
+    app = app or current_app
+    session = Session(get_engine(app), expire_on_commit=False)
+    session.info.update(app.extensions.get(SESSION_INFO_KEY, {}))
+    return session
 
 
 def set_actor(session: Session, user_id: int | None) -> None:
@@ -80,7 +91,7 @@ def _close_session(exc: BaseException | None) -> None:
 @contextmanager
 def session_scope(app: Flask | None = None) -> Iterator[Session]:
     """A session for one unit of work outside a request (CLI, scripts): commit or roll back whole."""
-    session = Session(get_engine(app), expire_on_commit=False)
+    session = new_session(app)
     try:
         yield session
         session.commit()

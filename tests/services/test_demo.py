@@ -32,10 +32,13 @@ def test_demo_loads_once(session):
 
     assert 35 <= first["projects"] == len(PROJECTS) <= 45
     assert first["users"] == 4 and first["organisations"] >= 20 and first["funding_lines"] >= len(PROJECTS)
+    assert (first["partners"], first["needs"], first["partnerships"]) == (3, 3, 1)
     assert {name: count for name, count in second.items() if name != "logins"} == dict.fromkeys(
-        ("authorities", "organisations", "users", "projects", "funding_lines", "parties", "stage_moves"), 0)
+        ("authorities", "organisations", "users", "projects", "funding_lines", "parties", "stage_moves",
+         "partners", "needs", "partnerships"), 0)
     assert {login["email"] for login in second["logins"]} == {
-        "admin@vidnova.demo", "planner.kharkiv@vidnova.demo", "planner.irpin@vidnova.demo", "auditor@vidnova.demo"}
+        "admin@vidnova.demo", "planner.kharkiv@vidnova.demo", "planner.irpin@vidnova.demo", "auditor@vidnova.demo",
+        "partner.krakow@vidnova.demo"}
 
 
 def test_demo_geography_has_all_level_one_units_with_english_names(session):
@@ -55,7 +58,7 @@ def test_demo_users_have_roles_scopes_and_hashed_passwords(session):
     load_demo(session=session)
     users = {user.email: user for user in session.execute(select(User)).scalars()}
 
-    assert Counter(user.role for user in users.values()) == {"admin": 1, "planner": 2, "auditor": 1}
+    assert Counter(user.role for user in users.values()) == {"admin": 1, "planner": 2, "auditor": 1, "partner": 3}
     assert all(check_password_hash(user.password_hash, DEMO_PASSWORD) for user in users.values())
     scope = session.execute(select(Authority.code).join(UserAuthority, UserAuthority.authority_id == Authority.id)
                             .where(UserAuthority.user_id == users["planner.irpin@vidnova.demo"].id)).scalars()
@@ -93,3 +96,20 @@ def test_disbursed_stays_within_committed_except_the_deliberate_overspend(sessio
     intended = sum(1 for record in PROJECTS for line in record["funding"] if line.get("overspend"))
 
     assert overspent == intended == 1
+
+
+def test_demo_projects_carry_the_stage_data_of_the_stages_they_reached(session):
+    from tracker.models.stages import Contract, NeedsAssessment, ProjectCompletion, ProjectPlan
+
+    load_demo(session=session)
+    projects = session.scalars(select(Project)).all()
+    recorded = {model: set(session.scalars(select(model.project_id))) for model in
+                (NeedsAssessment, ProjectPlan, Contract, ProjectCompletion)}
+    order = ["needs_assessment", "planning", "implementation", "completed"]
+    for project in projects:
+        reached = order.index(project.stage)
+        expected = [NeedsAssessment, ProjectPlan, Contract, ProjectCompletion][:reached + 1]
+        assert all(project.id in recorded[model] for model in expected), project.reference
+        assert all(project.id not in recorded[model] for model in
+                   [NeedsAssessment, ProjectPlan, Contract, ProjectCompletion][reached + 1:]), project.reference
+        assert project.subsector

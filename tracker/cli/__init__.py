@@ -5,13 +5,17 @@ import click
 from flask.cli import FlaskGroup
 
 from .. import create_app
+from ..config import ConfigError
 
 _cli_apps: list = []
 
 
 def _create_cli_app():
     # Command-line tools sign no cookies, so they run without a production secret key.
-    app = create_app({"REQUIRE_SECRET_KEY": False})
+    try:
+        app = create_app({"REQUIRE_SECRET_KEY": False})
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
     _cli_apps.append(app)
     return app
 
@@ -33,9 +37,9 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from . import data, database, rules, users
+    from . import audit, data, database, engagement, reports, rules, users
 
-    for module in (database, users, data, rules):
+    for module in (database, users, data, rules, engagement, reports, audit):
         module.register(main)
 
 

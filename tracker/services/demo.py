@@ -19,9 +19,12 @@ from sqlmodel import Session, select
 from ..models import Authority, Organisation, Project, StageHistory, User
 from ..models.vocab import AuthorityLevel, ProjectState, Role, Stage
 from .authorities import add_authority, is_within
+from .demo_stages import add_stage_data
+from .engagement.demo import load_engagement_demo
 from .errors import ServiceError
 from .katottg import find_or_create_root
 from .projects import ProjectCreate, add_funding_line, create_project, link_party
+from .rule_context import in_uah, parse_exchange_rates
 from .users import create_user, scope_paths
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
@@ -35,7 +38,18 @@ DEMO_USERS = (
      "authority_codes": ("UA32080150000035443",)},  # Irpin urban hromada
     {"email": "auditor@vidnova.demo", "name": "Demo Auditor", "role": Role.AUDITOR, "locale": "en"},
 )
-COUNTED = ("authorities", "organisations", "users", "projects", "funding_lines", "parties", "stage_moves")
+#: What is built, by sector, for projects whose record does not say (CoST IDS item 3).
+SUBSECTORS = {
+    "education": "Заклад освіти", "health": "Заклад охорони здоров'я",
+    "waterAndWaste": "Водопостачання та водовідведення", "energy": "Теплопостачання",
+    "energy.solar": "Сонячна електростанція", "transport.road": "Автомобільна дорога та міст",
+    "socialHousing": "Багатоквартирний житловий будинок", "cultureSportsAndRecreation": "Заклад культури і спорту",
+    "governance": "Центр надання адміністративних послуг",
+}
+#: The demo's stage data expresses money in hryvnias at the default planning rates.
+_RATES = parse_exchange_rates("")
+COUNTED = ("authorities", "organisations", "users", "projects", "funding_lines", "parties", "stage_moves",
+           "partners", "needs", "partnerships")
 
 
 def load_demo(*, session: Session) -> dict:
@@ -45,9 +59,11 @@ def load_demo(*, session: Session) -> dict:
     organisations = _load_organisations(session, counts)
     users = _load_users(session, counts)
     _load_projects(session, counts, units, organisations, users)
+    counts.update(load_engagement_demo(session=session, password=DEMO_PASSWORD))
     return {**{name: counts[name] for name in COUNTED},
-            "logins": [{"email": u["email"], "role": str(u["role"]), "password": DEMO_PASSWORD}
-                       for u in DEMO_USERS]}
+            "logins": [*({"email": u["email"], "role": str(u["role"]), "password": DEMO_PASSWORD}
+                         for u in DEMO_USERS),
+                       {"email": "partner.krakow@vidnova.demo", "role": str(Role.PARTNER), "password": DEMO_PASSWORD}]}
 
 
 def _read_yaml(name: str):
@@ -127,15 +143,18 @@ def _load_projects(session: Session, counts: Counter, units: dict, organisations
         counts["projects"] += 1
         counts["stage_moves"] += _move(session, project, record, actor)
         payers = {"owner": owner, "oblast": oblasts[owner.code[:4]], "state": units[None]}
+        lines = []
         for line in record["funding"]:
             payer = payers.get(line["by"])
-            add_funding_line(session=session, project=project, source=line["source"],
+            lines.append(add_funding_line(session=session, project=project, source=line["source"],
                              amount_committed=Decimal(line["committed"]),
                              amount_disbursed=Decimal(line["disbursed"]), currency=line["currency"],
                              financier_authority=payer,
                              financier_organisation=None if payer else organisations[line["by"]],
-                             note=line.get("note"))
+                             note=line.get("note")))
             counts["funding_lines"] += 1
+        add_stage_data(session=session, project=project, stage_dates=record["stages"], funding=lines,
+                       to_uah=lambda amount, currency: in_uah(amount, currency, _RATES))
         for role, key in record["parties"]:
             link_party(session=session, project=project, role=role, organisation=organisations[key])
             counts["parties"] += 1
@@ -151,7 +170,8 @@ def _create(session: Session, record: dict, owner: Authority, actor: User) -> Pr
                                                        Authority.level == AuthorityLevel.SETTLEMENT)).first()
     data = ProjectCreate(
         title_uk=record["title_uk"], title_en=record["title_en"], description_uk=record["description_uk"],
-        description_en=record["description_en"], sector=record["sector"], project_type=record["type"],
+        description_en=record["description_en"], sector=record["sector"],
+        subsector=record.get("subsector") or SUBSECTORS.get(record["sector"]), project_type=record["type"],
         purpose=record["purpose"], location_code=record.get("location") or centre or owner.code,
         latitude=latitude, longitude=longitude, address=record.get("address"),
         is_public=record.get("is_public", True), dream_code=record["dream_code"])

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from ..models import Authority, FundingLine, Organisation, Project, ProjectParty, StageHistory, User
+from ..models import Authority, Evaluation, FundingLine, Organisation, Project, ProjectParty, StageHistory, User
 from ..models.vocab import FundingSource, Role
 from .authorities import ancestors, subtree_filter
 
@@ -23,6 +23,11 @@ class ProjectFilters:
     authority_path: str | None = None
     sector: str | None = None
     stage: str | None = None
+    #: A FundingSource value: projects with at least one funding line from it.
+    funding_source: str | None = None
+    #: By the latest stored evaluation: "failing" (a blocker fails), "passing" (nothing fails or lacks
+    #: data), "unchecked" (never evaluated). Other values are ignored.
+    compliance: str | None = None
 
 
 @dataclass
@@ -47,6 +52,18 @@ def visibility_filter(user: User | None, scope_paths: Sequence[str]):
     return Project.is_public.is_(True)
 
 
+def _latest_evaluation(*conditions):
+    return select(Evaluation.id).where(Evaluation.project_id == Project.id, Evaluation.is_latest.is_(True),
+                                       *conditions).exists()
+
+
+COMPLIANCE_FILTERS = {
+    "failing": lambda: _latest_evaluation(Evaluation.failing_blockers > 0),
+    "passing": lambda: _latest_evaluation(Evaluation.failed == 0, Evaluation.errors == 0),
+    "unchecked": lambda: ~_latest_evaluation(),
+}
+
+
 def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,
                   per_page: int = 25) -> Page:
     """Projects with their authority, newest first, filtered and paginated (two queries)."""
@@ -63,6 +80,11 @@ def list_projects(*, session: Session, filters: ProjectFilters, visible, page: i
         query = query.where(Project.sector == filters.sector)
     if filters.stage:
         query = query.where(Project.stage == filters.stage)
+    if filters.funding_source:
+        query = query.where(select(FundingLine.id).where(FundingLine.project_id == Project.id,
+                                                         FundingLine.source == filters.funding_source).exists())
+    if filters.compliance in COMPLIANCE_FILTERS:
+        query = query.where(COMPLIANCE_FILTERS[filters.compliance]())
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     page = max(1, page)
     rows = session.exec(query.order_by(Project.created_at.desc(), Project.id.desc())

@@ -8,6 +8,7 @@ from uuid import uuid4
 
 from pydantic import field_validator
 from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, select
 
 from ..models import Authority, FundingLine, Organisation, Project, ProjectBase, ProjectParty, StageHistory
@@ -23,6 +24,7 @@ from ..models.vocab import (
     Stage,
 )
 from .errors import Conflict, NotFound, ServiceError
+from .versioning import save_from_version
 
 REFERENCE_PREFIX = "VID"
 
@@ -61,6 +63,7 @@ class ProjectUpdate(SQLModel):
     description_uk: Optional[str] = None
     description_en: Optional[str] = None
     sector: Optional[str] = None
+    subsector: Optional[str] = None
     project_type: Optional[str] = None
     purpose: Optional[str] = None
     location_code: Optional[str] = None
@@ -95,7 +98,10 @@ def create_project(*, session: Session, authority: Authority, data: ProjectCreat
     })
     session.add(project)
     session.flush()
-    project.reference = make_reference(project.id, created_at.year)
+    # Written outside the ORM's unit of work so that naming the new row does not count as a new version.
+    reference = make_reference(project.id, created_at.year)
+    session.execute(update(Project).where(Project.id == project.id).values(reference=reference))
+    set_committed_value(project, "reference", reference)
     session.add(StageHistory(project_id=project.id, from_stage=None, to_stage=stage,
                              moved_by_id=actor_id, moved_at=created_at))
     session.flush()
@@ -113,41 +119,26 @@ def update_project(*, session: Session, project: Project, changes: ProjectUpdate
                    expected_version: int) -> dict[str, tuple[Any, Any]]:
     """Apply ``changes`` if nobody saved since ``expected_version``; return {field: (old, new)}.
 
-    The version check and the write are one UPDATE ... WHERE version = expected, so two concurrent
-    saves cannot both pass the check.
+    On a conflict nothing is written and ``Conflict.changes`` names each field whose saved value
+    differs from the submitted one: {field: (saved, submitted)}.
     """
     values = changes.model_dump(exclude_unset=True)
     validated = ProjectCreate.model_validate({**project.model_dump(), **values})
     values = {name: getattr(validated, name) for name in values}
     changed = {name: (getattr(project, name), new) for name, new in values.items()
                if getattr(project, name) != new}
-    if not changed:
-        _check_version(session, project, expected_version, values)
-        return {}
-    result = session.execute(
-        update(Project)
-        .where(Project.id == project.id, Project.version == expected_version)
-        .values(**{name: new for name, (_old, new) in changed.items()},
-                version=expected_version + 1, updated_at=utcnow())
-    )
-    if result.rowcount != 1:
-        _check_version(session, project, expected_version, values)
-    session.refresh(project)
+    if not changed and project.version == expected_version:
+        return {}  # nothing to write, and nobody wrote since: no new version
+    for name, (_old, new) in changed.items():
+        setattr(project, name, new)
+    try:
+        save_from_version(session=session, project=project, expected_version=expected_version)
+    except Conflict as conflict:
+        session.refresh(project)
+        conflict.changes = {name: (getattr(project, name), value) for name, value in values.items()
+                            if getattr(project, name) != value}
+        raise
     return changed
-
-
-def _check_version(session: Session, project: Project, expected_version: int, submitted: dict) -> None:
-    """Raise ``Conflict`` when the stored version moved on, naming the fields where the stored
-    values now differ from what was submitted: {field: (stored, submitted)}."""
-    session.refresh(project)
-    if project.version != expected_version:
-        differences = {name: (getattr(project, name), value) for name, value in submitted.items()
-                       if getattr(project, name) != value}
-        raise Conflict(
-            f"project {project.reference} was changed by someone else (version {project.version}, "
-            f"your form was for version {expected_version}); nothing was saved",
-            current_version=project.version, changes=differences,
-        )
 
 
 def add_funding_line(*, session: Session, project: Project, source: str, amount_committed: Decimal,

@@ -4,7 +4,21 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from . import auth, i18n, labels, portal, projects, system
+from . import (
+    auth,
+    compliance_view,
+    engagement,
+    follows,
+    i18n,
+    labels,
+    offers,
+    partners,
+    partnerships,
+    portal,
+    projects,
+    stages,
+    system,
+)
 
 csrf = CSRFProtect()
 
@@ -14,8 +28,23 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     auth.init_app(app)
     labels.init_app(app)
-    for blueprint in (system.bp, auth.bp, i18n.bp, portal.bp, projects.bp):
+    compliance_view.init_app(app)
+    for blueprint in (system.bp, auth.bp, i18n.bp, portal.bp, projects.bp, stages.bp):
         app.register_blueprint(blueprint)
+    for blueprint in (engagement.bp, offers.bp, partners.bp, partnerships.bp, follows.bp):
+        app.register_blueprint(blueprint)
+    from . import bulk, documents, planner  # the planner workflow
+
+    for blueprint in (planner.bp, documents.bp, bulk.bp):
+        app.register_blueprint(blueprint)
+    from . import api, reports  # the public portal's reports, open data and API
+
+    reports.init_app(app)
+    for blueprint in (reports.bp, api.bp):
+        app.register_blueprint(blueprint)
+    from . import audit  # the auditor's workspace
+
+    app.register_blueprint(audit.bp)
     _register_error_pages(app)
     app.after_request(_security_headers)
 

@@ -24,6 +24,8 @@ class ProjectForm(FlaskForm):
     description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional(), Length(max=20000)])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=20000)])
     sector = SelectField(_l("Sector"), choices=select_choices("sector"), validators=[DataRequired()])
+    subsector = StringField(_l("Subsector"), validators=[Optional(), Length(max=200)],
+                            description=_l("What exactly is built or repaired: a school, a bridge, a boiler house…"))
     project_type = SelectField(_l("Type of works"), choices=select_choices("project_type"), validators=[DataRequired()])
     purpose = SelectField(_l("Purpose"), choices=select_choices("purpose"), validators=[DataRequired()])
     location_code = StringField(
@@ -38,9 +40,9 @@ class ProjectForm(FlaskForm):
     def project_values(self) -> dict:
         """The form's data in the shape the project service takes."""
         values = {name: getattr(self, name).data for name in (
-            "title_uk", "title_en", "description_uk", "description_en", "sector", "project_type", "purpose",
-            "location_code", "address", "is_public")}
-        for name in ("title_en", "description_uk", "description_en", "location_code", "address"):
+            "title_uk", "title_en", "description_uk", "description_en", "sector", "subsector", "project_type",
+            "purpose", "location_code", "address", "is_public")}
+        for name in ("title_en", "description_uk", "description_en", "subsector", "location_code", "address"):
             values[name] = (values[name] or "").strip() or None
         for name in ("latitude", "longitude"):
             value = getattr(self, name).data

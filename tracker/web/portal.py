@@ -8,11 +8,13 @@ from ..db import get_session
 from ..models import Authority
 from ..models.vocab import AuthorityLevel
 from ..services import authorities as authority_service
-from ..services import portfolio
+from ..services import portfolio, public_views
 from ..services.access import can_edit_project
+from ..services.compliance import authority_scorecard, project_compliance
 from .auth import current_scope_paths, user_or_none
 from .labels import choices
 from .loaders import authority_by_id, project_for_view
+from .reports import portfolio_filters
 
 bp = Blueprint("portal", __name__)
 PER_PAGE = 25
@@ -29,7 +31,8 @@ def home():
     figures = portfolio.headline_figures(session=session, visible=_visible())
     newest = portfolio.list_projects(session=session, filters=portfolio.ProjectFilters(), visible=_visible(),
                                      per_page=6)
-    return render_template("portal/home.html", figures=figures, newest=newest)
+    public = public_views.portfolio_figures(session=session)
+    return render_template("portal/home.html", figures=figures, newest=newest, public=public)
 
 
 @bp.get("/projects")
@@ -38,13 +41,12 @@ def project_list():
     args = request.args
     authority_id = args.get("authority", type=int)
     authority = get_session().get(Authority, authority_id) if authority_id else None
-    filters = portfolio.ProjectFilters(
-        text=args.get("q", "")[:200], authority_path=authority.path if authority else None,
-        sector=args.get("sector") or None, stage=args.get("stage") or None)
+    filters = portfolio_filters(args)
     page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
                                    page=args.get("page", 1, type=int), per_page=PER_PAGE)
     return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
-                           sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts())
+                           sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts(),
+                           sources=choices("funding_source"))
 
 
 @bp.get("/projects/<reference>")
@@ -53,7 +55,11 @@ def project_detail(reference: str):
     project, _authority = project_for_view(reference)
     view = portfolio.project_page(session=get_session(), project=project)
     can_edit = can_edit_project(user_or_none(), view.authority, current_scope_paths())
-    return render_template("portal/project.html", view=view, can_edit=can_edit)
+    compliance = project_compliance(session=get_session(), project=project)
+    # The public read model (charts, timeline, downloads): only public projects have one.
+    public = public_views.project_view(session=get_session(), project=project) if project.is_public else None
+    return render_template("portal/project.html", view=view, can_edit=can_edit, compliance=compliance,
+                           public=public)
 
 
 @bp.get("/authorities")
@@ -77,8 +83,10 @@ def authority_detail(authority_id: int):
     projects = portfolio.list_projects(
         session=session, filters=portfolio.ProjectFilters(authority_path=authority.path), visible=_visible(),
         page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    scorecard, evaluated = authority_scorecard(session=session, authority=authority, visible=_visible())
+    money = public_views.portfolio_figures(session=session, authority=authority, with_scorecard=False)
     return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
-                           projects=projects)
+                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)
 
 
 def _oblasts() -> list[Authority]:
