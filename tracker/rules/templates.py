@@ -29,14 +29,22 @@ class Template:
     source: str
     parts: tuple[str | tuple[str, str, bool], ...]
 
+    def __post_init__(self) -> None:
+        # Most explanations quote nothing: render those once, not for every project.
+        static = "".join(self.parts) if all(part.__class__ is str for part in self.parts) else None
+        object.__setattr__(self, "_static", static)
+
     def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str) -> str:
+        if self._static is not None:
+            return self._static
+        values = facts.values
         out = []
         for part in self.parts:
             if part.__class__ is str:
                 out.append(part)
                 continue
             kind, name, money = part
-            value = facts.get(name) if kind == "fact" else parameters.get(name)
+            value = values.get(name) if kind == "fact" else parameters.get(name)
             out.append(format_value(value, lang, money=money))
         return "".join(out)
 
