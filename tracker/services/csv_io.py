@@ -30,7 +30,8 @@ from . import projects as project_service
 from .change_history import as_text
 from .errors import ServiceError
 from .stage_data import ID_CHUNK, one_per_project
-from .stage_edit import bump_version, check_needs, check_plan
+from .stage_edit import check_needs, check_plan
+from .versioning import save_from_version
 
 MAX_ROWS = 50_000
 KATOTTG = re.compile(r"^UA\d{17}$")
@@ -416,7 +417,7 @@ def _write_project(session: Session, plan: _Plan, records: dict, report: ImportR
         for name, value in diff.items():
             setattr(record, name, value)
     if not bumped or parent_changed:
-        bump_version(session=session, project=project, expected_version=project.version)
+        save_from_version(session=session, project=project, expected_version=project.version)
     report.updated += 1
 
 
@@ -514,7 +515,7 @@ def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Author
             continue
         touched[project.id] = project
     for project in touched.values():
-        bump_version(session=session, project=project, expected_version=project.version)
+        save_from_version(session=session, project=project, expected_version=project.version)
     session.flush()
     return report
 

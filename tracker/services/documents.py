@@ -20,7 +20,7 @@ from ..models.stages import Contract, ProgressObservation
 from ..models.vocab import DocumentType
 from .errors import NotFound, ServiceError
 from .sniffing import ACCEPTED_EXTENSIONS, sniff
-from .stage_edit import bump_version, check_version
+from .versioning import check_version, save_from_version
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -62,7 +62,7 @@ def store_document(*, session: Session, project: Project, data: bytes, filename:
     name, kind = check_upload(data, filename, max_bytes)
     _check_link(session, project, ProgressObservation, observation_id, "observation_id")
     _check_link(session, project, Contract, contract_id, "contract_id")
-    check_version(session=session, project=project, expected_version=expected_version)
+    check_version(project=project, expected_version=expected_version)
     storage_name = f"{uuid.uuid4().hex}.{kind.extension}"
     folder = Path(upload_folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def store_document(*, session: Session, project: Project, data: bytes, filename:
                         observation_id=observation_id, contract_id=contract_id)
     session.add(document)
     try:
-        bump_version(session=session, project=project, expected_version=expected_version)
+        save_from_version(session=session, project=project, expected_version=expected_version)
     except Exception:
         (folder / storage_name).unlink(missing_ok=True)
         raise
@@ -128,10 +128,10 @@ def delete_document(*, session: Session, project: Project, document_id: int, upl
                     expected_version: int) -> None:
     """Remove a document and its stored file (the history keeps its title and who removed it)."""
     document = get_document(session=session, project=project, document_id=document_id, include_restricted=True)
-    check_version(session=session, project=project, expected_version=expected_version)
+    check_version(project=project, expected_version=expected_version)
     path = document_path(document=document, upload_folder=upload_folder)
     session.delete(document)
-    bump_version(session=session, project=project, expected_version=expected_version)
+    save_from_version(session=session, project=project, expected_version=expected_version)
     # The file goes with the row; should the transaction still fail, the file is only evidence lost,
     # whereas the reverse order could leave a row pointing at nothing.
     path.unlink(missing_ok=True)

@@ -23,7 +23,7 @@ from ..models.vocab import (
     Sector,
     Stage,
 )
-from .errors import Conflict, NotFound, ServiceError
+from .errors import NotFound, ServiceError
 from .versioning import save_from_version
 
 REFERENCE_PREFIX = "VID"
@@ -129,15 +129,16 @@ def update_project(*, session: Session, project: Project, changes: ProjectUpdate
                if getattr(project, name) != new}
     if not changed and project.version == expected_version:
         return {}  # nothing to write, and nobody wrote since: no new version
+
+    def stored_differences() -> dict:
+        session.refresh(project)  # drops this save's pending values: compare with what is stored
+        return {name: (getattr(project, name), value) for name, value in values.items()
+                if getattr(project, name) != value}
+
     for name, (_old, new) in changed.items():
         setattr(project, name, new)
-    try:
-        save_from_version(session=session, project=project, expected_version=expected_version)
-    except Conflict as conflict:
-        session.refresh(project)
-        conflict.changes = {name: (getattr(project, name), value) for name, value in values.items()
-                            if getattr(project, name) != value}
-        raise
+    save_from_version(session=session, project=project, expected_version=expected_version,
+                      differences=stored_differences)
     return changed
 
 

@@ -42,40 +42,15 @@ from ..models.vocab import (
     Urgency,
 )
 from . import change_history  # noqa: F401  (registers the history listeners)
-from .errors import Conflict, NotFound, ServiceError
+from .errors import NotFound, ServiceError
 from .identifiers import is_prozorro_tender_id, is_supplier_code
-from .versioning import save_from_version
+from .versioning import check_version, save_from_version
 
 #: The 1:1 record of each stage section.
 STAGE_RECORDS: dict[str, type[SQLModel]] = {
     "needs": NeedsAssessment, "planning": ProjectPlan, "implementation": ProjectImplementation,
     "completion": ProjectCompletion,
 }
-
-
-def check_version(*, session: Session, project: Project, expected_version: int,
-                  differences: Callable[[], dict] = dict) -> None:
-    """Refuse early (``Conflict``, nothing written) when the loaded project is already past the form's version."""
-    if project.version != expected_version:
-        raise Conflict(
-            f"project {project.reference} was changed by someone else (version {project.version}, "
-            f"your form was for version {expected_version}); nothing was saved",
-            current_version=project.version, changes=differences())
-
-
-def bump_version(*, session: Session, project: Project, expected_version: int,
-                 differences: Callable[[], dict] = dict) -> None:
-    """Write the pending changes with the project as version + 1 (``versioning.save_from_version``).
-
-    A concurrent save that committed first makes the UPDATE match no row; the transaction is then
-    rolled back and ``Conflict`` carries ``differences()``, computed on the stored state.
-    """
-    check_version(session=session, project=project, expected_version=expected_version, differences=differences)
-    try:
-        save_from_version(session=session, project=project, expected_version=expected_version)
-    except Conflict as conflict:
-        conflict.changes = differences()
-        raise
 
 
 def _differences(stored: SQLModel | None, submitted: dict) -> dict[str, tuple[Any, Any]]:
@@ -104,13 +79,13 @@ def save_stage(*, session: Session, project: Project, section: str, values: dict
         return _differences(stage_record(session=session, project=project, section=section), values)
 
     # Even an unchanged save checks the version: the person must not believe a stale page is current.
-    check_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
+    check_version(project=project, expected_version=expected_version, differences=conflict_view)
     if record is None:
         record = STAGE_RECORDS[section](project_id=project.id)
         session.add(record)
     for name, (_old, new) in changed.items():
         setattr(record, name, new)
-    bump_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
+    save_from_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
     return changed
 
 
@@ -288,10 +263,10 @@ def add_item(*, session: Session, project: Project, kind: str, values: dict, exp
     """Add one item to a list of the project."""
     spec = _kind(kind)
     spec.check(session, project, values)
-    check_version(session=session, project=project, expected_version=expected_version)
+    check_version(project=project, expected_version=expected_version)
     item = spec.model.model_validate({**values, "project_id": project.id})
     session.add(item)
-    bump_version(session=session, project=project, expected_version=expected_version)
+    save_from_version(session=session, project=project, expected_version=expected_version)
     return item
 
 
@@ -306,20 +281,20 @@ def update_item(*, session: Session, project: Project, kind: str, item_id: int, 
     def conflict_view() -> dict:
         return _differences(session.get(spec.model, item_id), values)
 
-    check_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
+    check_version(project=project, expected_version=expected_version, differences=conflict_view)
     for name, (_old, new) in changed.items():
         setattr(item, name, new)
-    bump_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
+    save_from_version(session=session, project=project, expected_version=expected_version, differences=conflict_view)
     return changed
 
 
 def delete_item(*, session: Session, project: Project, kind: str, item_id: int, expected_version: int) -> None:
     """Remove one item (a contract takes its variations with it; documents lose the link)."""
     item = get_item(session=session, project=project, kind=kind, item_id=item_id)
-    check_version(session=session, project=project, expected_version=expected_version)
+    check_version(project=project, expected_version=expected_version)
     if isinstance(item, Contract):
         for variation in session.exec(select(ContractVariation).where(ContractVariation.contract_id == item.id)):
             session.delete(variation)
         session.flush()  # variations first: without ORM relationships the flush would not order them
     session.delete(item)
-    bump_version(session=session, project=project, expected_version=expected_version)
+    save_from_version(session=session, project=project, expected_version=expected_version)

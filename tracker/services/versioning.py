@@ -7,6 +7,8 @@ rows changed, and turns a lost race into ``Conflict``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
@@ -14,11 +16,23 @@ from ..models import Project
 from ..models.base import utcnow
 from .errors import Conflict
 
+Differences = Callable[[], dict]
 
-def save_from_version(*, session: Session, project: Project, expected_version: int) -> None:
-    """Flush the pending changes of ``project`` (and anything else pending) as version + 1, or raise Conflict."""
+
+def check_version(*, project: Project, expected_version: int, differences: Differences = dict) -> None:
+    """Refuse early, before anything is changed, when the project is already past the form's version.
+
+    ``differences()`` describes what the person would overwrite ({field: (saved, submitted)}); it is
+    called only on a conflict, so it may read the stored state.
+    """
     if project.version != expected_version:
-        raise _conflict(project, expected_version)
+        raise _conflict(project, expected_version, differences())
+
+
+def save_from_version(*, session: Session, project: Project, expected_version: int,
+                      differences: Differences = dict) -> None:
+    """Flush the pending changes of ``project`` (and anything else pending) as version + 1, or raise Conflict."""
+    check_version(project=project, expected_version=expected_version, differences=differences)
     project.updated_at = utcnow()
     session.add(project)
     try:
@@ -27,11 +41,11 @@ def save_from_version(*, session: Session, project: Project, expected_version: i
         # Someone committed between our read and our write; the transaction cannot continue.
         session.rollback()
         session.refresh(project)
-        raise _conflict(project, expected_version) from None
+        raise _conflict(project, expected_version, differences()) from None
 
 
-def _conflict(project: Project, expected_version: int) -> Conflict:
+def _conflict(project: Project, expected_version: int, changes: dict) -> Conflict:
     return Conflict(
         f"project {project.reference} was changed by someone else (version {project.version}, "
         f"your form was for version {expected_version}); nothing was saved",
-        current_version=project.version)
+        current_version=project.version, changes=changes)

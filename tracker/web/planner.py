@@ -14,7 +14,7 @@ from sqlmodel import select
 from ..db import get_session
 from ..models.stages import Contract
 from ..models.vocab import Role
-from ..services import rollup, stage_edit
+from ..services import rollup, stage_edit, versioning
 from ..services.change_history import project_history
 from ..services.errors import Conflict, NotFound, ServiceError
 from ..services.projects import get_project
@@ -209,9 +209,9 @@ def programme(reference: str):
     try:
         if form.parent_reference.data and parent is None:
             raise ServiceError(_("No such project."), field="parent_reference")
-        stage_edit.check_version(session=session, project=project, expected_version=_version_of(form))
+        versioning.check_version(project=project, expected_version=_version_of(form))
         rollup.set_parent(session=session, project=project, parent=parent)
-        stage_edit.bump_version(session=session, project=project, expected_version=_version_of(form))
+        versioning.save_from_version(session=session, project=project, expected_version=_version_of(form))
     except Conflict as error:
         return render_template("planner/conflict.html", project=project, conflict=error), 409
     except ServiceError as error:
