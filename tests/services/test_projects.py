@@ -106,3 +106,13 @@ def test_subtree_filter_covers_every_depth(session):
                              .order_by(Authority.id)).all()
     assert in_oblast == ["Kharkiv Oblast", "Kharkiv Raion", "Kharkiv urban hromada", "Derhachi urban hromada"]
     assert session.exec(select(Authority).where(subtree_filter([]))).all() == []
+
+
+def test_history_names_a_new_project_by_its_title_not_a_placeholder(session):
+    from tracker.models.history import ChangeRecord
+
+    world = build_world(session)
+    [created] = session.exec(select(ChangeRecord).where(ChangeRecord.project_id == world.school.id,
+                                                        ChangeRecord.entity == "project",
+                                                        ChangeRecord.action == "create")).all()
+    assert created.new_value == world.school.title_uk

@@ -50,7 +50,7 @@ TRACKED = (Project, FundingLine, ProjectParty, NeedsAssessment, ProjectPlan, Pro
 #: ``reference`` is set once, right after the insert that gives the id it is made from.
 IGNORED = frozenset({"id", "project_id", "version", "updated_at", "created_at", "uploaded_at", "reference"})
 #: The column that names a new or deleted row in its summary, by table.
-_SUMMARY = {"project": "reference", "contract": "title", "permit": "ref", "indicator": "name",
+_SUMMARY = {"project": "title_uk", "contract": "title", "permit": "ref", "indicator": "name",
             "milestone": "name", "document": "title", "funding_line": "source", "disbursement": "amount",
             "progress_observation": "physical_percent", "contract_variation": "reason", "project_party": "role"}
 
@@ -82,7 +82,9 @@ def _record(session: OrmSession, obj, action: str, field: str | None = None, old
 
 
 def _summary(obj) -> Any:
-    return getattr(obj, _SUMMARY.get(obj.__tablename__, "id"), None)
+    """What names the row in a create/delete entry; stage records (one per project) need no name."""
+    column = _SUMMARY.get(obj.__tablename__)
+    return getattr(obj, column, None) if column else None
 
 
 def _updates(session: OrmSession, obj) -> None:

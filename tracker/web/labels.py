@@ -302,6 +302,36 @@ LABELS: dict[str, dict[str, object]] = {
 }
 
 
+#: What a change-history entry is about, by table.
+LABELS["record"] = {
+    "project": _l("Project"), "funding_line": _l("Funding line"), "project_party": _l("Partner or party"),
+    "needs_assessment": _l("Needs assessment"), "project_plan": _l("Plan"),
+    "project_implementation": _l("Implementation"), "project_completion": _l("Completion"),
+    "permit": _l("Permit"), "indicator": _l("Indicator"), "contract": _l("Contract"),
+    "contract_variation": _l("Contract variation"), "disbursement": _l("Disbursement"),
+    "progress_observation": _l("Progress observation"), "milestone": _l("Milestone"), "document": _l("Document"),
+}
+
+
+#: Vocabularies of the fields whose values are codes, for showing history entries in words.
+_FIELD_VOCABULARY = {"stage": "stage", "state": "state", "sector": "sector", "project_type": "project_type",
+                     "purpose": "purpose", "source": "funding_source", "role": "party_role"}
+
+
+def history_value(entity: str, field: str | None, value: str | None) -> str:
+    """A history entry's value in words where it is a code (a stage, a sector, a funding source…)."""
+    if value is None:
+        return "—"
+    vocabulary = _FIELD_VOCABULARY.get(field or _SUMMARY_FIELD.get(entity, ""))
+    if vocabulary == "stage" and value in LABELS["state"]:
+        vocabulary = "state"
+    return label(vocabulary, value) if vocabulary else value
+
+
+#: The field that names a created or deleted row in the history (see services/change_history).
+_SUMMARY_FIELD = {"funding_line": "source", "project_party": "role"}
+
+
 def label(vocabulary: str, value: str | None) -> str:
     """The translated label of ``value``, or the value itself when the vocabulary lacks it."""
     if value is None:
@@ -325,4 +355,5 @@ def funding_level(source: str) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_global(label)
     app.add_template_global(move_label)
+    app.add_template_global(history_value)
     app.add_template_filter(funding_level)
