@@ -43,6 +43,3 @@ __all__ = [
     "NeedsAssessment", "Permit", "ProgressObservation", "ProjectCompletion", "ProjectImplementation", "ProjectPlan",
     "AuditEntry", "AuditHead", "ChecklistSignoff", "Finding", "FindingEvent", "ManualMark",
 ]
-
-# The audit trail records every write of every session; it hangs off the session class when imported.
-from ..services.audit import trail as _audit_trail  # noqa: E402,F401
