@@ -34,8 +34,11 @@ def browser():
         if os.environ.get("TRACKER_REQUIRE_BROWSER") == "1":
             pytest.fail("TRACKER_REQUIRE_BROWSER=1 but no Chromium was found (set TRACKER_CHROMIUM)")
         pytest.skip("Chromium not installed: apt-get install chromium, or set TRACKER_CHROMIUM")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # A loaded CI machine can take longer than Playwright's 5 s default for a page that hashes a
+    # password and sends mail; a longer wait costs nothing when the page is quick.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         yield browser
@@ -72,6 +75,6 @@ def server(live_app):
 def page(browser):
     context = browser.new_context(locale="uk-UA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(15_000)
     yield page
     context.close()

@@ -34,7 +34,7 @@ def need(live_app):
 def _english(browser, base):
     context = browser.new_context(locale="en-GB")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(15_000)
     page.goto(base + "/lang/en")
     return context, page
 
