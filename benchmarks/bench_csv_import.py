@@ -21,11 +21,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
-from tracker.db import make_engine
-from tracker.models.vocab import ProjectType, Sector
-from tracker.schema import upgrade
-from tracker.services import csv_io
-from tracker.services.authorities import add_authority
+from tracker.core.db import make_engine
+from tracker.core.hierarchy import add_authority
+from tracker.core.schema import upgrade
+from tracker.core.vocab import ProjectType, Sector
+from tracker.planning import csv_io
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dream" / "dream-priorities.json"
 SECTORS = [s.value for s in Sector]

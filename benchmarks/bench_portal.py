@@ -30,14 +30,16 @@ from werkzeug.serving import make_server
 
 from benchmarks.portfolio_generator import generate
 from tracker import create_app
-from tracker.db import get_engine, session_scope
-from tracker.models import Authority, Project
-from tracker.reporting import documents
-from tracker.reporting.cache import PdfCache
-from tracker.reporting.pdf import render_pdf
-from tracker.schema import upgrade
-from tracker.services import oc4ids, public_views
-from tracker.services.evaluations import TRIGGER_MANUAL, evaluate_and_store
+from tracker.core.db import get_engine, session_scope
+from tracker.core.models import Authority
+from tracker.core.schema import upgrade
+from tracker.governance.evaluations import TRIGGER_MANUAL, evaluate_and_store
+from tracker.projects.models import Project
+from tracker.publishing import oc4ids
+from tracker.publishing import read_models as public_views
+from tracker.publishing import reports as documents
+from tracker.publishing.cache import PdfCache
+from tracker.publishing.pdf import render_pdf
 
 
 def main() -> None:

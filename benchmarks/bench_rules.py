@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from benchmarks.portfolio_generator import generate
-from tracker.config import PROJECT_ROOT
-from tracker.db import make_engine
-from tracker.models import Project
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.db import make_engine
+from tracker.core.schema import upgrade
+from tracker.governance.facts import build_facts
+from tracker.governance.rule_context import load_rule_context
+from tracker.projects.models import Project
 from tracker.rules import evaluate, normalise_facts, resolve_parameters
-from tracker.schema import upgrade
-from tracker.services.facts import build_facts
-from tracker.services.rule_context import load_rule_context
 
 
 def main() -> None:

@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import insert, select
 from sqlmodel import Session
 
-from tracker.models import Authority, FundingLine, Project
-from tracker.models.stages import (
+from tracker.core.hierarchy import add_authority
+from tracker.core.models import Authority
+from tracker.planning.models import (
     Contract,
     ContractVariation,
     Disbursement,
@@ -26,7 +27,7 @@ from tracker.models.stages import (
     ProjectCompletion,
     ProjectPlan,
 )
-from tracker.services.authorities import add_authority
+from tracker.projects.models import FundingLine, Project
 
 DREAM_FILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "dream" / "dream-priorities.json"
 SECTORS = {"Освіта": "education", "Охорона здоров'я": "health", "Вода / каналізація (ЖКГ)": "waterAndWaste",

@@ -16,8 +16,10 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from tracker import create_app
-from tracker.db import make_engine
-from tracker.schema import upgrade
+from tracker.core.db import make_engine
+from tracker.core.schema import upgrade
+
+pytest_plugins = ["tests.web_fixtures"]
 
 PG_URL = os.environ.get("TRACKER_TEST_DATABASE_URL", "")
 REQUIRE_PG = os.environ.get("TRACKER_REQUIRE_POSTGRES") == "1"
@@ -105,7 +107,7 @@ def app(database_url, tmp_path):
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
     })
     yield app
-    from tracker.db import get_engine
+    from tracker.core.db import get_engine
 
     get_engine(app).dispose()
 

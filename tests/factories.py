@@ -6,10 +6,12 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from tracker.models import Authority, Project, User
-from tracker.services.authorities import add_authority
-from tracker.services.projects import ProjectCreate, add_funding_line, create_project
-from tracker.services.users import create_user
+from tracker.accounts.models import User
+from tracker.accounts.operations import create_user
+from tracker.core.hierarchy import add_authority
+from tracker.core.models import Authority
+from tracker.projects.models import Project
+from tracker.projects.operations import ProjectCreate, add_funding_line, create_project
 
 PASSWORD = "correct-horse-battery"
 

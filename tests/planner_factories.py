@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from sqlmodel import Session
 
-from tracker.models import Project
-from tracker.services import stage_edit
+from tracker.planning import stage_edit
+from tracker.projects.models import Project
 
 #: PrivatBank's EDRPOU code: a real code whose check digit is right.
 VALID_EDRPOU = "14360570"

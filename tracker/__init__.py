@@ -6,8 +6,9 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import config as settings
-from .config import PROJECT_ROOT
+from tracker import tables as _tables  # noqa: F401,E402  (every table and the shared session listeners)
+from tracker.core import config as settings
+from tracker.core.config import PROJECT_ROOT
 
 __all__ = ["create_app"]
 
@@ -27,8 +28,8 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check_production_safety(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from . import db
-    from .web import init_app as init_web
+    from tracker.core import db
+    from tracker.webapp import init_app as init_web
 
     db.init_app(app)
     _load_rules(app)
@@ -38,9 +39,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _load_rules(app: Flask) -> None:
     """Load the rule sets once; every session then re-evaluates the projects it changes."""
-    from .db import SESSION_INFO_KEY
-    from .services.reevaluation import attach_key
-    from .services.rule_context import RuleConfigError, load_rule_context
+    from tracker.core.db import SESSION_INFO_KEY
+    from tracker.governance.reevaluation import attach_key
+    from tracker.governance.rule_context import RuleConfigError, load_rule_context
 
     try:
         context = load_rule_context(app.config["RULES_DIR"], app.config["RULES_SETTINGS_FILE"],

@@ -16,7 +16,7 @@ from werkzeug.serving import make_server
 
 from tests.factories import build_world
 from tracker import create_app
-from tracker.db import get_engine, session_scope
+from tracker.core.db import get_engine, session_scope
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from tests.audit.services.rule_set import write_rules
 from tests.factories import PASSWORD, build_world
-from tests.services.audit.rule_set import write_rules
 from tracker import create_app
-from tracker.db import get_engine, session_scope
+from tracker.core.db import get_engine, session_scope
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.engagement.services.conftest import clinic_need
+from tests.engagement.services.smtp import running_smtp_server
 from tests.factories import PASSWORD
-from tests.services.engagement.conftest import clinic_need
-from tests.services.engagement.smtp import running_smtp_server
-from tracker.db import session_scope
+from tracker.core.db import session_scope
 
 PARTNER_EMAIL = "europe@lyon-test.eu"
 PARTNER_PASSWORD = "lyon-partner-pass"

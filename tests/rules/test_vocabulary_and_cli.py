@@ -8,8 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from tests.rules.rule_cases import RULES_DIR
-from tracker.cli.rules import register
-from tracker.models import vocab
+from tracker.core import vocab
+from tracker.governance.cli import register
 from tracker.rules import STAGES, VOCABULARY, render_vocabulary
 from tracker.rules import vocabulary as facts
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import FlaskGroup
 
-from .. import create_app
-from ..config import ConfigError
+from tracker import create_app
+from tracker.core.config import ConfigError
 
 _cli_apps: list = []
 
@@ -22,7 +22,7 @@ def _create_cli_app():
 
 def _release_connections() -> None:
     """Close pooled connections when a command ends instead of leaving them to the garbage collector."""
-    from ..db import get_engine
+    from tracker.core.db import get_engine
 
     while _cli_apps:
         get_engine(_cli_apps.pop()).dispose()
@@ -37,7 +37,13 @@ def main(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from . import audit, data, database, engagement, reports, rules, users
+    from tracker.accounts import cli as users
+    from tracker.audit import cli as audit
+    from tracker.core import cli as database
+    from tracker.demo import cli as data
+    from tracker.engagement import cli as engagement
+    from tracker.governance import cli as rules
+    from tracker.publishing import cli as reports
 
     for module in (database, users, data, rules, engagement, reports, audit):
         module.register(main)

@@ -14,8 +14,8 @@ import sys
 from os.path import commonprefix
 from pathlib import Path
 
-from tracker.services.katottg import read_codifier
-from tracker.services.transliteration import transliterate
+from tracker.core.katottg import read_codifier
+from tracker.core.transliteration import transliterate
 
 DEMO_OBLASTS = ("UA63000000000041885", "UA74000000000025378", "UA48000000000039575", "UA32000000000030281")
 

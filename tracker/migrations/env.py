@@ -1,10 +1,10 @@
-"""Alembic environment: the engine comes from the caller (``tracker.schema``), the target from the models."""
+"""Alembic environment: the engine comes from the caller (``tracker.core.schema``), the target from the models."""
 from __future__ import annotations
 
 from alembic import context
 from sqlmodel import SQLModel
 
-import tracker.models  # noqa: F401  (registers every table on the metadata)
+import tracker.tables  # noqa: F401  (registers every table on the metadata)
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -13,7 +13,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:
-        from tracker.db import make_engine
+        from tracker.core.db import make_engine
 
         engine = make_engine(config.get_main_option("sqlalchemy.url"))
         with engine.begin() as connection:

@@ -1,0 +1,44 @@
+"""Settings: environment variables, and refusing to run in production without a real secret key."""
+from __future__ import annotations
+
+import pytest
+
+from tracker import create_app
+from tracker.core.config import ConfigError, from_environment
+
+
+def test_production_without_secret_key_refuses_naming_the_variable(monkeypatch, tmp_path):
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    with pytest.raises(ConfigError, match="TRACKER_SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+
+
+def test_production_with_default_key_refuses(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "dev-insecure-change-me")
+    with pytest.raises(ConfigError, match="TRACKER_SECRET_KEY"):
+        create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/x.sqlite3"})
+
+
+def test_production_with_a_real_key_starts(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    app = create_app()
+    assert app.config["DATABASE_URL"].endswith("x.sqlite3")
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_environment_values_are_typed_and_checked():
+    parsed = from_environment({"TRACKER_MAX_CONTENT_LENGTH": "1024", "TRACKER_WTF_CSRF_ENABLED": "false"})
+    assert parsed == {"MAX_CONTENT_LENGTH": 1024, "WTF_CSRF_ENABLED": False}
+    with pytest.raises(ConfigError, match="TRACKER_MAX_CONTENT_LENGTH"):
+        from_environment({"TRACKER_MAX_CONTENT_LENGTH": "lots"})
+
+
+def test_development_default_database_is_in_the_instance_folder(monkeypatch):
+    monkeypatch.setenv("TRACKER_ENV", "development")
+    monkeypatch.delenv("TRACKER_DATABASE_URL", raising=False)
+    app = create_app()
+    assert app.config["DATABASE_URL"] == f"sqlite:///{app.instance_path}/vidnova.sqlite3"

@@ -1,0 +1,144 @@
+"""Import of the KATOTTG codifier: the real 2025 edition, and small files for renames, moves and faults."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tracker.core.katottg import CodifierError, import_codifier
+from tracker.core.models import Authority
+
+REAL_FILE = Path(__file__).resolve().parents[3] / "shared" / "data" / "katottg" / "kodifikator-16-05-2025.csv"
+HEADER = ("Перший рівень;Другий рівень;Третій рівень;Четвертий рівень;Додатковий рівень;"
+          "Категорія об’єкта;Назва об’єкта")
+OBLAST, RAION, RAION_2 = "UA32000000000030281", "UA32080000000084076", "UA32020000000061350"
+HROMADA, TOWN = "UA32080150000035443", "UA32080150010043128"
+KYIV, KYIV_DISTRICT = "UA80000000000093317", "UA80000000000126643"
+SMALL_ROWS = [
+    f"{OBLAST};;;;;O;Київська",
+    f"{OBLAST};{RAION};;;;P;Бучанський",
+    f"{OBLAST};{RAION_2};;;;P;Білоцерківський",
+    f"{OBLAST};{RAION};{HROMADA};;;H;Ірпінська ",  # trailing space, as in the real file
+    f"{OBLAST};{RAION};{HROMADA};{TOWN};;M;Ірпінь",
+    f"{KYIV};;;;;K;Київ",
+    f"{KYIV};{KYIV};{KYIV};{KYIV};{KYIV_DISTRICT};B;Голосіївський",
+]
+
+
+def write_codifier(path: Path, rows: list[str], *, header: str = HEADER) -> Path:
+    """A codifier as the Ministry ships it: BOM, CRLF, semicolons."""
+    path.write_bytes(("\ufeff" + "\r\n".join([header, *rows]) + "\r\n").encode("utf-8"))
+    return path
+
+
+def by_code(session, code: str) -> Authority:
+    return session.execute(select(Authority).where(Authority.code == code)).scalar_one()
+
+
+def count(session) -> int:
+    return session.execute(select(func.count()).select_from(Authority)).scalar_one()
+
+
+def assert_paths_consistent(session) -> None:
+    rows = session.execute(select(Authority.id, Authority.parent_id, Authority.path)).all()
+    paths = {row.id: row.path for row in rows}
+    for row in rows:
+        expected = (paths[row.parent_id] if row.parent_id else "/") + f"{row.id}/"
+        assert row.path == expected, row
+
+
+def test_real_codifier_imports_every_unit_once(session):
+    if not REAL_FILE.exists():
+        pytest.skip(f"the real codifier is not at {REAL_FILE} (it lives outside the repository)")
+    started = time.perf_counter()
+    summary = import_codifier(session=session, path=REAL_FILE)
+    session.commit()
+    elapsed = time.perf_counter() - started
+
+    assert (summary.created, summary.updated, summary.unchanged) == (31_748, 0, 0)
+    assert summary.by_category == {"O": 25, "K": 2, "P": 136, "H": 1_772, "M": 461, "X": 2_007,
+                                   "C": 27_237, "B": 108}
+    assert count(session) == 31_748 + 1  # and the national root
+    assert by_code(session, HROMADA).parent_id == by_code(session, RAION).id
+    assert by_code(session, HROMADA).name_uk == "Ірпінська"
+    assert by_code(session, KYIV_DISTRICT).parent_id == by_code(session, KYIV).id
+    root = session.get(Authority, by_code(session, OBLAST).parent_id)
+    assert (root.level, root.code, root.name_uk, root.name_en) == ("national", None, "Україна", "Ukraine")
+    assert by_code(session, KYIV).level == "oblast"
+    assert_paths_consistent(session)
+    assert elapsed < 30, f"import took {elapsed:.1f} s"
+
+    again = import_codifier(session=session, path=REAL_FILE)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 31_748)
+
+
+def test_small_file_with_bom_crlf_and_kyiv_districts(session, tmp_path):
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "k.csv", SMALL_ROWS))
+
+    assert (summary.created, summary.updated) == (len(SMALL_ROWS), 0)
+    assert by_code(session, HROMADA).name_uk == "Ірпінська"
+    assert by_code(session, KYIV_DISTRICT).parent_id == by_code(session, KYIV).id
+    assert by_code(session, KYIV_DISTRICT).level == "city_district"
+    assert by_code(session, TOWN).level == "settlement"
+    assert_paths_consistent(session)
+
+
+def test_reimport_renames_and_keeps_english_names(session, tmp_path):
+    import_codifier(session=session, path=write_codifier(tmp_path / "a.csv", SMALL_ROWS))
+    by_code(session, HROMADA).name_en = "Irpin urban hromada"
+    session.flush()
+    renamed = [row.replace("Ірпінь", "Ірпінь-Нове") for row in SMALL_ROWS]
+
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "b.csv", renamed))
+
+    assert (summary.created, summary.updated, summary.unchanged) == (0, 1, len(SMALL_ROWS) - 1)
+    assert by_code(session, TOWN).name_uk == "Ірпінь-Нове"
+    assert by_code(session, HROMADA).name_en == "Irpin urban hromada"
+
+
+def test_reimport_keeps_a_full_hromada_name_that_extends_the_stem(session, tmp_path):
+    import_codifier(session=session, path=write_codifier(tmp_path / "a.csv", SMALL_ROWS))
+    by_code(session, HROMADA).name_uk = "Ірпінська міська територіальна громада"
+    session.flush()
+
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "b.csv", SMALL_ROWS))
+
+    assert summary.updated == 0
+    assert by_code(session, HROMADA).name_uk == "Ірпінська міська територіальна громада"
+    renamed = [row.replace("Ірпінська ", "Ірпінсько-Бучанська") for row in SMALL_ROWS]
+    import_codifier(session=session, path=write_codifier(tmp_path / "c.csv", renamed))
+    assert by_code(session, HROMADA).name_uk == "Ірпінсько-Бучанська"
+
+
+def test_reimport_moves_a_unit_and_its_subtree(session, tmp_path):
+    import_codifier(session=session, path=write_codifier(tmp_path / "a.csv", SMALL_ROWS))
+    moved = [row.replace(f"{RAION};{HROMADA}", f"{RAION_2};{HROMADA}") for row in SMALL_ROWS]
+
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "b.csv", moved))
+
+    assert summary.updated == 2  # the hromada (new parent) and its town (new path)
+    new_raion = by_code(session, RAION_2)
+    assert by_code(session, HROMADA).parent_id == new_raion.id
+    assert by_code(session, TOWN).path.startswith(new_raion.path)
+    assert_paths_consistent(session)
+
+
+@pytest.mark.parametrize(("rows", "header", "line", "message"), [
+    (SMALL_ROWS, "Level1;Level2;Level3;Level4;Level5;Category;Name", 1, "unexpected header"),
+    (SMALL_ROWS[:2] + [f"{OBLAST};{RAION};;;P;Бучанський"], HEADER, 4, "expected 7 columns"),
+    (SMALL_ROWS[:1] + [f"{OBLAST};UA3208000000008407;;;;P;Бучанський"], HEADER, 3, "malformed code"),
+    (SMALL_ROWS[:1] + [f"{OBLAST};{RAION};;;;Z;Бучанський"], HEADER, 3, "unknown category"),
+    (SMALL_ROWS[:1] + [f"{OBLAST};{RAION};;;;H;Бучанська"], HEADER, 3, "category H"),
+    ([f"{OBLAST};{RAION};;;;P;Бучанський"], HEADER, 2, "unknown"),
+])
+def test_bad_file_names_the_line_and_writes_nothing(session, tmp_path, rows, header, line, message):
+    path = write_codifier(tmp_path / "bad.csv", rows, header=header)
+
+    with pytest.raises(CodifierError, match=message) as caught:
+        import_codifier(session=session, path=path)
+
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert count(session) == 0

@@ -1,0 +1,129 @@
+"""CSV import/export: all or nothing, row-and-column reports, exports that re-import unchanged."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+from sqlmodel import func, select
+
+from tests.factories import build_world
+from tests.planner_factories import needs_values, save
+from tracker.planning import csv_io
+from tracker.planning.history_models import ChangeRecord
+from tracker.planning.models import NeedsAssessment, ProgressObservation
+from tracker.projects.models import Project
+
+
+@pytest.fixture
+def world(session):
+    world = build_world(session)
+    save(session, world.school, "needs", needs_values())
+    session.commit()
+    return world
+
+
+def _everyone(_authority):
+    return True
+
+
+def _rows(text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _write(rows: list[dict], delimiter: str = ",") -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), delimiter=delimiter)
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _count(session, model) -> int:
+    return session.exec(select(func.count()).select_from(model)).one()
+
+
+def test_export_reimports_without_change(session, world):
+    text = csv_io.export_projects(session=session)
+    history_before = _count(session, ChangeRecord)
+    report = csv_io.import_projects(session=session, data=("\ufeff" + text).encode(), may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.unchanged == 4 and report.created == report.updated == 0
+    assert csv_io.export_projects(session=session) == text
+    assert _count(session, ChangeRecord) == history_before
+
+
+def test_new_and_changed_rows_are_written(session, world):
+    rows = _rows(csv_io.export_projects(session=session))
+    school = next(row for row in rows if row["reference"] == world.school.reference)
+    school["beneficiaries"] = "700"
+    new = dict.fromkeys(rows[0], "")
+    new.update({"authority_code": world.irpin_hromada.code, "title_uk": "Новий дитячий садок", "sector": "education",
+                "project_type": "construction", "purpose": "development", "estimated_cost": "1 250 000,50",
+                "assessment_date": "01.02.2024", "parent_reference": world.bridge.reference})
+    report = csv_io.import_projects(session=session, data=_write([school, new], ";"), may_edit=_everyone)
+    session.commit()
+    assert report.ok, report.errors
+    assert (report.created, report.updated) == (1, 1)
+    created = session.exec(select(Project).where(Project.title_uk == "Новий дитячий садок")).one()
+    assert created.parent_id == world.bridge.id
+    needs = session.exec(select(NeedsAssessment).where(NeedsAssessment.project_id == created.id)).one()
+    assert str(needs.estimated_cost) == "1250000.50" and needs.assessment_date == date(2024, 2, 1)
+    assert session.get(Project, world.school.id).version == int(school["version"]) + 1
+
+
+def test_one_bad_row_writes_nothing_and_names_row_and_column(session, world):
+    rows = _rows(csv_io.export_projects(session=session))
+    rows[0]["title_en"] = "Changed but must not be saved"
+    rows[2]["beneficiaries"] = "many"
+    rows[3]["sector"] = "spaceflight"
+    projects_before = _count(session, Project)
+    report = csv_io.import_projects(session=session, data=_write(rows), may_edit=_everyone)
+    assert not report.ok
+    assert {(e.row, e.column) for e in report.errors} == {(4, "beneficiaries"), (5, "sector")}
+    session.rollback()
+    assert _count(session, Project) == projects_before
+    assert session.get(Project, world.school.id).title_en == "Restoration of school No. 1"
+
+
+@pytest.mark.parametrize(("change", "column", "message"), [
+    ({"version": "99"}, "version", "changed since"),
+    ({"reference": "VID-1999-999999"}, "reference", "no project"),
+    ({"stage": "completed"}, "stage", "stage gate"),
+    ({"authority_code": "UA32080150000014315"}, "authority_code", "another authority"),
+    ({"idp_beneficiaries": "9999"}, "idp_beneficiaries", "outnumber"),
+    ({"assessment_date": "2024-02-30"}, "assessment_date", "not a date"),
+    ({"latitude": "123"}, "latitude", "between"),
+])
+def test_row_problems(session, world, change, column, message):
+    rows = [r for r in _rows(csv_io.export_projects(session=session)) if r["reference"] == world.school.reference]
+    rows[0].update(change)
+    report = csv_io.import_projects(session=session, data=_write(rows), may_edit=_everyone)
+    assert [(e.row, e.column) for e in report.errors] == [(2, column)]
+    assert message in report.errors[0].message
+
+
+def test_header_and_scope_problems(session, world):
+    report = csv_io.import_projects(session=session, data=b"title_uk,colour\nX,red\n", may_edit=_everyone)
+    assert {(e.row, e.column) for e in report.errors} >= {(1, "colour"), (1, "sector")}
+    rows = _rows(csv_io.export_projects(session=session))
+    report = csv_io.import_projects(session=session, data=_write(rows), may_edit=lambda a: a.code.startswith("UA63"))
+    assert {e.message for e in report.errors} == {"outside the authorities you work for"}
+
+
+def test_progress_import_export_round_trip(session, world):
+    data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,Foundations\n"
+            f"{world.school.reference},2024-09-01,45,\n").encode()
+    report = csv_io.import_progress(session=session, data=data, may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.created == 2
+    text = csv_io.export_progress(session=session)
+    again = csv_io.import_progress(session=session, data=text.encode(), may_edit=_everyone)
+    assert again.ok and again.unchanged == 2 and again.created == 0
+    bad = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-10-01,60,\n"
+           f"{world.school.reference},2024-11-01,140,\n").encode()
+    report = csv_io.import_progress(session=session, data=bad, may_edit=_everyone)
+    assert [(e.row, e.column) for e in report.errors] == [(3, "physical_percent")]
+    session.rollback()
+    assert _count(session, ProgressObservation) == 2

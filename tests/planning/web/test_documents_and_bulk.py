@@ -1,0 +1,97 @@
+"""Uploads over HTTP, restricted documents hidden from the public, CSV import reports."""
+from __future__ import annotations
+
+import io
+
+from sqlmodel import func, select
+
+from tracker.core.db import session_scope
+from tracker.planning.document_models import Document
+from tracker.projects.models import Project
+
+PDF_BYTES = b"%PDF-1.7\n%%EOF\n"
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
+def _upload(client, world, data, name, version="1", public=True):
+    form = {"version": version, "document_type": "minutes", "title": name, "file": (io.BytesIO(data), name)}
+    if public:
+        form["is_public"] = "y"
+    return client.post(f"/manage/projects/{world.school.reference}/documents", data=form,
+                       content_type="multipart/form-data")
+
+
+def _documents(app):
+    with app.app_context(), session_scope(app) as session:
+        return list(session.exec(select(Document).order_by(Document.id)))
+
+
+def test_upload_refusals(app, client, world, login):
+    login(world.kharkiv_planner)
+    client.get("/lang/en")
+    disguised = _upload(client, world, b"MZ\x90\x00 executable", "report.pdf")
+    assert disguised.status_code == 422 and "does not match its name" in disguised.get_data(as_text=True)
+    traversal = _upload(client, world, PDF_BYTES, "../../../etc/passwd.pdf")
+    assert traversal.status_code == 422
+    app.config["UPLOAD_MAX_BYTES"] = 64
+    oversize = _upload(client, world, PDF_BYTES + b"x" * 100, "big.pdf")
+    assert oversize.status_code == 422 and "larger than" in oversize.get_data(as_text=True)
+    assert _documents(app) == []
+
+
+def test_restricted_documents_never_reach_the_public(app, client, world, login):
+    login(world.kharkiv_planner)
+    assert _upload(client, world, PDF_BYTES, "minutes.pdf").status_code == 302
+    assert _upload(client, world, PNG_BYTES, "passport-scan.png", version="2", public=False).status_code == 302
+    public, restricted = _documents(app)
+    base = f"/manage/projects/{world.school.reference}/documents"
+    assert _fetch(client, f"{base}/{restricted.id}") == (200, PNG_BYTES)
+    client.post("/logout")
+    assert _fetch(client, f"{base}/{public.id}") == (200, PDF_BYTES)
+    assert _fetch(client, f"{base}/{restricted.id}")[0] == 404
+    html = client.get(f"/projects/{world.school.reference}").get_data(as_text=True)
+    assert "minutes.pdf" in html and "passport-scan" not in html
+    login(world.auditor)
+    assert _fetch(client, f"{base}/{restricted.id}")[0] == 200
+
+
+def _fetch(client, url):
+    response = client.get(url)
+    try:
+        return response.status_code, response.get_data()
+    finally:
+        response.close()  # a sent file holds its handle until closed
+
+
+def test_csv_import_with_a_bad_row_writes_nothing(app, client, world, login):
+    login(world.kharkiv_planner)
+    client.get("/lang/en")
+    template = client.get("/manage/bulk/projects/template.csv")
+    assert template.status_code == 200 and b"authority_code" in template.data
+    header = template.data.decode("utf-8-sig").strip()
+    columns = header.split(",")
+
+    def row(**values):
+        return ",".join(values.get(name, "") for name in columns)
+
+    good = row(authority_code=world.kharkiv_hromada.code, title_uk="Школа", sector="education",
+               project_type="rehabilitation", purpose="restoration")
+    bad = row(authority_code=world.kharkiv_hromada.code, title_uk="Лікарня", sector="health",
+              project_type="rehabilitation", purpose="restoration", beneficiaries="lots")
+    data = f"{header}\n{good}\n{bad}\n".encode()
+    response = client.post("/manage/bulk/projects/import", data={"projects-file": (io.BytesIO(data), "p.csv")},
+                           content_type="multipart/form-data")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Nothing was imported" in html
+    assert "<td>3</td><td class=\"code\">beneficiaries</td>" in html
+    with app.app_context(), session_scope(app) as session:
+        assert session.exec(select(func.count()).select_from(Project)).one() == 4
+    ok = client.post("/manage/bulk/projects/import", data={"projects-file": (io.BytesIO(
+        f"{header}\n{good}\n".encode()), "p.csv")}, content_type="multipart/form-data")
+    assert ok.status_code == 200 and "1 added" in ok.get_data(as_text=True)
+
+
+def test_export_is_limited_to_the_planners_scope(client, world, login):
+    login(world.derhachi_planner)
+    text = client.get("/manage/bulk/projects/export.csv").data.decode("utf-8-sig")
+    assert world.clinic.reference in text and world.school.reference not in text

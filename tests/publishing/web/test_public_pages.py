@@ -1,0 +1,125 @@
+"""Public pages without an account: figures, search and filters, project and authority pages, API and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from tests.factories import project_data
+from tracker.core.db import get_engine, session_scope
+from tracker.core.models import Authority
+from tracker.projects.operations import add_funding_line, create_project
+
+
+def test_home_shows_figures_charts_and_downloads(client, rich):
+    client.get("/lang/en")
+    html = client.get("/").get_data(as_text=True)
+    assert "Funding by source" in html and "<svg" in html and "OECD scorecard" in html
+    assert "/reports/portfolio.pdf" in html and "/open-data/oc4ids/projects.json" in html
+
+
+def test_filters_by_funding_source_and_compliance(client, rich):
+    school, bridge = rich.project.reference, rich.world.bridge.reference
+    eu = client.get("/projects?source=eu").get_data(as_text=True)
+    assert school in eu and bridge not in eu
+    unchecked = client.get("/projects?compliance=unchecked").get_data(as_text=True)
+    assert school not in unchecked  # every project was evaluated when it was saved
+    listed = client.get("/projects?compliance=failing").get_data(as_text=True) + \
+        client.get("/projects?compliance=passing").get_data(as_text=True)
+    assert school in listed or "0 projects" in listed or "0 проєктів" in listed
+    subtree = client.get(f"/projects?authority={rich.world.kharkiv_raion.id}").get_data(as_text=True)
+    assert school in subtree and bridge not in subtree
+    assert rich.world.draft.reference not in client.get("/projects?q=").get_data(as_text=True)
+
+
+def test_project_page_in_both_languages(client, rich):
+    url = f"/projects/{rich.project.reference}"
+    uk = client.get(url).get_data(as_text=True)
+    assert 'lang="uk"' in uk and "Відновлення школи № 1" in uk
+    client.get("/lang/en")
+    en = client.get(url).get_data(as_text=True)
+    assert 'lang="en"' in en and "Restoration of school No. 1" in en
+    for text in ("At a glance", "From the need to the result", "Accountability report (PDF)", "Contract signed",
+                 "Needs assessed", "Budget committed and disbursed"):
+        assert text in en, text
+    assert f"/reports/projects/{rich.project.reference}.pdf?lang=en" in en
+
+
+def test_authority_page_links_its_report(client, rich):
+    client.get("/lang/en")
+    html = client.get(f"/authorities/{rich.world.kharkiv_oblast.id}").get_data(as_text=True)
+    assert "Funding by level of government" in html
+    assert f"/reports/authorities/{rich.world.kharkiv_oblast.id}.pdf" in html
+
+
+def test_csv_download(client, rich):
+    response = client.get("/open-data/projects.csv?sector=education")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert [row["reference"] for row in rows] == [rich.project.reference]
+    assert rows[0]["committed_uah"] == "1500000.00" and rows[0]["physical_progress"] == "40"
+
+
+def test_api_pages_and_describes_itself(client, rich):
+    first = client.get("/api/v1/projects?per_page=2").get_json()
+    assert first["total"] == 3 and first["pages"] == 2 and len(first["items"]) == 2
+    second = client.get("/api/v1/projects?per_page=2&page=2").get_json()
+    references = {i["reference"] for i in first["items"] + second["items"]}
+    assert rich.world.draft.reference not in references and len(references) == 3
+    detail = client.get(f"/api/v1/projects/{rich.project.reference}").get_json()
+    assert detail["summary"]["title_uk"] == "Відновлення школи № 1"
+    assert [d["title"] for d in detail["documents"]] and all(d["title"] != "Службова записка: конфіденційно"
+                                                             for d in detail["documents"])
+    assert client.get(f"/api/v1/projects/{rich.world.draft.reference}").status_code == 404
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert spec["openapi"].startswith("3.") and "/api/v1/projects" in spec["paths"]
+    assert client.post("/api/v1/projects").status_code == 405
+    figures = client.get("/api/v1/figures").get_json()
+    assert figures["projects"] == 3
+
+
+def _add_projects(app, authority_id: int, count: int, lines: int) -> str:
+    with app.app_context(), session_scope(app) as session:
+        authority = session.get(Authority, authority_id)
+        reference = None
+        for index in range(count):
+            project = create_project(session=session, authority=authority,
+                                     data=project_data(title_uk=f"Проєкт {index}"))
+            reference = project.reference
+            for _ in range(lines):
+                add_funding_line(session=session, project=project, source="state_budget",
+                                 amount_committed=Decimal("1000"))
+    return reference
+
+
+def _count_queries(app, client, url: str) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+@pytest.mark.parametrize("page", ["list", "project", "home", "authority"])
+def test_query_count_does_not_grow_with_the_data(app, client, rich, page):
+    hromada = rich.world.irpin_hromada.id
+
+    def url(reference):
+        return {"list": "/projects", "project": f"/projects/{reference}", "home": "/",
+                "authority": f"/authorities/{hromada}"}[page]
+
+    reference = _add_projects(app, hromada, 5, 5)
+    client.get(url(reference))  # warm up: the first request loads what every request shares
+    small = _count_queries(app, client, url(reference))
+    reference = _add_projects(app, hromada, 45, 50)
+    large = _count_queries(app, client, url(reference))
+    assert small == large

@@ -1,0 +1,39 @@
+"""``vidnova user create``: accounts from the command line (the first admin, service users)."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from tracker.accounts.operations import create_user
+from tracker.core.db import session_scope
+from tracker.core.errors import ServiceError
+from tracker.core.vocab import Role
+
+
+def register(main: click.Group) -> None:
+    main.add_command(user)
+
+
+@click.group()
+def user() -> None:
+    """Manage accounts."""
+
+
+@user.command("create")
+@click.option("--email", required=True, help="Sign-in e-mail address.")
+@click.option("--name", default="", help="Full name shown in the interface.")
+@click.option("--role", required=True, help=f"One of: {', '.join(Role)}.")
+@click.option("--authority", "authorities", multiple=True, metavar="CODE",
+              help="KATOTTG code of an authority a planner works for (repeatable).")
+@click.option("--locale", type=click.Choice(["uk", "en"]), default="uk", show_default=True)
+@click.password_option(help="Password (asked for when not given).")
+@with_appcontext
+def create(email: str, name: str, role: str, authorities: tuple[str, ...], locale: str, password: str) -> None:
+    """Create a user with a role; planners are scoped with --authority."""
+    try:
+        with session_scope() as session:
+            created = create_user(session=session, email=email, name=name, password=password, role=role,
+                                  authority_codes=authorities, locale=locale)
+            click.echo(f"Created {created.role} {created.email} (id {created.id}).")
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error

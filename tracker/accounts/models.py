@@ -1,0 +1,47 @@
+"""People who sign in, their role, and the authorities their role reaches."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlmodel import Field, SQLModel
+
+from tracker.core.columns import TIMESTAMP, utcnow
+
+
+class User(SQLModel, table=True):
+    """A signed-in person: admin, planner (scoped to authorities) or auditor."""
+
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=255, unique=True, index=True)
+    name: str = Field(max_length=255)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)
+    locale: str = Field(default="uk", max_length=5)
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+
+    # Flask-Login's protocol, kept here so the web layer needs no wrapper class.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+class UserAuthority(SQLModel, table=True):
+    """A planner's scope: this authority and everything beneath it."""
+
+    __tablename__ = "user_authority"
+
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
+    authority_id: int = Field(foreign_key="authority.id", primary_key=True)

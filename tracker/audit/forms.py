@@ -1,0 +1,73 @@
+"""WTForms of the auditor's workspace; labels are translated, validation happens on the server."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.projects.forms import select_choices
+
+MARK_VERDICTS = ("pass", "fail", "not_applicable")
+
+
+class MarkForm(FlaskForm):
+    """An auditor's verdict on one manual item of a checklist."""
+
+    stage = HiddenField(validators=[DataRequired()])
+    verdict = RadioField(_l("Verdict"), choices=[], validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)],
+                            description=_l("Required when the item fails or does not apply."))
+    evidence = SelectMultipleField(_l("Evidence documents"), coerce=int, choices=[], validate_choice=True)
+
+    def __init__(self, *args, documents=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.verdict.choices = select_choices("mark_verdict")
+        self.evidence.choices = [(document.id, document.title) for document in documents]
+
+
+class SignoffForm(FlaskForm):
+    stage = HiddenField(validators=[DataRequired()])
+    statement = TextAreaField(
+        _l("Statement"), validators=[DataRequired(), Length(min=10, max=5000)],
+        description=_l("What you reviewed and what you confirm, in your own words."))
+
+
+class FindingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=300)])
+    severity = SelectField(_l("Severity"), choices=[], validators=[DataRequired()])
+    stage = SelectField(_l("Stage"), choices=[], validators=[DataRequired()])
+    principle = SelectField(_l("OECD principle"), choices=[], validators=[Optional()])
+    rule_id = StringField(_l("Rule"), validators=[Optional(), Length(max=40)],
+                          description=_l("The id of the rule concerned, if any, e.g. UA-PROC-04."))
+    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(min=3, max=20000)])
+    recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(min=3, max=20000)])
+    due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    responsible_authority_id = SelectField(_l("Responsible authority"), coerce=int, choices=[],
+                                           validators=[DataRequired()])
+    is_public = BooleanField(_l("Show in the public summary on the project page"))
+
+    def __init__(self, *args, authorities=(), principles=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.severity.choices = select_choices("finding_severity")
+        self.stage.choices = select_choices("stage")
+        self.principle.choices = [("", "—"), *principles]
+        self.responsible_authority_id.choices = list(authorities)
+
+
+class StepForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
+
+
+class VisibilityForm(FlaskForm):
+    is_public = BooleanField(_l("Show in the public summary on the project page"))

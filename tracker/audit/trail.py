@@ -1,0 +1,357 @@
+"""The audit trail: every write to every table, appended to a hash chain, and its verification.
+
+Recording hangs off the session class, like the change history, so every path (web, CLI, CSV import,
+scripts using ``new_session``) is covered:
+
+* ``after_flush``: one entry per inserted, updated or deleted ORM row of any table but the trail's own.
+  The flush has run its statements, so new rows have their keys and the transaction already holds
+  its write locks; attribute history still tells what changed.
+* ``do_orm_execute``: ``UPDATE``/``DELETE`` statements run through the session (bulk writes the unit of
+  work never sees): the keys of the matching rows are read first, and one entry per row is appended.
+
+Each entry stores ``prev_hash`` (the previous entry's hash) and ``hash = sha256(prev_hash + canonical
+JSON of its own fields)``. Appends are serialised: the first append of a flush locks the one row of
+``audit_head`` (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite allows one writer at a time anyway), so two
+transactions never chain onto the same entry; the head then names the newest entry, which shows when
+entries were cut off the end.
+
+Nothing here updates or deletes an entry; migration 0006 adds triggers that refuse it in the database.
+Not covered: raw SQL executed on a connection outside the session (``text()`` through
+``Connection.execute``), which is what an administrator tampering by hand would use — and what
+``verify`` exists to catch.
+
+Large JSON values (an evaluation's facts and results) and secrets (password hashes) are logged as
+their sha256, which keeps the log small and free of secrets while still pinning the content.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Table, event, insert, inspect, select, update
+from sqlalchemy.orm import Session as OrmSession
+
+from tracker.audit.models import AuditEntry, AuditHead
+from tracker.core.columns import utcnow
+from tracker.core.db import actor_of
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+#: The trail's own tables: writing them must not write more entries.
+SKIPPED = frozenset({AuditEntry.__tablename__, AuditHead.__tablename__})
+#: Columns logged as a digest only.
+SECRET_COLUMNS = frozenset({"password_hash"})
+#: JSON values longer than this (in canonical form) are logged as their digest.
+MAX_JSON_VALUE = 1000
+
+_ENTRY = AuditEntry.__table__
+_HEAD = AuditHead.__table__
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def plain(value: Any) -> Any:
+    """A value as the log stores it: JSON types only, dates as ISO text, decimals as exact text."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return as_utc(value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(item) for item in value]
+    return str(value)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes for what was stored in UTC; PostgreSQL gives aware ones."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _logged(column: str, value: Any) -> Any:
+    value = plain(value)
+    if column in SECRET_COLUMNS and value is not None:
+        return {"sha256": sha256(str(value))}
+    if isinstance(value, (dict, list)):
+        text = canonical(value)
+        if len(text) > MAX_JSON_VALUE:
+            return {"sha256": sha256(text), "length": len(text)}
+    return value
+
+
+def entry_hash(*, seq: int, recorded_at: datetime, actor_id: int | None, table_name: str, row_key: str,
+               action: str, changes: str, prev_hash: str) -> str:
+    """The hash of an entry: sha256 of the previous hash followed by the canonical JSON of its fields."""
+    body = canonical({"seq": seq, "recorded_at": as_utc(recorded_at).isoformat(), "actor_id": actor_id,
+                      "table": table_name, "row_key": row_key, "action": action, "changes": changes})
+    return sha256(prev_hash + body)
+
+
+# --- recording -------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Write:
+    """One row written: what the log records before the chain is attached."""
+
+    table_name: str
+    row_key: dict
+    action: str
+    changes: dict
+
+
+def _row_key(state) -> dict:
+    mapper = state.mapper
+    values = state.identity or mapper.primary_key_from_instance(state.obj())
+    return {column.name: plain(value) for column, value in zip(mapper.primary_key, values, strict=True)}
+
+
+def _columns(state):
+    for attribute in state.mapper.column_attrs:
+        yield attribute.key, attribute.columns[0].name
+
+
+def _values(state) -> dict:
+    """The loaded column values of a new or deleted row (never loads: this runs inside a flush)."""
+    return {name: _logged(name, state.dict[key]) for key, name in _columns(state) if key in state.dict}
+
+
+def _update(state) -> dict:
+    changes = {}
+    for key, name in _columns(state):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old != new:
+            changes[name] = [_logged(name, old), _logged(name, new)]
+    return changes
+
+
+def _writes_of_flush(session: OrmSession) -> list[Write]:
+    writes = []
+    for action, objects in (("insert", session.new), ("update", session.dirty), ("delete", session.deleted)):
+        for obj in objects:
+            table = getattr(obj, "__tablename__", None)
+            if table is None or table in SKIPPED:
+                continue
+            state = inspect(obj)
+            if action == "update":
+                changes = _update(state)
+                if not changes:
+                    continue
+            else:
+                changes = _values(state)
+            writes.append(Write(table, _row_key(state), action, changes))
+    # Sets have no order: sort so the chain does not depend on hashing of Python objects.
+    return sorted(writes, key=lambda w: (w.table_name, canonical(w.row_key), w.action))
+
+
+def append(session: OrmSession, writes: Iterable[Write]) -> int:
+    """Append ``writes`` to the chain inside the session's transaction; returns the new head's seq."""
+    writes = list(writes)
+    if not writes:
+        return -1
+    connection = session.connection()
+    seq, prev = _lock_head(connection)
+    actor = actor_of(session)
+    now = utcnow()
+    rows = []
+    for write in writes:
+        seq += 1
+        row_key, changes = canonical(write.row_key), canonical(write.changes)
+        digest = entry_hash(seq=seq, recorded_at=now, actor_id=actor, table_name=write.table_name,
+                            row_key=row_key, action=write.action, changes=changes, prev_hash=prev)
+        rows.append({"seq": seq, "recorded_at": now, "actor_id": actor, "table_name": write.table_name,
+                     "row_key": row_key, "action": write.action, "changes": changes, "prev_hash": prev,
+                     "hash": digest})
+        prev = digest
+    connection.execute(insert(_ENTRY), rows)
+    connection.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=seq, hash=prev))
+    return seq
+
+
+def _lock_head(connection) -> tuple[int, str]:
+    """The newest entry's seq and hash, with the head row locked until the transaction ends."""
+    query = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+    row = connection.execute(query).first()
+    if row is not None:
+        return row.seq, row.hash
+    # No head (a fresh database whose migration did not seed it, or a wiped one): start it from the
+    # newest entry, letting a concurrent transaction that creates it first win.
+    last = connection.execute(select(_ENTRY.c.seq, _ENTRY.c.hash).order_by(_ENTRY.c.seq.desc()).limit(1)).first()
+    seq, digest = (last.seq, last.hash) if last else (0, GENESIS)
+    connection.execute(_insert_ignoring_conflict(connection, _HEAD).values(id=HEAD_ID, seq=seq, hash=digest))
+    row = connection.execute(query).first()
+    return row.seq, row.hash
+
+
+def _insert_ignoring_conflict(connection, table: Table):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert(table).on_conflict_do_nothing()
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session: OrmSession, _flush_context) -> None:
+    append(session, _writes_of_flush(session))
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _bulk_write(execute_state) -> Any:
+    """Log UPDATE and DELETE statements row by row (see the module docstring)."""
+    if not (execute_state.is_update or execute_state.is_delete):
+        return None
+    statement = execute_state.statement
+    table = getattr(statement, "table", None)
+    if not isinstance(table, Table) or table.name in SKIPPED:
+        return None
+    session = execute_state.session
+    keys = list(table.primary_key.columns)
+    batch = execute_state.parameters
+    if isinstance(batch, (list, tuple)) and batch:
+        # ORM bulk UPDATE by primary key: one parameter set per row, keys included.
+        result = execute_state.invoke_statement()
+        append(session, (_keyed_write(table, keys, params, execute_state.is_update) for params in batch))
+        return result
+    values = {getattr(column, "key", str(column)): _value_of(bind)
+              for column, bind in (statement._values or {}).items()} if execute_state.is_update else {}
+    changed = [table.c[name] for name in values if name in table.c]
+    matching = select(*keys, *changed)
+    if statement.whereclause is not None:
+        matching = matching.where(statement.whereclause)
+    rows = [tuple(row) for row in session.connection().execute(matching)]
+    result = execute_state.invoke_statement()
+    writes = []
+    for row in rows:
+        key = {column.name: plain(value) for column, value in zip(keys, row, strict=False)}
+        if execute_state.is_update:
+            old = dict(zip((column.name for column in changed), row[len(keys):], strict=True))
+            changes = {name: [_logged(name, old.get(name)), _logged(name, value)] for name, value in values.items()
+                       if name not in old or plain(old[name]) != plain(value)}
+            if changes:
+                writes.append(Write(table.name, key, "update", changes))
+        else:
+            writes.append(Write(table.name, key, "delete", {}))
+    append(session, writes)
+    return result
+
+
+def _keyed_write(table: Table, keys, params: dict, is_update: bool) -> Write:
+    key = {column.name: plain(params.get(column.key, params.get(column.name))) for column in keys}
+    changes = {name: [None, _logged(name, value)] for name, value in params.items()
+               if is_update and name not in key}
+    return Write(table.name, key, "update" if is_update else "delete", changes)
+
+
+def _value_of(bind) -> Any:
+    return getattr(bind, "value", str(bind))
+
+
+# --- verification --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verification:
+    """What ``verify`` found: the count of sound entries, and the first broken one with why."""
+
+    entries: int
+    head_seq: int
+    head_hash: str
+    broken_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify(connection, *, anchors: dict[int, str] | None = None, chunk: int = 2000) -> Verification:
+    """Recompute the chain and name the first broken entry.
+
+    A modified entry no longer matches its hash; a deleted one leaves a gap in the sequence (or, at the
+    end, a head pointing past the last entry); reordered entries no longer link to their predecessor.
+    ``anchors`` ({seq: hash}, e.g. published earlier) also catch a log rewritten whole from some point.
+    """
+    anchors = anchors or {}
+    expected_seq, prev, count = 1, GENESIS, 0
+    for entry in _entries(connection, chunk):
+        problem = _check(entry, expected_seq, prev, anchors)
+        if problem:
+            return Verification(count, *_head(connection), broken_seq=entry.seq, problem=problem)
+        expected_seq, prev, count = entry.seq + 1, entry.hash, count + 1
+    head_seq, head_hash = _head(connection)
+    last = expected_seq - 1
+    if (head_seq, head_hash) != (last, prev) and not (head_seq == 0 and last == 0):
+        if head_seq > last:
+            problem = f"the head names entry #{head_seq} but the log ends at #{last}: entries were removed"
+            return Verification(count, head_seq, head_hash, broken_seq=last + 1, problem=problem)
+        problem = f"the head (#{head_seq}) does not match the last entry (#{last})"
+        return Verification(count, head_seq, head_hash, broken_seq=last, problem=problem)
+    missing = sorted(seq for seq in anchors if seq > last)
+    if missing:
+        return Verification(count, head_seq, head_hash, broken_seq=missing[0],
+                            problem=f"anchored entry #{missing[0]} is missing")
+    return Verification(count, head_seq, head_hash)
+
+
+def _check(entry, expected_seq: int, prev: str, anchors: dict[int, str]) -> str | None:
+    if entry.seq != expected_seq:
+        return (f"entries #{expected_seq}…#{entry.seq - 1} are missing before it" if entry.seq > expected_seq
+                else f"its sequence number repeats or goes back (expected #{expected_seq})")
+    if entry.prev_hash != prev:
+        return "it does not link to the entry before it (entries were reordered, removed or inserted)"
+    recomputed = entry_hash(seq=entry.seq, recorded_at=entry.recorded_at, actor_id=entry.actor_id,
+                            table_name=entry.table_name, row_key=entry.row_key, action=entry.action,
+                            changes=entry.changes, prev_hash=entry.prev_hash)
+    if recomputed != entry.hash:
+        return "its content does not match its hash (the entry was modified)"
+    if entry.seq in anchors and anchors[entry.seq] != entry.hash:
+        return "its hash differs from the anchored one (the log was rewritten)"
+    return None
+
+
+def _entries(connection, chunk: int) -> Iterator:
+    after = None
+    while True:
+        query = select(_ENTRY).order_by(_ENTRY.c.seq).limit(chunk)
+        if after is not None:
+            query = query.where(_ENTRY.c.seq > after)
+        rows = connection.execute(query).all()
+        yield from rows
+        if len(rows) < chunk:
+            return
+        after = rows[-1].seq
+
+
+def _head(connection) -> tuple[int, str]:
+    row = connection.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def entries_for(connection, *, table_name: str, row_id: int, limit: int = 100) -> list:
+    """The entries of one row (by ``id``), newest first: what the workspace shows as a record's trail."""
+    return list(connection.execute(
+        select(_ENTRY).where(_ENTRY.c.table_name == table_name, _ENTRY.c.row_key == canonical({"id": row_id}))
+        .order_by(_ENTRY.c.seq.desc()).limit(limit)))

@@ -1,0 +1,67 @@
+"""The authority hierarchy: adding units, keeping their materialised paths, and subtree queries."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import false, or_
+from sqlmodel import Session, select
+
+from tracker.core.errors import NotFound, ServiceError
+from tracker.core.models import Authority
+from tracker.core.vocab import AuthorityLevel
+
+
+def path_for(parent: Authority | None, authority_id: int) -> str:
+    """The materialised path of a unit with this id under ``parent`` (``/1/7/42/``)."""
+    return f"{parent.path if parent else '/'}{authority_id}/"
+
+
+def add_authority(*, session: Session, name_uk: str, level: str, parent: Authority | None = None,
+                  code: str | None = None, name_en: str | None = None,
+                  category: str | None = None) -> Authority:
+    """Add one unit under ``parent`` and give it its path (the id is needed, hence the flush)."""
+    if level not in set(AuthorityLevel):
+        raise ServiceError(f"unknown authority level {level!r}", field="level")
+    authority = Authority(code=code, level=level, category=category, name_uk=name_uk.strip(),
+                          name_en=name_en.strip() if name_en else None,
+                          parent_id=parent.id if parent else None)
+    session.add(authority)
+    session.flush()
+    authority.path = path_for(parent, authority.id)
+    session.flush()
+    return authority
+
+
+def get_by_code(*, session: Session, code: str) -> Authority:
+    authority = session.exec(select(Authority).where(Authority.code == code)).first()
+    if authority is None:
+        raise NotFound(f"no authority with KATOTTG code {code!r}", field="authority")
+    return authority
+
+
+def subtree_filter(paths: Iterable[str]):
+    """A SQL condition true for authorities at or beneath any of these paths (none: false)."""
+    paths = list(paths)
+    if not paths:
+        return false()
+    return or_(*[Authority.path.startswith(path, autoescape=True) for path in paths])
+
+
+def is_within(authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """True when ``authority`` is one of the scopes or beneath one (pure, no query)."""
+    return any(authority.path.startswith(path) for path in scope_paths)
+
+
+def ancestors(*, session: Session, authority: Authority) -> list[Authority]:
+    """The chain from the root down to ``authority``'s parent, in one query."""
+    ids = [int(part) for part in authority.path.strip("/").split("/")[:-1] if part]
+    if not ids:
+        return []
+    found = {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def children(*, session: Session, authority: Authority | None) -> list[Authority]:
+    parent_id = authority.id if authority else None
+    query = select(Authority).where(Authority.parent_id == parent_id).order_by(Authority.name_uk)
+    return list(session.exec(query))

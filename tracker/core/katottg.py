@@ -1,0 +1,237 @@
+"""Import of the official KATOTTG codifier (the Ministry's semicolon-separated CSV) into ``Authority``.
+
+The whole file is read and checked before anything is written, so a bad file leaves the database as it
+was. Writing is done in bulk (one read of what exists, one insert, one update) because the codifier has
+over 30,000 units.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from tracker.core.columns import utcnow
+from tracker.core.errors import ServiceError
+from tracker.core.hierarchy import path_for
+from tracker.core.models import Authority
+from tracker.core.vocab import AuthorityLevel
+
+HEADER = ("Перший рівень", "Другий рівень", "Третій рівень", "Четвертий рівень", "Додатковий рівень",
+          "Категорія об’єкта", "Назва об’єкта")
+LEVEL_COLUMNS = 5
+CODE_PATTERN = re.compile(r"UA\d{17}")
+
+#: Category letter → (authority level, the code column it sits in, 1-based).
+CATEGORIES = {
+    "O": (AuthorityLevel.OBLAST, 1),
+    "K": (AuthorityLevel.OBLAST, 1),  # Kyiv and Sevastopol: cities with special status, oblast rank
+    "P": (AuthorityLevel.RAION, 2),
+    "H": (AuthorityLevel.HROMADA, 3),
+    "M": (AuthorityLevel.SETTLEMENT, 4),
+    "X": (AuthorityLevel.SETTLEMENT, 4),
+    "C": (AuthorityLevel.SETTLEMENT, 4),
+    "T": (AuthorityLevel.SETTLEMENT, 4),  # smt: retired in the 2025 edition, kept for older files
+    "B": (AuthorityLevel.CITY_DISTRICT, 5),
+}
+
+ROOT_NAME_UK = "Україна"
+ROOT_NAME_EN = "Ukraine"
+_APOSTROPHES = str.maketrans({"'": "’", "\u02bc": "’"})
+
+
+class CodifierError(ServiceError):
+    """The file is not a codifier we can trust; ``str()`` reads ``file:line: message``."""
+
+    def __init__(self, path: Path | str, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}", field="file")
+        self.path = str(path)
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One codifier row: the unit's own code, its parent's code (None for level 1), and where it was read."""
+
+    code: str
+    parent_code: str | None
+    category: str
+    name: str
+    line: int
+
+    @property
+    def level(self) -> str:
+        return CATEGORIES[self.category][0].value
+
+    @property
+    def depth(self) -> int:
+        return CATEGORIES[self.category][1]
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def read_codifier(path: Path | str) -> list[Unit]:
+    """Parse and check the whole file; raise ``CodifierError`` at the first fault."""
+    path = Path(path)
+    units: list[Unit] = []
+    seen: dict[str, int] = {}
+    # utf-8-sig drops the BOM the Ministry's exports sometimes carry; newline="" lets csv handle CRLF.
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = csv.reader(handle, delimiter=";")
+        header = next(rows, None)
+        if header is None or tuple(_clean_header(cell) for cell in header) != HEADER:
+            raise CodifierError(path, 1, f"unexpected header {header!r}; expected {';'.join(HEADER)!r}")
+        for row in rows:
+            line = rows.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            unit = _parse_row(path, line, row)
+            if unit.code in seen:
+                raise CodifierError(path, line, f"code {unit.code} already appears on line {seen[unit.code]}")
+            seen[unit.code] = line
+            units.append(unit)
+    return units
+
+
+def _clean_header(cell: str) -> str:
+    return cell.strip().translate(_APOSTROPHES)
+
+
+def _parse_row(path: Path, line: int, row: list[str]) -> Unit:
+    if len(row) != len(HEADER):
+        raise CodifierError(path, line, f"expected {len(HEADER)} columns, found {len(row)}")
+    codes = [cell.strip() for cell in row[:LEVEL_COLUMNS]]
+    category, name = row[5].strip(), row[6].strip()
+    if category not in CATEGORIES:
+        raise CodifierError(path, line, f"unknown category {category!r}; expected one of "
+                                        f"{', '.join(CATEGORIES)}")
+    for code in filter(None, codes):
+        if not CODE_PATTERN.fullmatch(code):
+            raise CodifierError(path, line, f"malformed code {code!r}; expected UA followed by 17 digits")
+    filled = [code for code in codes if code]
+    depth = CATEGORIES[category][1]
+    if len(filled) != depth or codes[depth - 1] == "":
+        raise CodifierError(path, line, f"category {category} needs codes in levels 1 to {depth} only")
+    if not name:
+        raise CodifierError(path, line, "the name is empty")
+    own = codes[depth - 1]
+    # Kyiv's and Sevastopol's districts repeat the city's code in levels 1-4: the parent is the
+    # deepest level above whose code differs from the unit's own.
+    parents = [code for code in codes[:depth - 1] if code != own]
+    return Unit(code=own, parent_code=parents[-1] if parents else None, category=category, name=name,
+                line=line)
+
+
+def find_or_create_root(*, session: Session) -> Authority:
+    """The one national authority every oblast hangs under."""
+    root = session.execute(
+        select(Authority).where(Authority.level == AuthorityLevel.NATIONAL, Authority.code.is_(None),
+                                Authority.parent_id.is_(None)).order_by(Authority.id)
+    ).scalars().first()
+    if root is None:
+        root = Authority(level=AuthorityLevel.NATIONAL, name_uk=ROOT_NAME_UK, name_en=ROOT_NAME_EN)
+        session.add(root)
+        session.flush()
+        root.path = path_for(None, root.id)
+        session.flush()
+    return root
+
+
+def import_codifier(*, session: Session, path: Path | str, batch_size: int = 5000) -> ImportSummary:
+    """Create or update every unit of the codifier at ``path``; return what changed."""
+    units = read_codifier(path)
+    current = {row.id: row._asdict() for row in session.execute(select(*_COLUMNS))}
+    ids = {row["code"]: authority_id for authority_id, row in current.items() if row["code"]}
+    _check_parents(path, units, ids)  # before the first write, so a bad file writes nothing
+    root = find_or_create_root(session=session)
+    current.setdefault(root.id, {"code": None, "parent_id": None, "path": root.path})
+
+    new = [unit for unit in units if unit.code not in ids]
+    now = utcnow()
+    for start in range(0, len(new), batch_size):
+        session.execute(insert(Authority), [
+            {"code": unit.code, "level": unit.level, "category": unit.category, "name_uk": unit.name,
+             "path": "", "created_at": now} for unit in new[start:start + batch_size]])
+    if new:
+        ids = dict(session.execute(select(Authority.code, Authority.id).where(Authority.code.is_not(None))).all())
+
+    wanted = {ids[unit.code]: {"parent_id": ids[unit.parent_code] if unit.parent_code else root.id,
+                               "level": unit.level, "category": unit.category,
+                               "name_uk": _kept_name(current.get(ids[unit.code]), unit.name)}
+              for unit in units}
+    parent_of = {authority_id: row["parent_id"] for authority_id, row in current.items()}
+    parent_of.update({authority_id: values["parent_id"] for authority_id, values in wanted.items()})
+    paths = _paths(parent_of)
+    changes = []
+    for authority_id, path_value in paths.items():
+        values = {**wanted.get(authority_id, {}), "path": path_value}
+        old = current.get(authority_id)
+        if old is None or any(old[key] != value for key, value in values.items()):
+            changes.append({"id": authority_id, **values})
+    for start in range(0, len(changes), batch_size):
+        session.execute(update(Authority), changes[start:start + batch_size])
+    # The bulk statements bypass the identity map; objects the caller holds must reload.
+    session.expire_all()
+
+    changed_ids = {change["id"] for change in changes}
+    summary = ImportSummary(created=len(new), by_category=dict(Counter(unit.category for unit in units)))
+    new_codes = {unit.code for unit in new}
+    summary.updated = sum(1 for unit in units if unit.code not in new_codes and ids[unit.code] in changed_ids)
+    summary.unchanged = len(units) - summary.created - summary.updated
+    return summary
+
+
+_COLUMNS = (Authority.id, Authority.code, Authority.parent_id, Authority.level, Authority.category,
+            Authority.name_uk, Authority.path)
+
+
+def _kept_name(existing: dict | None, codifier_name: str) -> str:
+    """The codifier gives hromadas only their stem ("Ірпінська"); a fuller name that begins with
+    that stem ("Ірпінська міська територіальна громада") is kept, any other difference is a rename."""
+    if existing and existing["name_uk"].startswith(codifier_name + " "):
+        return existing["name_uk"]
+    return codifier_name
+
+
+def _check_parents(path, units: list[Unit], known_codes: dict[str, int]) -> None:
+    """Every parent must be in the file above its child, or already in the database."""
+    depth = {unit.code: unit.depth for unit in units}
+    for unit in units:
+        if unit.parent_code is None:
+            continue
+        if unit.parent_code in depth:
+            if depth[unit.parent_code] >= unit.depth:
+                raise CodifierError(path, unit.line, f"parent {unit.parent_code} is not above {unit.code}")
+        elif unit.parent_code not in known_codes:
+            raise CodifierError(path, unit.line, f"parent {unit.parent_code} of {unit.code} is unknown")
+
+
+def _paths(parent_of: dict[int, int | None]) -> dict[int, str]:
+    """The materialised path of every unit, from the parent links (each chain is walked once)."""
+    paths: dict[int, str] = {}
+    for authority_id in parent_of:
+        chain = []
+        cursor = authority_id
+        while cursor is not None and cursor not in paths:
+            if cursor in chain:
+                raise ServiceError(f"authority {cursor} is its own ancestor", field="parent")
+            chain.append(cursor)
+            cursor = parent_of[cursor]
+        prefix = paths[cursor] if cursor is not None else "/"
+        for link in reversed(chain):
+            prefix = paths[link] = f"{prefix}{link}/"
+    return paths

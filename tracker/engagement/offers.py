@@ -1,0 +1,228 @@
+"""Offers: a confirmed partner offers help on a need; the authority asks, accepts or declines in a thread."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from tracker.accounts.models import User
+from tracker.core.columns import utcnow
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.models import Authority, Organisation
+from tracker.core.vocab import Currency, HelpKind, NeedStatus, OfferStatus, PartyRole
+from tracker.engagement import notifications, rate_limits
+from tracker.engagement.models import Need, Offer, OfferMessage, PartnerProfile, Partnership
+from tracker.engagement.policy import partner_can_act
+from tracker.projects.models import Project
+
+#: The role an accepted offer gives the partner, unless the planner chooses another.
+DEFAULT_ROLE = {
+    HelpKind.FUNDS: PartyRole.CO_FINANCER,
+    HelpKind.EXPERTISE: PartyRole.TECHNICAL_ASSISTANCE,
+    HelpKind.EQUIPMENT: PartyRole.TECHNICAL_ASSISTANCE,
+    HelpKind.PEER_EXCHANGE: PartyRole.TWINNING_PARTNER,
+}
+PARTNERSHIP_ROLES = (PartyRole.TWINNING_PARTNER, PartyRole.CO_FINANCER, PartyRole.TECHNICAL_ASSISTANCE)
+
+
+@dataclass(frozen=True)
+class OfferCreate:
+    kind: str
+    message: str
+    amount: Decimal | None = None
+    currency: str = Currency.EUR
+    effort_days: int | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+
+
+def make_offer(*, session: Session, need: Need, profile: PartnerProfile, user: User, data: OfferCreate,
+               rate_limit: int) -> Offer:
+    """Offer help on an open need; tells the authority's planners. Counted against the partner's rate limit."""
+    if not partner_can_act(profile) or profile.user_id != user.id:
+        raise PermissionDenied("only a confirmed partner can make offers", field="partner")
+    if need.is_hidden or need.status != NeedStatus.OPEN:
+        raise ServiceError("this need no longer takes offers", field="need")
+    _check_offer(data)
+    pending = session.exec(select(Offer.id).where(Offer.need_id == need.id, Offer.partner_id == profile.id,
+                                                  Offer.status == OfferStatus.PENDING)).first()
+    if pending is not None:
+        raise ServiceError("you already have an open offer on this need; write in its thread instead",
+                           field="need")
+    rate_limits.hit(session=session, action="offer", key=f"partner:{profile.id}", limit=rate_limit)
+    offer = Offer(need_id=need.id, partner_id=profile.id, kind=data.kind, amount=data.amount,
+                  currency=data.currency, effort_days=data.effort_days, period_start=data.period_start,
+                  period_end=data.period_end, message=data.message.strip(), created_by_id=user.id)
+    session.add(offer)
+    session.flush()
+    notifications.offer_received(session=session, offer=offer, need=need,
+                                 organisation=session.get(Organisation, profile.organisation_id),
+                                 authority=session.get(Authority, need.authority_id))
+    return offer
+
+
+def _check_offer(data: OfferCreate) -> None:
+    if data.kind not in set(HelpKind):
+        raise ServiceError(f"unknown kind of help {data.kind!r}", field="kind")
+    if data.currency not in set(Currency):
+        raise ServiceError(f"unknown currency {data.currency!r}", field="currency")
+    if not data.message or not data.message.strip():
+        raise ServiceError("say what you offer in the message", field="message")
+    if data.amount is not None and data.amount < 0:
+        raise ServiceError("the amount cannot be negative", field="amount")
+    if data.kind == HelpKind.FUNDS and not data.amount:
+        raise ServiceError("an offer of funds states the amount", field="amount")
+    if data.period_start and data.period_end and data.period_end < data.period_start:
+        raise ServiceError("the period ends before it starts", field="period_end")
+
+
+def get_offer(*, session: Session, offer_id: int) -> Offer:
+    offer = session.get(Offer, offer_id)
+    if offer is None:
+        raise NotFound(f"no offer {offer_id}")
+    return offer
+
+
+def post_message(*, session: Session, offer: Offer, author: User, body: str) -> OfferMessage:
+    """Add to the thread (a question, an answer) and tell the other side."""
+    if not body or not body.strip():
+        raise ServiceError("the message is empty", field="body")
+    if offer.status == OfferStatus.WITHDRAWN:
+        raise ServiceError("the offer was withdrawn", field="offer")
+    message = OfferMessage(offer_id=offer.id, author_id=author.id, body=body.strip())
+    session.add(message)
+    session.flush()
+    need = session.get(Need, offer.need_id)
+    profile = session.get(PartnerProfile, offer.partner_id)
+    if author.id == profile.user_id:
+        recipients = notifications.planners_for(session=session, authority=session.get(Authority, need.authority_id))
+    else:
+        recipients = [session.get(User, profile.user_id)]
+    notifications.offer_message(session=session, offer=offer, need=need, author=author, body=message.body,
+                                recipients=recipients)
+    return message
+
+
+def accept_offer(*, session: Session, offer: Offer, actor: User, role: str | None = None,
+                 close_need: bool = True, note: str | None = None) -> Partnership:
+    """Accept: in one transaction, the partnership, the party link to the project and, for money, a funding line."""
+    from tracker.engagement.partnerships import create_partnership_from_offer
+
+    _check_pending(offer)
+    role = role or DEFAULT_ROLE[HelpKind(offer.kind)]
+    if role not in PARTNERSHIP_ROLES:
+        raise ServiceError(f"a partner is a twinning partner, co-financer or technical assistance, not {role!r}",
+                           field="role")
+    need = session.get(Need, offer.need_id)
+    profile = session.get(PartnerProfile, offer.partner_id)
+    if not partner_can_act(profile):
+        raise ServiceError("this partner can no longer act (not confirmed or hidden)", field="partner")
+    partnership = create_partnership_from_offer(session=session, offer=offer, need=need, profile=profile,
+                                                role=role, actor=actor)
+    _answer(session, offer, actor, OfferStatus.ACCEPTED, note)
+    if close_need:
+        need.status = NeedStatus.FULFILLED
+        session.add(need)
+    session.flush()
+    notifications.offer_decided(session=session, offer=offer, need=need, accepted=True, note=note,
+                                partner_user=session.get(User, profile.user_id))
+    return partnership
+
+
+def decline_offer(*, session: Session, offer: Offer, actor: User, note: str | None = None) -> Offer:
+    _check_pending(offer)
+    _answer(session, offer, actor, OfferStatus.DECLINED, note)
+    profile = session.get(PartnerProfile, offer.partner_id)
+    notifications.offer_decided(session=session, offer=offer, need=session.get(Need, offer.need_id),
+                                accepted=False, note=note, partner_user=session.get(User, profile.user_id))
+    return offer
+
+
+def withdraw_offer(*, session: Session, offer: Offer, user: User) -> Offer:
+    """The partner takes back an offer not yet answered."""
+    profile = session.get(PartnerProfile, offer.partner_id)
+    if profile.user_id != user.id:
+        raise PermissionDenied("only the partner who made an offer can withdraw it")
+    _check_pending(offer)
+    offer.status = OfferStatus.WITHDRAWN
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def set_offer_hidden(*, session: Session, offer: Offer, hidden: bool) -> Offer:
+    """Admins hide abusive offers: they leave every list and thread except the admin's."""
+    offer.is_hidden = hidden
+    session.add(offer)
+    session.flush()
+    return offer
+
+
+def _check_pending(offer: Offer) -> None:
+    if offer.status != OfferStatus.PENDING:
+        raise ServiceError(f"the offer is already {offer.status}", field="status")
+    if offer.is_hidden:
+        raise ServiceError("the offer was hidden by an administrator", field="status")
+
+
+def _answer(session: Session, offer: Offer, actor: User, status: str, note: str | None) -> None:
+    offer.status, offer.answered_at, offer.answered_by_id = status, utcnow(), actor.id
+    session.add(offer)
+    if note and note.strip():
+        session.add(OfferMessage(offer_id=offer.id, author_id=actor.id, body=note.strip()))
+    session.flush()
+
+
+@dataclass
+class OfferThread:
+    """Everything an offer's page shows, loaded in a fixed number of queries."""
+
+    offer: Offer
+    need: Need
+    authority: Authority
+    project: Project | None
+    profile: PartnerProfile
+    organisation: Organisation
+    messages: list[tuple[OfferMessage, str, str]] = field(default_factory=list)
+    partnership: Partnership | None = None
+
+
+def offer_thread(*, session: Session, offer: Offer) -> OfferThread:
+    need, authority, project = session.exec(
+        select(Need, Authority, Project).join(Authority, Authority.id == Need.authority_id)
+        .outerjoin(Project, Project.id == Need.project_id).where(Need.id == offer.need_id)).one()
+    profile, organisation = session.exec(
+        select(PartnerProfile, Organisation).join(Organisation, Organisation.id == PartnerProfile.organisation_id)
+        .where(PartnerProfile.id == offer.partner_id)).one()
+    messages = [(message, name, role) for message, name, role in session.exec(
+        select(OfferMessage, User.name, User.role).join(User, User.id == OfferMessage.author_id)
+        .where(OfferMessage.offer_id == offer.id).order_by(OfferMessage.created_at, OfferMessage.id))]
+    partnership = session.exec(select(Partnership).where(Partnership.offer_id == offer.id)).first()
+    return OfferThread(offer, need, authority, project, profile, organisation, messages, partnership)
+
+
+def offers_of_partner(*, session: Session, profile: PartnerProfile) -> list[tuple[Offer, Need, Authority]]:
+    """A partner's own offers, newest first (one query); hidden ones are left out."""
+    return list(session.exec(
+        select(Offer, Need, Authority).join(Need, Need.id == Offer.need_id)
+        .join(Authority, Authority.id == Need.authority_id)
+        .where(Offer.partner_id == profile.id, Offer.is_hidden.is_(False))
+        .order_by(Offer.created_at.desc(), Offer.id.desc())))
+
+
+def offers_in_scope(*, session: Session, authority_filter, include_hidden: bool = False,
+                    need: Need | None = None) -> list[tuple[Offer, Need, Authority, Organisation]]:
+    """Offers on needs of the authorities an answerer covers (``authority_filter``; None: all), one query."""
+    query = (select(Offer, Need, Authority, Organisation).join(Need, Need.id == Offer.need_id)
+             .join(Authority, Authority.id == Need.authority_id)
+             .join(PartnerProfile, PartnerProfile.id == Offer.partner_id)
+             .join(Organisation, Organisation.id == PartnerProfile.organisation_id))
+    if authority_filter is not None:
+        query = query.where(authority_filter)
+    if not include_hidden:
+        query = query.where(Offer.is_hidden.is_(False))
+    if need is not None:
+        query = query.where(Offer.need_id == need.id)
+    return list(session.exec(query.order_by(Offer.status != OfferStatus.PENDING, Offer.created_at.desc())))

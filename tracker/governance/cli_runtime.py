@@ -1,0 +1,131 @@
+"""``vidnova rules explain|eval|settings``: evaluations and authority settings, through the services."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlmodel import select
+
+from tracker.core.db import session_scope
+from tracker.core.errors import ServiceError
+from tracker.core.hierarchy import get_by_code
+from tracker.governance.evaluations import TRIGGER_MANUAL, evaluate_and_store, latest_evaluation
+from tracker.governance.models import RuleSetting
+from tracker.governance.rule_settings import set_rule_setting
+from tracker.projects.models import Project
+from tracker.projects.operations import get_project
+
+BATCH = 500
+
+
+def add_commands(group: click.Group) -> None:
+    group.add_command(explain)
+    group.add_command(evaluate_all)
+    group.add_command(settings)
+
+
+def _rules():
+    return current_app.extensions["tracker.rules"]
+
+
+@click.command("explain")
+@click.argument("reference")
+@click.option("--lang", type=click.Choice(["uk", "en"]), default="uk", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stored evaluation as JSON.")
+@with_appcontext
+def explain(reference: str, lang: str, as_json: bool) -> None:
+    """Print the latest stored evaluation of a project as a tree, every leaf explained."""
+    with session_scope() as session:
+        try:
+            project = get_project(session=session, reference=reference)
+        except ServiceError as error:
+            raise click.ClickException(error.message) from error
+        evaluation = latest_evaluation(session=session, project_id=project.id)
+        if evaluation is None:
+            raise click.ClickException(f"{reference} has not been evaluated yet: run `vidnova rules eval --all`")
+        if as_json:
+            click.echo(json.dumps({"evaluated_at": evaluation.evaluated_at.isoformat(), "stage": evaluation.stage,
+                                   "rule_sets": evaluation.rule_sets, "facts_sha256": evaluation.facts_sha256,
+                                   "results": evaluation.results}, ensure_ascii=False, indent=2))
+            return
+        click.echo(f"{project.reference} at stage {evaluation.stage}, "
+                   f"evaluated {evaluation.evaluated_at:%Y-%m-%d %H:%M} "
+                   f"({evaluation.passed} pass, {evaluation.failed} fail, {evaluation.errors} error)")
+        for rule_set in evaluation.results:
+            identity = next(r for r in evaluation.rule_sets if r["id"] == rule_set["rule_set_id"])
+            click.echo(f"\n# {identity['id']} v{identity['version']} sha256:{identity['sha256'][:12]}")
+            for override in rule_set["overrides"]:
+                click.echo(f"  setting in force: {override['rule_id']} {override['name']}={override['value']}"
+                           f" (default {override['default']}, by {override['source']})")
+            for result in rule_set["results"]:
+                if result["outcome"] == "not_applicable":
+                    continue
+                text = result[f"explanation_{lang}"]
+                click.echo(f"{result['outcome'].upper():7} {result['severity']:8} {result['rule_id']}: {text}")
+                _print_tree(result.get("applies_if"), "  if ")
+                _print_tree(result.get("condition"), "  ")
+
+
+def _print_tree(node: dict | None, indent: str) -> None:
+    if not node:
+        return
+    mark = {True: "✓", False: "✗", None: "?"}[node.get("passed")]
+    detail = f" (actual: {node['actual']!r})" if node.get("kind") == "leaf" else ""
+    click.echo(f"{indent}{mark} {node.get('text', '')}{detail}")
+    for child in node.get("children", ()):
+        _print_tree(child, indent + "  ")
+
+
+@click.command("eval")
+@click.option("--all", "all_projects", is_flag=True, required=True, help="Re-evaluate every project.")
+@with_appcontext
+def evaluate_all(all_projects: bool) -> None:
+    """Re-evaluate the whole portfolio against the rule sets in force (after a rule change)."""
+    with session_scope() as session:
+        ids = list(session.exec(select(Project.id).order_by(Project.id)))
+    stored = 0
+    with click.progressbar(length=len(ids), label="Evaluating projects") as progress:
+        for start in range(0, len(ids), BATCH):
+            # One transaction per batch: an interruption keeps the batches already done.
+            with session_scope() as session:
+                batch = list(session.exec(select(Project).where(Project.id.in_(ids[start:start + BATCH]))))
+                stored += len(evaluate_and_store(session=session, projects=batch, context=_rules(),
+                                                 trigger=TRIGGER_MANUAL))
+            progress.update(len(batch))
+    click.echo(f"Evaluated {stored} projects.")
+
+
+@click.group("settings")
+def settings() -> None:
+    """Rule parameters an authority sets for its subtree."""
+
+
+@settings.command("set")
+@click.option("--authority", "code", required=True, help="KATOTTG code of the authority.")
+@click.argument("rule_key")
+@click.argument("name")
+@click.argument("value")
+@click.option("--note", default="", help="Why (shown beside the setting).")
+@with_appcontext
+def set_command(code: str, rule_key: str, name: str, value: str, note: str) -> None:
+    """Set NAME (a parameter, or "enabled") of RULE_KEY (a rule or rule set id) for an authority's subtree."""
+    try:
+        with session_scope() as session:
+            authority = get_by_code(session=session, code=code)
+            set_rule_setting(session=session, context=_rules(), authority=authority, rule_key=rule_key,
+                             name=name, raw_value=value, note=note or None, actor_id=None)
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error
+    click.echo(f"{code}: {rule_key}.{name} = {value} (affected projects are re-evaluated)")
+
+
+@settings.command("list")
+@with_appcontext
+def list_settings() -> None:
+    """Every authority setting in force."""
+    with session_scope() as session:
+        for setting in session.exec(select(RuleSetting).order_by(RuleSetting.authority_id, RuleSetting.id)):
+            click.echo(f"authority {setting.authority_id}: {setting.rule_key}.{setting.name} = "
+                       f"{json.dumps(setting.value)}{'  # ' + setting.note if setting.note else ''}")

@@ -1,0 +1,71 @@
+"""Read models of stored evaluations for pages and reports: a project's compliance, an authority's scorecard."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from tracker.core.models import Authority
+from tracker.governance.evaluations import latest_evaluation, scorecard_of
+from tracker.governance.models import Evaluation
+from tracker.projects.models import Project
+from tracker.rules import PRINCIPLES, Scorecard
+
+OUTCOME_ORDER = {"fail": 0, "error": 1, "pending": 2, "pass": 3, "not_applicable": 4}
+
+
+@dataclass
+class ProjectCompliance:
+    evaluation: Evaluation
+    scorecard: Scorecard
+    #: Applicable results (not "not_applicable") citing each principle, worst first.
+    by_principle: dict[str, list[dict]] = field(default_factory=dict)
+    #: Applicable results of each rule set, worst first.
+    by_rule_set: dict[str, list[dict]] = field(default_factory=dict)
+    overrides: list[dict] = field(default_factory=list)
+
+    @property
+    def failing_blockers(self) -> list[dict]:
+        return [r for results in self.by_rule_set.values() for r in results
+                if r["outcome"] == "fail" and r["severity"] == "blocker"]
+
+
+def project_compliance(*, session: Session, project: Project) -> ProjectCompliance | None:
+    """The project's latest stored evaluation, arranged for display; None before any evaluation."""
+    evaluation = latest_evaluation(session=session, project_id=project.id)
+    if evaluation is None:
+        return None
+    return arrange(evaluation)
+
+
+def arrange(evaluation: Evaluation) -> ProjectCompliance:
+    by_principle: dict[str, list[dict]] = defaultdict(list)
+    by_rule_set: dict[str, list[dict]] = {}
+    overrides: list[dict] = []
+    for rule_set in evaluation.results:
+        applicable = sorted((r for r in rule_set["results"] if r["outcome"] != "not_applicable"),
+                            key=lambda r: (OUTCOME_ORDER[r["outcome"]], r["rule_id"]))
+        by_rule_set[rule_set["rule_set_id"]] = applicable
+        for result in applicable:
+            for code in result["principles"]:
+                by_principle[code].append(result)
+        overrides.extend({**item, "rule_set_id": rule_set["rule_set_id"]} for item in rule_set["overrides"])
+    return ProjectCompliance(evaluation=evaluation, scorecard=scorecard_of([evaluation]),
+                             by_principle={code: by_principle.get(code, []) for code in PRINCIPLES},
+                             by_rule_set=by_rule_set, overrides=overrides)
+
+
+def authority_scorecard(*, session: Session, authority: Authority, visible=None) -> tuple[Scorecard, int]:
+    """The OECD scorecard over the latest evaluations of the projects in ``authority``'s subtree."""
+    query = (select(Evaluation).join(Project, Project.id == Evaluation.project_id)
+             .join(Authority, Authority.id == Project.authority_id)
+             .where(Evaluation.is_latest.is_(True), Authority.path.startswith(authority.path, autoescape=True)))
+    if visible is not None:
+        query = query.where(visible)
+    evaluations = list(session.exec(query))
+    return scorecard_of(evaluations), len(evaluations)
+
+
+def principle_titles(locale: str) -> dict[str, str]:
+    return {code: (p.title_en if locale == "en" else p.title_uk) for code, p in PRINCIPLES.items()}

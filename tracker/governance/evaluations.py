@@ -1,0 +1,182 @@
+"""Evaluating projects against the rule sets in force, and storing every evaluation for good.
+
+Stored evaluations carry the facts they read and each rule set's version and sha256; pages and
+reports read them back instead of recomputing, so any result shown can be reproduced later.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from tracker.audit.marks import manual_marks
+from tracker.core.models import Authority
+from tracker.governance.facts import build_facts
+from tracker.governance.models import Evaluation, RuleSetting
+from tracker.governance.rule_context import RuleContext
+from tracker.projects.models import Project
+from tracker.rules import (
+    Outcome,
+    ParameterError,
+    ResolvedParameters,
+    RuleSet,
+    RuleSetResult,
+    Scorecard,
+    build_scorecard,
+    evaluate,
+    normalise_facts,
+    resolve_parameters,
+)
+from tracker.rules.evaluate import RuleResult
+from tracker.rules.types import jsonable
+
+TRIGGER_CHANGE = "change"
+TRIGGER_GATE = "stage_gate"
+TRIGGER_MANUAL = "manual"
+
+
+@dataclass(frozen=True)
+class ProjectEvaluation:
+    """What one evaluation run produced for a project, before and after storing."""
+
+    project: Project
+    stage: str
+    facts: dict
+    results: tuple[RuleSetResult, ...]
+
+
+def evaluate_projects(*, session: Session, projects: Sequence[Project], context: RuleContext,
+                      stage: str | None = None) -> list[ProjectEvaluation]:
+    """Evaluate ``projects`` at their own stage (or at ``stage``, for a gate) without storing anything."""
+    facts_by_project = build_facts(session=session, projects=projects, to_uah=context.to_uah)
+    layers = authority_layers(session=session, projects=projects)
+    marks = manual_marks(session=session, project_ids=[p.id for p in projects])  # auditors' verdicts
+    resolved: dict[tuple[str, str], ResolvedParameters] = {}  # most projects share their settings
+    evaluations = []
+    for project in projects:
+        at = stage or project.stage
+        facts = facts_by_project[project.id]
+        normalised = normalise_facts(facts)  # once for all the rule sets
+        results = tuple(
+            evaluate(rule_set, normalised, stage=at,
+                     parameters=_parameters(resolved, rule_set, context, layers[project.id]),
+                     manual_marks=marks.get(project.id))
+            for rule_set in context.rule_sets.values())
+        evaluations.append(ProjectEvaluation(project, at, facts, results))
+    return evaluations
+
+
+def _parameters(cache: dict, rule_set: RuleSet, context: RuleContext, layers: list) -> ResolvedParameters:
+    key = (rule_set.id, json.dumps(jsonable(layers), sort_keys=True))
+    if key not in cache:
+        try:
+            cache[key] = resolve_parameters(rule_set, context.settings, layers)
+        except ParameterError:
+            # An authority setting that no longer fits the rule set (the rule changed since it was
+            # set) must not stop evaluation: fall back to the deployment settings.
+            cache[key] = resolve_parameters(rule_set, context.settings)
+    return cache[key]
+
+
+def store(*, session: Session, evaluations: Iterable[ProjectEvaluation], trigger: str,
+          actor_id: int | None = None) -> list[Evaluation]:
+    """Store evaluations; those at the project's own stage become its latest (gate checks do not)."""
+    evaluations = list(evaluations)
+    latest_ids = [item.project.id for item in evaluations if item.stage == item.project.stage]
+    if latest_ids:
+        session.execute(update(Evaluation).where(Evaluation.project_id.in_(latest_ids),
+                                                 Evaluation.is_latest.is_(True)).values(is_latest=False))
+    rows = [_row(item, trigger, actor_id) for item in evaluations]
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+def _row(item: ProjectEvaluation, trigger: str, actor_id: int | None) -> Evaluation:
+    facts = jsonable(item.facts)
+    flat = [result for rule_set in item.results for result in rule_set.results]
+    counts = {outcome: sum(1 for r in flat if r.outcome is outcome) for outcome in Outcome}
+    return Evaluation(
+        project_id=item.project.id, actor_id=actor_id, trigger=trigger, stage=item.stage,
+        is_latest=item.stage == item.project.stage, facts=facts, facts_sha256=facts_digest(facts),
+        rule_sets=[{"id": r.rule_set_id, "version": r.version, "sha256": r.sha256} for r in item.results],
+        results=[r.to_dict() for r in item.results],
+        passed=counts[Outcome.PASS], failed=counts[Outcome.FAIL], errors=counts[Outcome.ERROR],
+        failing_blockers=sum(1 for r in flat if r.outcome is Outcome.FAIL and r.severity == "blocker"))
+
+
+def facts_digest(facts: Mapping) -> str:
+    canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def evaluate_and_store(*, session: Session, projects: Sequence[Project], context: RuleContext,
+                       trigger: str, actor_id: int | None = None) -> list[Evaluation]:
+    return store(session=session, evaluations=evaluate_projects(session=session, projects=projects,
+                                                                 context=context),
+                 trigger=trigger, actor_id=actor_id)
+
+
+def authority_layers(*, session: Session, projects: Sequence[Project]) -> dict[int, list[tuple[str, dict]]]:
+    """Each project's authority overrides, from the top of the hierarchy down (two queries in all)."""
+    owners = {a.id: a for a in session.exec(
+        select(Authority).where(Authority.id.in_({p.authority_id for p in projects})))}
+    chains = {p.id: [int(part) for part in owners[p.authority_id].path.strip("/").split("/") if part]
+              for p in projects}
+    wanted = {authority_id for chain in chains.values() for authority_id in chain}
+    by_authority: dict[int, dict[str, dict]] = defaultdict(lambda: defaultdict(dict))
+    labels: dict[int, str] = {}
+    for setting, authority in session.exec(
+            select(RuleSetting, Authority).join(Authority, Authority.id == RuleSetting.authority_id)
+            .where(RuleSetting.authority_id.in_(wanted)).order_by(RuleSetting.id)):
+        by_authority[authority.id][setting.rule_key][setting.name] = setting.value
+        labels[authority.id] = authority_label(authority)
+    return {project_id: [(labels[a], dict(by_authority[a])) for a in chain if a in by_authority]
+            for project_id, chain in chains.items()}
+
+
+def authority_label(authority: Authority) -> str:
+    return f"{authority.name_uk} ({authority.code})" if authority.code else authority.name_uk
+
+
+def latest_evaluation(*, session: Session, project_id: int) -> Evaluation | None:
+    return session.exec(select(Evaluation).where(Evaluation.project_id == project_id,
+                                                 Evaluation.is_latest.is_(True))).first()
+
+
+def latest_for_projects(*, session: Session, project_ids: Sequence[int]) -> dict[int, Evaluation]:
+    if not project_ids:
+        return {}
+    return {e.project_id: e for e in session.exec(
+        select(Evaluation).where(Evaluation.project_id.in_(project_ids), Evaluation.is_latest.is_(True)))}
+
+
+def history(*, session: Session, project_id: int, limit: int = 50) -> list[Evaluation]:
+    return list(session.exec(select(Evaluation).where(Evaluation.project_id == project_id)
+                             .order_by(Evaluation.id.desc()).limit(limit)))
+
+
+def stored_results(evaluation: Evaluation) -> list[RuleResult]:
+    """The stored rule results as objects, for the scorecard (only what it needs is rebuilt)."""
+    return [_StoredResult(item) for rule_set in evaluation.results for item in rule_set["results"]]
+
+
+class _StoredResult:
+    """A read-only view of a stored result with the attributes ``build_scorecard`` reads."""
+
+    __slots__ = ("outcome", "principles", "severity", "rule_id")
+
+    def __init__(self, data: dict):
+        self.outcome = Outcome(data["outcome"])
+        self.principles = tuple(data["principles"])
+        self.severity = data["severity"]
+        self.rule_id = data["rule_id"]
+
+
+def scorecard_of(evaluations: Iterable[Evaluation]) -> Scorecard:
+    return build_scorecard(result for evaluation in evaluations for result in stored_results(evaluation))

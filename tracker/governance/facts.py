@@ -1,0 +1,107 @@
+"""The one function that turns projects into the facts the rules read (see tracker/rules/vocabulary.py).
+
+Bulk by design: the facts of any number of projects are read in a fixed number of queries, because
+the whole portfolio is re-evaluated at once and a benchmark measures exactly this.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from sqlmodel import Session, select
+
+from tracker.core.models import Authority, Organisation
+from tracker.core.vocab import FundingSource
+from tracker.projects.models import FundingLine, Project, ProjectParty
+
+ToUah = Callable[[Any, str], Any]
+
+
+def build_facts(*, session: Session, projects: Sequence[Project], to_uah: ToUah) -> dict[int, dict]:
+    """Nested facts for each project id; ``to_uah(amount, currency)`` expresses money in hryvnias."""
+    ids = [project.id for project in projects]
+    if not ids:
+        return {}
+    owners = _owners(session, projects)
+    funding = _funding(session, ids, to_uah)
+    partners = _partners(session, ids)
+    staged = _stage_facts(session, projects)
+    facts = {}
+    for project in projects:
+        owner = owners[project.authority_id]
+        base = {
+            "identification": {
+                "title": project.title_uk,
+                "description": project.description_uk,
+                "sector": project.sector,
+                "subsector": project.subsector,
+                "project_type": project.project_type,
+                "purpose": project.purpose,
+                "location_code": project.location_code,
+                "address": project.address,
+                "dream_code": project.dream_code,
+                "owner": {"name": owner.name_uk, "level": owner.level},
+            },
+            "planning": {"funding": funding.get(project.id, []), "partners": partners.get(project.id, [])},
+        }
+        facts[project.id] = _merge(base, staged.get(project.id, {}))
+    return facts
+
+
+def _owners(session: Session, projects: Sequence[Project]) -> dict[int, Authority]:
+    authority_ids = {project.authority_id for project in projects}
+    return {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(authority_ids)))}
+
+
+def _funding(session: Session, ids: list[int], to_uah: ToUah) -> dict[int, list[dict]]:
+    rows = session.exec(
+        select(FundingLine, Organisation.name, Authority.name_uk)
+        .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
+        .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
+        .where(FundingLine.project_id.in_(ids)).order_by(FundingLine.id))
+    lines: dict[int, list[dict]] = defaultdict(list)
+    for line, organisation_name, authority_name in rows:
+        lines[line.project_id].append({
+            "level": FundingSource(line.source).level,
+            "source": line.source,
+            "financier": organisation_name or authority_name,
+            "committed": to_uah(line.amount_committed, line.currency),
+            "disbursed": to_uah(line.amount_disbursed, line.currency),
+            "currency": line.currency,
+        })
+    return lines
+
+
+def _partners(session: Session, ids: list[int]) -> dict[int, list[dict]]:
+    rows = session.exec(
+        select(ProjectParty, Organisation, Authority)
+        .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
+        .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
+        .where(ProjectParty.project_id.in_(ids)).order_by(ProjectParty.id))
+    partners: dict[int, list[dict]] = defaultdict(list)
+    for party, organisation, authority in rows:
+        if organisation is not None:
+            partners[party.project_id].append(
+                {"name": organisation.name, "role": party.role, "country": organisation.country})
+        else:
+            partners[party.project_id].append({"name": authority.name_uk, "role": party.role, "country": "UA"})
+    return partners
+
+
+def _stage_facts(session: Session, projects: Sequence[Project]) -> dict[int, dict]:
+    """Needs, planning, implementation and completion facts from the stage data, when it is recorded."""
+    from tracker.planning import stage_data
+
+    return stage_data.stage_facts(session=session, projects=list(projects))
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """Deep-merge ``extra`` into ``base`` (nested dicts merge; other values from ``extra`` win)."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged

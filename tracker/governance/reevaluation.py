@@ -1,0 +1,74 @@
+"""Re-evaluate a project whenever its data changes, whatever path changed it (web, CLI, CSV import).
+
+A session that carries a rule context (``attach``) notes, at each flush, the projects whose rows or
+child rows changed; just before it commits, it evaluates those projects and stores the results in
+the same transaction. Changes made with bulk UPDATE statements call ``note_changed`` themselves.
+"""
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlmodel import Session, select
+
+from tracker.core.db import actor_of
+from tracker.governance.evaluations import TRIGGER_CHANGE, evaluate_and_store
+from tracker.governance.rule_context import RuleContext
+from tracker.projects.models import Project
+
+_CONTEXT_KEY = "rule_context"
+_CHANGED_KEY = "changed_projects"
+#: Tables with a project_id that are not the project's data: changing them needs no re-evaluation.
+NOT_PROJECT_DATA = frozenset({"evaluation", "stage_history", "change_record", "audit_entry", "checklist_signoff",
+                              "audit_finding"})
+
+
+def attach(session: Session, context: RuleContext | None) -> None:
+    """Make ``session`` re-evaluate changed projects before it commits."""
+    session.info[_CONTEXT_KEY] = context
+
+
+def attach_key() -> str:
+    """The ``session.info`` key under which a session carries its rule context."""
+    return _CONTEXT_KEY
+
+
+def note_changed(session: Session, project_id: int) -> None:
+    session.info.setdefault(_CHANGED_KEY, set()).add(project_id)
+
+
+def _project_of(instance) -> int | None:
+    if isinstance(instance, Project):
+        return instance.id
+    table = getattr(instance, "__tablename__", None)
+    if table in NOT_PROJECT_DATA:
+        return None
+    return getattr(instance, "project_id", None)
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _flush_context) -> None:
+    if session.info.get(_CONTEXT_KEY) is None:
+        return
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        project_id = _project_of(instance)
+        if project_id is not None:
+            note_changed(session, project_id)
+
+
+@event.listens_for(Session, "before_commit")
+def _reevaluate(session: Session) -> None:
+    context = session.info.get(_CONTEXT_KEY)
+    if context is None:
+        return
+    session.flush()  # so that changes made since the last flush are noted too
+    changed = session.info.pop(_CHANGED_KEY, set())
+    if not changed:
+        return
+    projects = list(session.exec(select(Project).where(Project.id.in_(changed)).order_by(Project.id)))
+    if projects:
+        evaluate_and_store(session=session, projects=projects, context=context, trigger=TRIGGER_CHANGE,
+                           actor_id=actor_of(session))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_CHANGED_KEY, None)

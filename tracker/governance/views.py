@@ -1,0 +1,114 @@
+"""The stage gate page: what stops a project from moving on, and the move itself."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
+from tracker.core.db import get_session
+from tracker.core.errors import Conflict, PermissionDenied, ServiceError
+from tracker.core.labels import choices
+from tracker.core.vocab import Role
+from tracker.governance import stages as stage_service
+from tracker.governance.rule_context import RuleContext
+from tracker.projects.loaders import project_for_edit
+
+bp = Blueprint("stages", __name__, url_prefix="/manage/projects")
+
+
+def current_rules() -> RuleContext:
+    return current_app.extensions["tracker.rules"]
+
+
+class MoveForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+    justification = TextAreaField(
+        _l("Justification for overriding the gate"), validators=[Optional(), Length(max=5000)],
+        description=_l("Only when failing rules must be overridden. It is published with the move."))
+
+
+class StateForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+    state = SelectField(_l("New state"), validators=[DataRequired()])
+    note = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+
+
+@bp.route("/<reference>/move", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def move(reference: str):
+    """Show the gate into the next stage; on POST, move through it (or override, when allowed)."""
+    project, authority = project_for_edit(reference)
+    session = get_session()
+    may_override = stage_service.can_override(user_or_none(), authority, current_scope_paths())
+    form = MoveForm()
+    if not form.is_submitted():
+        form.version.data = str(project.version)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            stage_service.move_to_next_stage(
+                session=session, project=project, context=current_rules(),
+                expected_version=int(form.version.data), actor_id=user_or_none().id,
+                justification=form.justification.data, may_override=may_override)
+        except stage_service.GateBlocked:
+            flash(_("The move is blocked: fix the failing rules below, or override with a justification."),
+                  "error")
+            status = 409
+        except Conflict:
+            session.refresh(project)
+            form.version.raw_data = [str(project.version)]
+            form.version.data = str(project.version)
+            flash(_("Someone else changed this project meanwhile. Review the checks below and try again."),
+                  "error")
+            status = 409
+        except PermissionDenied:
+            status = 403
+            flash(_("Only an administrator or a planner of a higher authority may override a stage gate."),
+                  "error")
+        except ServiceError as error:
+            form.justification.errors = [*form.justification.errors, error.message]
+            status = 422
+        else:
+            flash(_("The project moved to the next stage."), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference))
+    elif form.is_submitted():
+        status = 422
+    preview = stage_service.preview_next_gate(session=session, project=project, context=current_rules())
+    return render_template("stages/move.html", project=project, preview=preview, form=form,
+                           may_override=may_override, state_form=_state_form(project)), status
+
+
+@bp.post("/<reference>/state")
+@roles_required(Role.ADMIN, Role.PLANNER)
+def change_state(reference: str):
+    """Suspend, cancel or resume the project, with the reason recorded."""
+    project, _authority = project_for_edit(reference)
+    form = _state_form(project)
+    if form.validate_on_submit():
+        try:
+            stage_service.change_state(session=get_session(), project=project, state=form.state.data,
+                                       expected_version=int(form.version.data), actor_id=user_or_none().id,
+                                       note=form.note.data)
+        except Conflict:
+            flash(_("Someone else changed this project meanwhile. Review it and try again."), "error")
+            return redirect(url_for("stages.move", reference=reference)), 303
+        except ServiceError as error:
+            flash(error.message, "error")
+            return redirect(url_for("stages.move", reference=reference)), 303
+        flash(_("The project's state was changed."), "success")
+        return redirect(url_for("portal.project_detail", reference=reference))
+    flash(_("Choose a new state and give a reason."), "error")
+    return redirect(url_for("stages.move", reference=reference)), 303
+
+
+def _state_form(project) -> StateForm:
+    form = StateForm()
+    form.state.choices = [SelectChoice(value, label) for value, label in choices("state") if value != project.state]
+    if not form.is_submitted():
+        form.version.data = str(project.version)
+    return form

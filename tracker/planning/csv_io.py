@@ -1,0 +1,537 @@
+"""CSV import and export of projects and of progress updates: the planners' bulk tool.
+
+* Import is all-or-nothing: every row is parsed and checked first, and the report lists each problem
+  by row number (the header is row 1) and column. Only a file without problems is written.
+* Export writes exactly the columns import reads, so an exported file imports back without changing
+  anything: unchanged rows write nothing and do not raise the version.
+* An existing project's row carries the ``version`` it was exported at; a row for a project changed
+  since is refused (optimistic locking, as on the forms).
+* Stage moves are not made by import (they go through the stage gate): ``stage`` is exported for
+  reading and must be left as it is.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, select
+
+from tracker.core.errors import ServiceError
+from tracker.core.models import Authority
+from tracker.core.versioning import save_from_version
+from tracker.core.vocab import ProjectType, Purpose, RdnaSector, Sector, Urgency
+from tracker.planning.history import as_text
+from tracker.planning.models import NeedsAssessment, ProgressObservation, ProjectPlan
+from tracker.planning.stage_data import ID_CHUNK, one_per_project
+from tracker.planning.stage_edit import check_needs, check_plan
+from tracker.projects import operations as project_service
+from tracker.projects.models import Project
+
+MAX_ROWS = 50_000
+KATOTTG = re.compile(r"^UA\d{17}$")
+
+
+# --- cell parsers: text in, typed value out, ValueError with a readable message ----------------------
+
+def _text(limit: int) -> Callable[[str], str | None]:
+    def parse(raw: str) -> str | None:
+        if len(raw) > limit:
+            raise ValueError(f"longer than {limit} characters")
+        return raw or None
+    return parse
+
+
+def _integer(minimum: int = 0, maximum: int = 10**9) -> Callable[[str], int | None]:
+    def parse(raw: str) -> int | None:
+        if not raw:
+            return None
+        if not re.fullmatch(r"-?\d+", raw.replace(" ", "")):
+            raise ValueError(f"{raw!r} is not a whole number")
+        value = int(raw.replace(" ", ""))
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must lie between {minimum} and {maximum}")
+        return value
+    return parse
+
+
+def _decimal(places: int = 2, minimum: Decimal | None = Decimal("0")) -> Callable[[str], Decimal | None]:
+    def parse(raw: str) -> Decimal | None:
+        if not raw:
+            return None
+        cleaned = raw.replace("\u00a0", "").replace(" ", "")
+        if "," in cleaned and "." not in cleaned:
+            cleaned = cleaned.replace(",", ".")  # Ukrainian decimal comma
+        try:
+            value = Decimal(cleaned)
+        except InvalidOperation:
+            raise ValueError(f"{raw!r} is not a number") from None
+        if not value.is_finite() or (minimum is not None and value < minimum):
+            raise ValueError(f"must be a number of at least {minimum}")
+        if value.as_tuple().exponent < -places:
+            raise ValueError(f"at most {places} decimal places")
+        return value.quantize(Decimal(1).scaleb(-places))
+    return parse
+
+
+def _float(minimum: float, maximum: float) -> Callable[[str], float | None]:
+    def parse(raw: str) -> float | None:
+        value = _decimal(8, None)(raw)
+        if value is None:
+            return None
+        if not minimum <= value <= maximum:
+            raise ValueError(f"must lie between {minimum} and {maximum}")
+        return float(raw.replace(",", "."))
+    return parse
+
+
+def _date(raw: str) -> date | None:
+    if not raw:
+        return None
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+
+
+def _boolean(raw: str) -> bool | None:
+    lowered = raw.lower()
+    if lowered in ("true", "yes", "1", "так"):
+        return True
+    if lowered in ("false", "no", "0", "ні"):
+        return False
+    if not raw:
+        return None
+    raise ValueError(f"{raw!r} is not true or false")
+
+
+def _choice(vocabulary) -> Callable[[str], str | None]:
+    allowed = [item.value for item in vocabulary]
+
+    def parse(raw: str) -> str | None:
+        if raw and raw not in allowed:
+            raise ValueError(f"{raw!r} is not one of: {', '.join(allowed)}")
+        return raw or None
+    return parse
+
+
+def _katottg(raw: str) -> str | None:
+    if raw and not KATOTTG.match(raw):
+        raise ValueError("a KATOTTG code is UA followed by 17 digits")
+    return raw or None
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: where its value lives (``meta``, ``project``, ``needs``, ``planning``) and how to read it."""
+
+    name: str
+    section: str
+    parse: Callable[[str], Any]
+    attribute: str = ""
+    required: bool = False
+    help: str = ""
+
+    @property
+    def target(self) -> str:
+        return self.attribute or self.name
+
+
+PROJECT_COLUMNS: tuple[Column, ...] = (
+    Column("reference", "meta", _text(20), help="Empty for a new project; VID-… to update one"),
+    Column("version", "meta", _integer(1), help="As exported; a project changed since is refused"),
+    Column("authority_code", "meta", _katottg, required=True, help="KATOTTG code of the owning authority"),
+    Column("parent_reference", "meta", _text(20), help="Reference of the programme this project belongs to"),
+    Column("stage", "meta", _text(20), help="Read only: stage moves go through the stage gate"),
+    Column("title_uk", "project", _text(500), required=True),
+    Column("title_en", "project", _text(500)),
+    Column("description_uk", "project", _text(20000)),
+    Column("description_en", "project", _text(20000)),
+    Column("sector", "project", _choice(Sector), required=True),
+    Column("project_type", "project", _choice(ProjectType), required=True),
+    Column("purpose", "project", _choice(Purpose), required=True),
+    Column("location_code", "project", _katottg),
+    Column("address", "project", _text(500)),
+    Column("latitude", "project", _float(-90, 90)),
+    Column("longitude", "project", _float(-180, 180)),
+    Column("is_public", "project", _boolean, help="true or false"),
+    Column("damage_register_ref", "needs", _text(100)),
+    Column("assessment_date", "needs", _date),
+    Column("rdna_sector", "needs", _choice(RdnaSector)),
+    Column("estimated_cost", "needs", _decimal(), help="UAH"),
+    Column("beneficiaries", "needs", _integer()),
+    Column("idp_beneficiaries", "needs", _integer()),
+    Column("urgency", "needs", _choice(Urgency)),
+    Column("strategy_ref", "needs", _text(500)),
+    Column("budget_total", "planning", _decimal(), help="UAH"),
+    Column("budget_capex", "planning", _decimal(), help="UAH"),
+    Column("budget_opex_annual", "planning", _decimal(), help="UAH"),
+    Column("council_decision_number", "planning", _text(60)),
+    Column("council_decision_date", "planning", _date),
+    Column("project_manager_name", "planning", _text(200)),
+)
+
+PROGRESS_COLUMNS: tuple[Column, ...] = (
+    Column("reference", "meta", _text(20), required=True),
+    Column("observed_on", "progress", _date, required=True),
+    Column("physical_percent", "progress", _integer(0, 100), required=True, help="0 to 100"),
+    Column("note", "progress", _text(5000)),
+)
+
+_SECTION_MODELS = {"needs": NeedsAssessment, "planning": ProjectPlan}
+#: Columns whose blank cell keeps the current value (or the default) instead of clearing it.
+_LEFT_AS_IS_WHEN_BLANK = frozenset({"is_public"})
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did: problems (then nothing was written) or counts of rows written."""
+
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+
+# --- reading ---------------------------------------------------------------------------------------
+
+def read_rows(data: bytes, columns: Sequence[Column], report: ImportReport) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows as (row number, {column: stripped text}); header problems go to ``report``."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.add(1, "", "the file is not UTF-8 text: save it as CSV UTF-8")
+        return []
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = [name.strip() for name in next(reader, [])]
+    known = {column.name for column in columns}
+    for name in header:
+        if name not in known:
+            report.add(1, name, "unknown column")
+    for column in columns:
+        if column.required and column.name not in header:
+            report.add(1, column.name, "required column missing")
+    if len(set(header)) != len(header):
+        report.add(1, "", "a column appears twice")
+    if report.errors:
+        return []
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(header):
+            report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
+            continue
+        rows.append((number, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
+        if len(rows) > MAX_ROWS:
+            report.add(number, "", f"more than {MAX_ROWS} rows: split the file")
+            break
+    return rows
+
+
+def _parse(number: int, cells: dict[str, str], columns: Sequence[Column], report: ImportReport) -> dict:
+    values: dict[str, dict[str, Any]] = {"meta": {}, "project": {}, "needs": {}, "planning": {}, "progress": {}}
+    for column in columns:
+        if column.name not in cells:
+            continue
+        raw = cells[column.name]
+        if column.required and not raw:
+            report.add(number, column.name, "required")
+            continue
+        try:
+            value = column.parse(raw)
+        except ValueError as error:
+            report.add(number, column.name, str(error))
+            continue
+        if value is None and column.name in _LEFT_AS_IS_WHEN_BLANK:
+            continue
+        values[column.section][column.target] = value
+    return values
+
+
+# --- projects ----------------------------------------------------------------------------------------
+
+@dataclass
+class _Plan:
+    """A checked row, ready to write."""
+
+    number: int
+    values: dict
+    project: Project | None
+    authority: Authority
+    parent: Project | None
+    parent_given: bool
+
+
+def import_projects(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool],
+                    actor_id: int | None = None) -> ImportReport:
+    """Create and update projects from a CSV file; all rows or none."""
+    report = ImportReport()
+    rows = read_rows(data, PROJECT_COLUMNS, report)
+    if not report.ok:
+        return report
+    parsed = [(number, _parse(number, cells, PROJECT_COLUMNS, report)) for number, cells in rows]
+    authorities = _by_key(session, Authority, Authority.code,
+                          {v["meta"].get("authority_code") for _n, v in parsed})
+    references = {v["meta"].get("reference") for _n, v in parsed} | {v["meta"].get("parent_reference")
+                                                                       for _n, v in parsed}
+    projects = _by_key(session, Project, Project.reference, references)
+    existing_ids = [project.id for project in projects.values()]
+    records = {section: one_per_project(session, model, existing_ids) for section, model in _SECTION_MODELS.items()}
+    project_authorities = {a.id: a for a in _by_key(session, Authority, Authority.id,
+                                                    {p.authority_id for p in projects.values()}).values()}
+    plans, seen = [], set()
+    for number, values in parsed:
+        plan = _check_project_row(number, values, authorities, projects, project_authorities, may_edit, seen, report)
+        if plan is not None:
+            plans.append(plan)
+    if not report.ok:
+        return report
+    for plan in plans:
+        _write_project(session, plan, records, report, actor_id)
+    session.flush()
+    return report
+
+
+def _by_key(session: Session, model, column, keys: Iterable) -> dict:
+    wanted = sorted({key for key in keys if key is not None}, key=str)
+    found = {}
+    for start in range(0, len(wanted), ID_CHUNK):
+        for row in session.exec(select(model).where(column.in_(wanted[start:start + ID_CHUNK]))):
+            found[getattr(row, column.key)] = row
+    return found
+
+
+def _check_project_row(number, values, authorities, projects, project_authorities, may_edit, seen,
+                       report) -> _Plan | None:
+    errors_before = len(report.errors)
+    meta = values["meta"]
+    reference = meta.get("reference")
+    project = None
+    if reference:
+        if reference in seen:
+            report.add(number, "reference", "this project appears twice in the file")
+        seen.add(reference)
+        project = projects.get(reference)
+        if project is None:
+            report.add(number, "reference", f"no project {reference}")
+        elif meta.get("version") is None:
+            report.add(number, "version", "required for an existing project")
+        elif meta["version"] != project.version:
+            report.add(number, "version", f"the project was changed since this file was made "
+                                          f"(now version {project.version}); export it again")
+        if project is not None and meta.get("stage") and meta["stage"] != project.stage:
+            report.add(number, "stage", "stage moves go through the stage gate, not the import")
+    authority = authorities.get(meta.get("authority_code"))
+    if authority is None:
+        if meta.get("authority_code"):
+            report.add(number, "authority_code", "no authority with this code")
+    elif not may_edit(authority):
+        report.add(number, "authority_code", "outside the authorities you work for")
+    elif project is not None and project_authorities.get(project.authority_id) is not authority:
+        report.add(number, "authority_code", "a project cannot move to another authority by import")
+    parent = projects.get(meta.get("parent_reference")) if meta.get("parent_reference") else None
+    if meta.get("parent_reference") and parent is None:
+        report.add(number, "parent_reference", f"no project {meta['parent_reference']}")
+    if parent is not None and project is not None and parent.id == project.id:
+        report.add(number, "parent_reference", "a project cannot be its own programme")
+    _domain_checks(number, values, report)
+    if len(report.errors) > errors_before or authority is None:
+        return None
+    return _Plan(number, values, project, authority, parent, "parent_reference" in meta)
+
+
+def _domain_checks(number: int, values: dict, report: ImportReport) -> None:
+    try:
+        project_service.ProjectCreate.model_validate(values["project"])
+    except ValueError as error:
+        for detail in getattr(error, "errors", lambda: [])():
+            column = str(detail["loc"][0]) if detail.get("loc") else ""
+            report.add(number, column, detail.get("msg", "invalid"))
+    for section, check in (("needs", check_needs), ("planning", check_plan)):
+        try:
+            check(values[section])
+        except ServiceError as error:
+            report.add(number, error.field or "", error.message)
+
+
+def _write_project(session: Session, plan: _Plan, records: dict, report: ImportReport, actor_id) -> None:
+    values = plan.values
+    project = plan.project
+    if project is None:
+        data = project_service.ProjectCreate.model_validate(values["project"])
+        project = project_service.create_project(session=session, authority=plan.authority, data=data,
+                                                 actor_id=actor_id)
+        project.parent_id = plan.parent.id if plan.parent else None
+        for section, model in _SECTION_MODELS.items():
+            if any(value is not None for value in values[section].values()):
+                session.add(model(project_id=project.id, **values[section]))
+        report.created += 1
+        return
+    submitted = {name: value for name, value in values["project"].items() if getattr(project, name) != value}
+    bumped = False
+    if submitted:
+        bumped = bool(project_service.update_project(
+            session=session, project=project, changes=project_service.ProjectUpdate(**submitted),
+            expected_version=project.version))
+    new_parent = plan.parent.id if plan.parent else None
+    stage_changes = []
+    for section, model in _SECTION_MODELS.items():
+        record = records[section].get(project.id)
+        diff = {k: v for k, v in values[section].items() if (getattr(record, k) if record else None) != v}
+        if diff:
+            stage_changes.append((section, model, record, diff))
+    parent_changed = plan.parent_given and project.parent_id != new_parent
+    if not (bumped or stage_changes or parent_changed):
+        report.unchanged += 1
+        return
+    if parent_changed:
+        project.parent_id = new_parent
+    for _section, model, record, diff in stage_changes:
+        if record is None:
+            record = model(project_id=project.id)
+            session.add(record)
+        for name, value in diff.items():
+            setattr(record, name, value)
+    if not bumped or parent_changed:
+        save_from_version(session=session, project=project, expected_version=project.version)
+    report.updated += 1
+
+
+def export_projects(*, session: Session, project_filter=None) -> str:
+    """The projects (those ``project_filter`` lets through) as CSV text, in import's columns."""
+    parent = aliased(Project)
+    query = (select(Project, Authority.code, parent.reference)
+             .join(Authority, Authority.id == Project.authority_id)
+             .outerjoin(parent, parent.id == Project.parent_id).order_by(Project.id))
+    if project_filter is not None:
+        query = query.where(project_filter)
+    rows = list(session.exec(query))
+    ids = [project.id for project, _code, _parent in rows]
+    records = {section: one_per_project(session, model, ids) for section, model in _SECTION_MODELS.items()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column.name for column in PROJECT_COLUMNS])
+    for project, code, parent_reference in rows:
+        meta = {"reference": project.reference, "version": project.version, "authority_code": code,
+                "parent_reference": parent_reference, "stage": project.stage}
+        line = []
+        for column in PROJECT_COLUMNS:
+            if column.section == "meta":
+                value = meta[column.name]
+            elif column.section == "project":
+                value = getattr(project, column.target)
+            else:
+                record = records[column.section].get(project.id)
+                value = getattr(record, column.target) if record is not None else None
+            line.append(as_text(value) or "")
+        writer.writerow(line)
+    return out.getvalue()
+
+
+def template(columns: Sequence[Column]) -> str:
+    """An empty file with the header row, to fill in."""
+    return ",".join(column.name for column in columns) + "\n"
+
+
+# --- progress updates --------------------------------------------------------------------------------
+
+def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool]) -> ImportReport:
+    """Add dated progress observations; a row for an already recorded date replaces that day's entry.
+
+    Progress rows only add to a project's log, so they need no version from the file; each project
+    written still gets a new version, so open forms on it notice.
+    """
+    report = ImportReport()
+    rows = read_rows(data, PROGRESS_COLUMNS, report)
+    if not report.ok:
+        return report
+    parsed = [(number, _parse(number, cells, PROGRESS_COLUMNS, report)) for number, cells in rows]
+    projects = _by_key(session, Project, Project.reference, {v["meta"].get("reference") for _n, v in parsed})
+    authorities = _by_key(session, Authority, Authority.id, {p.authority_id for p in projects.values()})
+    existing: dict[tuple[int, date], ProgressObservation] = {}
+    for start in range(0, len(projects), ID_CHUNK):
+        ids = [p.id for p in list(projects.values())[start:start + ID_CHUNK]]
+        for observation in session.exec(select(ProgressObservation)
+                                        .where(ProgressObservation.project_id.in_(ids))
+                                        .order_by(ProgressObservation.id)):
+            existing[(observation.project_id, observation.observed_on)] = observation
+    checked, seen = [], set()
+    for number, values in parsed:
+        reference = values["meta"].get("reference")
+        project = projects.get(reference)
+        progress = values["progress"]
+        if project is None:
+            if reference:
+                report.add(number, "reference", f"no project {reference}")
+            continue
+        if not may_edit(authorities[project.authority_id]):
+            report.add(number, "reference", "outside the authorities you work for")
+            continue
+        observed_on = progress.get("observed_on")
+        if observed_on is not None and observed_on > date.today():
+            report.add(number, "observed_on", "this date is in the future")
+        if (project.id, observed_on) in seen:
+            report.add(number, "observed_on", "this project has two rows for the same date")
+        seen.add((project.id, observed_on))
+        checked.append((project, progress))
+    if not report.ok:
+        return report
+    touched: dict[int, Project] = {}
+    for project, progress in checked:
+        observation = existing.get((project.id, progress["observed_on"]))
+        if observation is None:
+            session.add(ProgressObservation(project_id=project.id, **progress))
+            report.created += 1
+        elif (observation.physical_percent, observation.note) != (progress["physical_percent"], progress.get("note")):
+            observation.physical_percent = progress["physical_percent"]
+            observation.note = progress.get("note")
+            report.updated += 1
+        else:
+            report.unchanged += 1
+            continue
+        touched[project.id] = project
+    for project in touched.values():
+        save_from_version(session=session, project=project, expected_version=project.version)
+    session.flush()
+    return report
+
+
+def export_progress(*, session: Session, project_filter=None) -> str:
+    """Every progress observation of the projects, oldest first, in import's columns."""
+    query = (select(Project.reference, ProgressObservation)
+             .join(ProgressObservation, ProgressObservation.project_id == Project.id)
+             .order_by(Project.id, ProgressObservation.observed_on, ProgressObservation.id))
+    if project_filter is not None:
+        query = query.where(project_filter)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([column.name for column in PROGRESS_COLUMNS])
+    for reference, observation in session.exec(query):
+        writer.writerow([reference, observation.observed_on.isoformat(), observation.physical_percent,
+                         observation.note or ""])
+    return out.getvalue()

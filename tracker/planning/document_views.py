@@ -1,0 +1,102 @@
+"""Evidence uploads and downloads. Files are served by the app after the access check (never from
+the web root); restricted ones only to those who may edit the project, auditors and admins."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+
+from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
+from tracker.core.db import get_session
+from tracker.core.errors import Conflict, NotFound, ServiceError
+from tracker.core.vocab import Role
+from tracker.planning import documents as document_service
+from tracker.planning.forms import DeleteForm, DocumentForm
+from tracker.planning.stage_data import project_workspace
+from tracker.projects.loaders import project_for_edit, project_for_view
+from tracker.projects.policy import can_edit_project
+
+bp = Blueprint("documents", __name__, url_prefix="/manage/projects")
+
+
+def _upload_limit() -> int:
+    return current_app.config.get("UPLOAD_MAX_BYTES", document_service.DEFAULT_MAX_BYTES)
+
+
+@bp.route("/<reference>/documents", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def manage(reference: str):
+    """List the project's documents and upload one."""
+    project, _authority = project_for_edit(reference)
+    form = DocumentForm()
+    conflict = None
+    if not form.is_submitted():
+        form.version.data = str(project.version)
+    elif form.validate():
+        upload = form.file.data
+        try:
+            document_service.store_document(
+                session=get_session(), project=project, data=upload.read(_upload_limit() + 1),
+                filename=upload.filename or "", document_type=form.document_type.data, title=form.title.data or "",
+                is_public=form.is_public.data, upload_folder=current_app.config["UPLOAD_FOLDER"],
+                expected_version=int(form.version.data), max_bytes=_upload_limit(), actor_id=user_or_none().id)
+        except Conflict as error:
+            conflict = error
+            form.version.raw_data = [str(error.current_version)]
+            form.version.data = str(error.current_version)
+        except ServiceError as error:
+            target = getattr(form, error.field or "", None)
+            (target.errors.append if target is not None else form.form_errors.append)(error.message)
+        else:
+            flash(_("Document uploaded."), "success")
+            return redirect(url_for("documents.manage", reference=reference))
+    status = 409 if conflict else (422 if form.is_submitted() else 200)
+    delete_form = DeleteForm(formdata=None)
+    delete_form.version.data = str(project.version)
+    ws = project_workspace(session=get_session(), project=project, include_restricted=True, history_limit=0)
+    return render_template("planner/documents.html", form=form, ws=ws, conflict=conflict,
+                           delete_form=delete_form, limit_mb=_upload_limit() // (1024 * 1024)), status
+
+
+@bp.get("/<reference>/documents/<int:document_id>")
+def download(reference: str, document_id: int):
+    """Send a document: public ones to anyone who may see the project, restricted ones to editors and auditors."""
+    project, authority = project_for_view(reference)
+    user = user_or_none()
+    include_restricted = user is not None and (
+        user.role in (Role.ADMIN, Role.AUDITOR) or can_edit_project(user, authority, current_scope_paths()))
+    try:
+        document = document_service.get_document(session=get_session(), project=project, document_id=document_id,
+                                                 include_restricted=include_restricted)
+        path = document_service.document_path(document=document, upload_folder=current_app.config["UPLOAD_FOLDER"])
+    except NotFound:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    # Images may show inline; everything else downloads, so no uploaded file ever renders as a page.
+    inline = document.media_type.startswith("image/") or document.media_type == "application/pdf"
+    response = send_file(path, mimetype=document.media_type, as_attachment=not inline,
+                         download_name=document.original_name, etag=document.sha256, max_age=0)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    if not document.is_public:
+        response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<reference>/documents/<int:document_id>/delete")
+@roles_required(Role.ADMIN, Role.PLANNER)
+def delete(reference: str, document_id: int):
+    """Remove a document and its file."""
+    project, _authority = project_for_edit(reference)
+    form = DeleteForm()
+    if not form.validate():
+        abort(400)
+    try:
+        document_service.delete_document(session=get_session(), project=project, document_id=document_id,
+                                         upload_folder=current_app.config["UPLOAD_FOLDER"],
+                                         expected_version=int(form.version.data))
+    except NotFound:
+        abort(404)
+    except Conflict as error:
+        return render_template("planner/conflict.html", project=project, conflict=error), 409
+    flash(_("Document removed."), "success")
+    return redirect(url_for("documents.manage", reference=reference))

@@ -1,0 +1,173 @@
+"""The change history: every change to a project's data, recorded field by field, on every path.
+
+Recording hangs off the session, not the views, so the web forms, the CLI and the CSV import are all
+covered without each remembering to call something:
+
+* ``after_flush`` (ORM writes): for each new, changed or deleted object of a tracked class, one
+  ``ChangeRecord`` per changed column (``update``), or one summary row (``create``/``delete``). It runs
+  after the INSERTs, so new rows already have their ids, while attribute history is still intact. The
+  records are added to the session and written by the next flush (commit flushes until clean).
+* ``do_orm_execute`` (``UPDATE project ... WHERE id = …`` statements written outside the unit of work,
+  which ``after_flush`` cannot see): the old values are read before the statement runs and recorded
+  only if it updated the row.
+
+The actor is the session's (``tracker.core.db.set_actor``); ``None`` means the system.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import event, inspect, or_
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter
+from sqlmodel import Session, select
+
+from tracker.core.db import actor_of
+from tracker.planning.document_models import Document
+from tracker.planning.history_models import ChangeRecord
+from tracker.planning.models import (
+    Contract,
+    ContractVariation,
+    Disbursement,
+    Indicator,
+    Milestone,
+    NeedsAssessment,
+    Permit,
+    ProgressObservation,
+    ProjectCompletion,
+    ProjectImplementation,
+    ProjectPlan,
+)
+from tracker.projects.models import FundingLine, Project, ProjectParty
+
+TRACKED = (Project, FundingLine, ProjectParty, NeedsAssessment, ProjectPlan, ProjectImplementation,
+           ProjectCompletion, Permit, Indicator, Contract, ContractVariation, Disbursement, ProgressObservation,
+           Milestone, Document)
+#: Bookkeeping columns: their changes are a consequence of a change, not one in themselves.
+#: ``reference`` is set once, right after the insert that gives the id it is made from.
+IGNORED = frozenset({"id", "project_id", "version", "updated_at", "created_at", "uploaded_at", "reference"})
+#: The column that names a new or deleted row in its summary, by table.
+_SUMMARY = {"project": "title_uk", "contract": "title", "permit": "ref", "indicator": "name",
+            "milestone": "name", "document": "title", "funding_line": "source", "disbursement": "amount",
+            "progress_observation": "physical_percent", "contract_variation": "reason", "project_party": "role"}
+
+
+def as_text(value: Any) -> str | None:
+    """A value as history shows it: ISO dates, plain decimals, true/false."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _project_id(obj) -> int | None:
+    return obj.id if isinstance(obj, Project) else getattr(obj, "project_id", None)
+
+
+def _record(session: OrmSession, obj, action: str, field: str | None = None, old=None, new=None) -> None:
+    project_id = _project_id(obj)
+    if project_id is None:
+        return
+    session.add(ChangeRecord(project_id=project_id, actor_id=actor_of(session), entity=obj.__tablename__,
+                             entity_id=obj.id, action=action, field=field,
+                             old_value=as_text(old), new_value=as_text(new)))
+
+
+def _summary(obj) -> Any:
+    """What names the row in a create/delete entry; stage records (one per project) need no name."""
+    column = _SUMMARY.get(obj.__tablename__)
+    return getattr(obj, column, None) if column else None
+
+
+def _updates(session: OrmSession, obj) -> None:
+    state = inspect(obj)
+    for attribute in state.mapper.column_attrs:
+        if attribute.key in IGNORED:
+            continue
+        history = state.attrs[attribute.key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old != new:
+            _record(session, obj, "update", attribute.key, old, new)
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _after_flush(session: OrmSession, _flush_context) -> None:
+    for obj in session.new:
+        if isinstance(obj, TRACKED):
+            _record(session, obj, "create", None, None, _summary(obj))
+    for obj in session.dirty:
+        if isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False):
+            _updates(session, obj)
+    for obj in session.deleted:
+        if isinstance(obj, TRACKED) and not isinstance(obj, Project):
+            _record(session, obj, "delete", None, _summary(obj), None)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _bulk_project_update(execute_state) -> Any:
+    """Record UPDATE statements on one project row (see the module docstring)."""
+    if not execute_state.is_update:
+        return None
+    statement = execute_state.statement
+    if getattr(statement, "table", None) is None or statement.table.name != Project.__tablename__:
+        return None
+    project_id = _where_id(statement._where_criteria)
+    values = {getattr(column, "key", column): bind.value for column, bind in statement._values.items()
+              if isinstance(bind, BindParameter)}
+    fields = [name for name in values if name not in IGNORED]
+    if project_id is None or not fields:
+        return None
+    session = execute_state.session
+    old = session.execute(select(*(getattr(Project, name) for name in fields))
+                          .where(Project.id == project_id)).first()
+    result = execute_state.invoke_statement()
+    if old is not None and result.rowcount == 1:
+        for name, before in zip(fields, old, strict=True):
+            if before != values[name]:
+                session.add(ChangeRecord(project_id=project_id, actor_id=actor_of(session), entity="project",
+                                         entity_id=project_id, action="update", field=name,
+                                         old_value=as_text(before), new_value=as_text(values[name])))
+    return result
+
+
+def _where_id(criteria: Iterable) -> int | None:
+    """The literal id of ``WHERE project.id = :id`` among the statement's criteria, if there is one."""
+    for criterion in criteria:
+        if (isinstance(criterion, BinaryExpression) and getattr(criterion.left, "key", None) == "id"
+                and isinstance(criterion.right, BindParameter) and criterion.operator.__name__ == "eq"):
+            return criterion.right.value
+    return None
+
+
+def project_history(*, session: Session, project: Project, limit: int = 200,
+                    include_restricted: bool = True) -> list[tuple[ChangeRecord, str | None]]:
+    """The project's latest changes, newest first, with the name of who made each (one query).
+
+    Without ``include_restricted``, changes to documents that are not public now (restricted or
+    removed) are left out: their titles and names must not reach the public through the history.
+    """
+    from tracker.accounts.models import User
+
+    query = (select(ChangeRecord, User.name).outerjoin(User, User.id == ChangeRecord.actor_id)
+             .where(ChangeRecord.project_id == project.id))
+    if not include_restricted:
+        public_documents = select(Document.id).where(Document.project_id == project.id, Document.is_public.is_(True))
+        query = query.where(or_(ChangeRecord.entity != Document.__tablename__,
+                                ChangeRecord.entity_id.in_(public_documents)))
+    query = query.order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)
+    return list(session.exec(query))
+
+
+def install() -> None:
+    """Nothing to do: importing this module registers the listeners; callers import it to be explicit."""

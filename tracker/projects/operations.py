@@ -1,0 +1,182 @@
+"""Creating, reading and changing projects; every write checks the caller's scope and version."""
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Optional
+from uuid import uuid4
+
+from pydantic import field_validator
+from sqlalchemy import func, update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel, select
+
+from tracker.core.columns import utcnow
+from tracker.core.errors import NotFound, ServiceError
+from tracker.core.models import Authority, Organisation
+from tracker.core.versioning import save_from_version
+from tracker.core.vocab import Currency, FundingSource, PartyRole, ProjectState, ProjectType, Purpose, Sector, Stage
+from tracker.projects.models import FundingLine, Project, ProjectBase, ProjectParty, StageHistory
+
+REFERENCE_PREFIX = "VID"
+
+
+class ProjectCreate(ProjectBase):
+    """What a planner supplies to register a project; vocabulary fields are checked here."""
+
+    @field_validator("sector")
+    @classmethod
+    def _known_sector(cls, value: str) -> str:
+        return _check_in(value, Sector, "sector")
+
+    @field_validator("project_type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        return _check_in(value, ProjectType, "project type")
+
+    @field_validator("purpose")
+    @classmethod
+    def _known_purpose(cls, value: str) -> str:
+        return _check_in(value, Purpose, "purpose")
+
+    @field_validator("title_uk")
+    @classmethod
+    def _title_present(cls, value: str) -> str:
+        if not value or not value.strip():
+            raise ValueError("the Ukrainian title is required")
+        return value.strip()
+
+
+class ProjectUpdate(SQLModel):
+    """The editable general fields; ``None`` leaves a field as it is."""
+
+    title_uk: Optional[str] = None
+    title_en: Optional[str] = None
+    description_uk: Optional[str] = None
+    description_en: Optional[str] = None
+    sector: Optional[str] = None
+    subsector: Optional[str] = None
+    project_type: Optional[str] = None
+    purpose: Optional[str] = None
+    location_code: Optional[str] = None
+    latitude: Optional[float] = None
+    longitude: Optional[float] = None
+    address: Optional[str] = None
+    is_public: Optional[bool] = None
+
+
+def _check_in(value: str, vocabulary, what: str) -> str:
+    if value not in set(vocabulary):
+        allowed = ", ".join(v.value for v in vocabulary)
+        raise ValueError(f"unknown {what} {value!r}; expected one of: {allowed}")
+    return value
+
+
+def make_reference(project_id: int, year: int) -> str:
+    return f"{REFERENCE_PREFIX}-{year}-{project_id:06d}"
+
+
+def create_project(*, session: Session, authority: Authority, data: ProjectCreate,
+                   actor_id: int | None = None, stage: str = Stage.NEEDS_ASSESSMENT,
+                   created_at: datetime | None = None) -> Project:
+    """Register a project under ``authority``; its reference derives from its id and year."""
+    if stage not in set(Stage):
+        raise ServiceError(f"unknown stage {stage!r}", field="stage")
+    created_at = created_at or utcnow()
+    project = Project.model_validate(data, update={
+        "authority_id": authority.id, "stage": stage, "state": ProjectState.ACTIVE,
+        # The reference needs the id, which needs a row: insert under a unique placeholder first.
+        "reference": f"new-{uuid4().hex[:16]}", "created_at": created_at, "updated_at": created_at,
+    })
+    session.add(project)
+    session.flush()
+    # Written outside the ORM's unit of work so that naming the new row does not count as a new version.
+    reference = make_reference(project.id, created_at.year)
+    session.execute(update(Project).where(Project.id == project.id).values(reference=reference))
+    set_committed_value(project, "reference", reference)
+    session.add(StageHistory(project_id=project.id, from_stage=None, to_stage=stage,
+                             moved_by_id=actor_id, moved_at=created_at))
+    session.flush()
+    return project
+
+
+def get_project(*, session: Session, reference: str) -> Project:
+    project = session.exec(select(Project).where(Project.reference == reference)).first()
+    if project is None:
+        raise NotFound(f"no project {reference!r}")
+    return project
+
+
+def update_project(*, session: Session, project: Project, changes: ProjectUpdate,
+                   expected_version: int) -> dict[str, tuple[Any, Any]]:
+    """Apply ``changes`` if nobody saved since ``expected_version``; return {field: (old, new)}.
+
+    On a conflict nothing is written and ``Conflict.changes`` names each field whose saved value
+    differs from the submitted one: {field: (saved, submitted)}.
+    """
+    values = changes.model_dump(exclude_unset=True)
+    validated = ProjectCreate.model_validate({**project.model_dump(), **values})
+    values = {name: getattr(validated, name) for name in values}
+    changed = {name: (getattr(project, name), new) for name, new in values.items()
+               if getattr(project, name) != new}
+    if not changed and project.version == expected_version:
+        return {}  # nothing to write, and nobody wrote since: no new version
+
+    def stored_differences() -> dict:
+        session.refresh(project)  # drops this save's pending values: compare with what is stored
+        return {name: (getattr(project, name), value) for name, value in values.items()
+                if getattr(project, name) != value}
+
+    for name, (_old, new) in changed.items():
+        setattr(project, name, new)
+    save_from_version(session=session, project=project, expected_version=expected_version,
+                      differences=stored_differences)
+    return changed
+
+
+def add_funding_line(*, session: Session, project: Project, source: str, amount_committed: Decimal,
+                     amount_disbursed: Decimal = Decimal("0"), currency: str = Currency.UAH,
+                     financier_organisation: Organisation | None = None,
+                     financier_authority: Authority | None = None, note: str | None = None) -> FundingLine:
+    """Record money a source commits to the project; disbursed may not exceed committed."""
+    _check_choice(source, FundingSource, "source")
+    _check_choice(currency, Currency, "currency")
+    if amount_committed < 0:
+        raise ServiceError("the committed amount cannot be negative", field="amount_committed")
+    if amount_disbursed < 0:
+        raise ServiceError("the disbursed amount cannot be negative", field="amount_disbursed")
+    line = FundingLine(project_id=project.id, source=source, amount_committed=amount_committed,
+                       amount_disbursed=amount_disbursed, currency=currency, note=note,
+                       financier_organisation_id=financier_organisation.id if financier_organisation else None,
+                       financier_authority_id=financier_authority.id if financier_authority else None)
+    session.add(line)
+    session.flush()
+    return line
+
+
+def link_party(*, session: Session, project: Project, role: str, authority: Authority | None = None,
+               organisation: Organisation | None = None) -> ProjectParty:
+    """Link another authority or an organisation to the project in a role."""
+    _check_choice(role, PartyRole, "role")
+    if (authority is None) == (organisation is None):
+        raise ServiceError("a party is either an authority or an organisation", field="party")
+    party = ProjectParty(project_id=project.id, role=role,
+                         authority_id=authority.id if authority else None,
+                         organisation_id=organisation.id if organisation else None)
+    session.add(party)
+    session.flush()
+    return party
+
+
+def count_by_stage(*, session: Session, project_filter=None) -> dict[str, int]:
+    query = select(Project.stage, func.count()).group_by(Project.stage)
+    if project_filter is not None:
+        query = query.where(project_filter)
+    return {stage: count for stage, count in session.exec(query)}
+
+
+def _check_choice(value: str, vocabulary, field: str) -> None:
+    try:
+        _check_in(value, vocabulary, field.replace("_", " "))
+    except ValueError as exc:
+        raise ServiceError(str(exc), field=field) from exc

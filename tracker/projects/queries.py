@@ -1,0 +1,187 @@
+"""Read models for lists and pages: filtered project lists, headline figures, one project's page.
+
+Each function issues a fixed number of queries whatever the number of rows (no N+1).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from tracker.accounts.models import User
+from tracker.core.hierarchy import ancestors, subtree_filter
+from tracker.core.models import Authority, Organisation
+from tracker.core.vocab import FundingSource, Role
+from tracker.governance.models import Evaluation
+from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
+
+
+@dataclass(frozen=True)
+class ProjectFilters:
+    text: str = ""
+    authority_path: str | None = None
+    sector: str | None = None
+    stage: str | None = None
+    #: A FundingSource value: projects with at least one funding line from it.
+    funding_source: str | None = None
+    #: By the latest stored evaluation: "failing" (a blocker fails), "passing" (nothing fails or lacks
+    #: data), "unchecked" (never evaluated). Other values are ignored.
+    compliance: str | None = None
+
+
+@dataclass
+class Page:
+    rows: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def visibility_filter(user: User | None, scope_paths: Sequence[str]):
+    """Which projects a person may see: public ones, plus everything for admins and auditors,
+    plus their own subtree for planners."""
+    if user is not None and user.role in (Role.ADMIN, Role.AUDITOR):
+        return None
+    if user is not None and user.role == Role.PLANNER and scope_paths:
+        return or_(Project.is_public.is_(True), subtree_filter(scope_paths))
+    return Project.is_public.is_(True)
+
+
+def _latest_evaluation(*conditions):
+    return select(Evaluation.id).where(Evaluation.project_id == Project.id, Evaluation.is_latest.is_(True),
+                                       *conditions).exists()
+
+
+COMPLIANCE_FILTERS = {
+    "failing": lambda: _latest_evaluation(Evaluation.failing_blockers > 0),
+    "passing": lambda: _latest_evaluation(Evaluation.failed == 0, Evaluation.errors == 0),
+    "unchecked": lambda: ~_latest_evaluation(),
+}
+
+
+def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,
+                  per_page: int = 25) -> Page:
+    """Projects with their authority, newest first, filtered and paginated (two queries)."""
+    query = select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+    if visible is not None:
+        query = query.where(visible)
+    if filters.text:
+        pattern = f"%{filters.text.strip()}%"
+        query = query.where(or_(Project.title_uk.ilike(pattern), Project.title_en.ilike(pattern),
+                                Project.reference.ilike(pattern)))
+    if filters.authority_path:
+        query = query.where(Authority.path.startswith(filters.authority_path, autoescape=True))
+    if filters.sector:
+        query = query.where(Project.sector == filters.sector)
+    if filters.stage:
+        query = query.where(Project.stage == filters.stage)
+    if filters.funding_source:
+        query = query.where(select(FundingLine.id).where(FundingLine.project_id == Project.id,
+                                                         FundingLine.source == filters.funding_source).exists())
+    if filters.compliance in COMPLIANCE_FILTERS:
+        query = query.where(COMPLIANCE_FILTERS[filters.compliance]())
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    page = max(1, page)
+    rows = session.exec(query.order_by(Project.created_at.desc(), Project.id.desc())
+                        .offset((page - 1) * per_page).limit(per_page)).all()
+    return Page(rows=list(rows), total=total, page=page, per_page=per_page)
+
+
+@dataclass
+class Headline:
+    projects: int
+    by_stage: dict[str, int]
+    committed_by_currency: dict[str, Decimal]
+    disbursed_by_currency: dict[str, Decimal]
+    committed_uah_by_level: dict[str, Decimal]
+
+
+def headline_figures(*, session: Session, visible) -> Headline:
+    """Counts by stage and money by currency and by level of government (three queries)."""
+    # Both join the authority because a planner's visibility filter is on the authority's path.
+    stage_query = (select(Project.stage, func.count())
+                   .join(Authority, Authority.id == Project.authority_id).group_by(Project.stage))
+    money_query = (select(FundingLine.source, FundingLine.currency, func.sum(FundingLine.amount_committed),
+                          func.sum(FundingLine.amount_disbursed))
+                   .join(Project, Project.id == FundingLine.project_id)
+                   .join(Authority, Authority.id == Project.authority_id)
+                   .group_by(FundingLine.source, FundingLine.currency))
+    if visible is not None:
+        stage_query = stage_query.where(visible)
+        money_query = money_query.where(visible)
+    by_stage = {stage: count for stage, count in session.exec(stage_query)}
+    committed: dict[str, Decimal] = defaultdict(Decimal)
+    disbursed: dict[str, Decimal] = defaultdict(Decimal)
+    uah_by_level: dict[str, Decimal] = defaultdict(Decimal)
+    for source, currency, committed_sum, disbursed_sum in session.exec(money_query):
+        committed[currency] += Decimal(committed_sum or 0)
+        disbursed[currency] += Decimal(disbursed_sum or 0)
+        if currency == "UAH":
+            uah_by_level[FundingSource(source).level] += Decimal(committed_sum or 0)
+    return Headline(projects=sum(by_stage.values()), by_stage=by_stage, committed_by_currency=dict(committed),
+                    disbursed_by_currency=dict(disbursed), committed_uah_by_level=dict(uah_by_level))
+
+
+@dataclass
+class PartyView:
+    role: str
+    authority: Authority | None
+    organisation: Organisation | None
+
+
+@dataclass
+class FundingView:
+    line: FundingLine
+    financier_name_uk: str | None
+    financier_name_en: str | None
+
+
+@dataclass
+class ProjectPage:
+    project: Project
+    authority: Authority
+    authority_chain: list[Authority]
+    parties: list[PartyView] = field(default_factory=list)
+    funding: list[FundingView] = field(default_factory=list)
+    history: list[tuple[StageHistory, str | None]] = field(default_factory=list)
+
+    def totals(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Committed and disbursed per currency."""
+        sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+        for view in self.funding:
+            sums[view.line.currency][0] += view.line.amount_committed
+            sums[view.line.currency][1] += view.line.amount_disbursed
+        return {currency: (c, d) for currency, (c, d) in sums.items()}
+
+
+def project_page(*, session: Session, project: Project) -> ProjectPage:
+    """Everything the project page shows, in a fixed number of queries."""
+    authority = session.get(Authority, project.authority_id)
+    parties = [PartyView(party.role, a, o) for party, a, o in session.exec(
+        select(ProjectParty, Authority, Organisation)
+        .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
+        .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
+        .where(ProjectParty.project_id == project.id).order_by(ProjectParty.id))]
+    funding = []
+    for line, org, auth in session.exec(
+            select(FundingLine, Organisation, Authority)
+            .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
+            .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
+            .where(FundingLine.project_id == project.id).order_by(FundingLine.id)):
+        name_uk = (org.name_uk or org.name) if org else (auth.name_uk if auth else None)
+        name_en = (org.name_en or org.name) if org else (auth.name_en if auth else None)
+        funding.append(FundingView(line, name_uk, name_en))
+    history = list(session.exec(
+        select(StageHistory, User.name).outerjoin(User, User.id == StageHistory.moved_by_id)
+        .where(StageHistory.project_id == project.id).order_by(StageHistory.moved_at, StageHistory.id)))
+    return ProjectPage(project=project, authority=authority,
+                       authority_chain=ancestors(session=session, authority=authority),
+                       parties=parties, funding=funding, history=history)

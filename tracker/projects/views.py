@@ -1,0 +1,88 @@
+"""Planner pages: register a project and edit its general data, within the planner's scope."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from sqlmodel import select
+from wtforms.fields.choices import SelectChoice
+
+from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
+from tracker.core.db import get_session
+from tracker.core.errors import Conflict, ServiceError
+from tracker.core.hierarchy import subtree_filter
+from tracker.core.i18n import current_language
+from tracker.core.labels import label
+from tracker.core.models import Authority
+from tracker.core.vocab import AuthorityLevel, Role
+from tracker.projects import operations as project_service
+from tracker.projects.forms import EditProjectForm, NewProjectForm
+from tracker.projects.loaders import project_for_edit
+from tracker.projects.policy import can_create_under
+
+bp = Blueprint("projects", __name__, url_prefix="/manage/projects")
+
+#: Levels that own projects; settlements and city districts are locations, not owners.
+OWNER_LEVELS = (AuthorityLevel.NATIONAL, AuthorityLevel.OBLAST, AuthorityLevel.RAION, AuthorityLevel.HROMADA)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def create():
+    """Register a project under one of the planner's authorities."""
+    form = NewProjectForm()
+    owners = _authorities_in_scope()
+    form.authority_id.choices = [SelectChoice(a.id, _owner_label(a)) for a in owners]
+    if form.validate_on_submit():
+        authority = get_session().get(Authority, form.authority_id.data)
+        if authority is None or not can_create_under(user_or_none(), authority, current_scope_paths()):
+            abort(403)
+        try:
+            data = project_service.ProjectCreate.model_validate(form.project_values())
+            project = project_service.create_project(session=get_session(), authority=authority, data=data,
+                                                     actor_id=user_or_none().id)
+        except (ServiceError, ValueError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Project %(ref)s registered.", ref=project.reference), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference))
+    status = 422 if form.is_submitted() else 200
+    return render_template("projects/form.html", form=form, project=None), status
+
+
+@bp.route("/<reference>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.PLANNER)
+def edit(reference: str):
+    """Edit the general data; a save over someone else's newer save is refused, not merged."""
+    project, _authority = project_for_edit(reference)
+    form = EditProjectForm(obj=project)
+    if not form.is_submitted():
+        form.version.data = str(project.version)
+    if form.validate_on_submit():
+        try:
+            changes = project_service.ProjectUpdate(**form.project_values())
+            project_service.update_project(session=get_session(), project=project, changes=changes,
+                                           expected_version=int(form.version.data))
+        except Conflict as conflict:
+            # Keep the person's entries but arm the form with the version they have now seen.
+            form.version.raw_data = [str(conflict.current_version)]
+            form.version.data = str(conflict.current_version)
+            return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
+        except (ServiceError, ValueError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Changes saved."), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference))
+    status = 422 if form.is_submitted() else 200
+    return render_template("projects/form.html", form=form, project=project), status
+
+
+def _authorities_in_scope() -> list[Authority]:
+    """Authorities this user may register projects for, by level and name."""
+    query = select(Authority).where(Authority.level.in_(OWNER_LEVELS))
+    if user_or_none().role != Role.ADMIN:
+        query = query.where(subtree_filter(current_scope_paths()))
+    return list(get_session().exec(query.order_by(Authority.path, Authority.name_uk)))
+
+
+def _owner_label(authority: Authority) -> str:
+    return f"{authority.name(current_language())} ({label('level', authority.level)})"

@@ -1,0 +1,139 @@
+"""``vidnova report …`` and ``vidnova export oc4ids``: the same reports and open data the web serves."""
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from tracker.core.db import session_scope
+from tracker.core.errors import NotFound
+from tracker.core.hierarchy import get_by_code
+from tracker.projects.operations import get_project
+from tracker.publishing import oc4ids
+from tracker.publishing import read_models as public_views
+from tracker.publishing import reports as documents
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True)
+OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                      help="The file to write.")
+LANG = click.option("--lang", type=click.Choice(["uk", "en"]), default="uk", show_default=True)
+
+
+def register(main: click.Group) -> None:
+    """Register the report and export commands."""
+    main.add_command(report_group)
+    main.add_command(export_group)
+
+
+@click.group("report")
+def report_group() -> None:
+    """Accountability reports as PDF or HTML."""
+
+
+@report_group.command("project")
+@click.argument("reference")
+@FORMAT
+@OUTPUT
+@LANG
+@with_appcontext
+def project_report(reference: str, fmt: str, output: Path, lang: str) -> None:
+    """The report of one public project (by its reference, VID-…)."""
+    with session_scope() as session:
+        project = _fail_unless(lambda: get_project(session=session, reference=reference), reference)
+        if not project.is_public:
+            raise click.ClickException(f"{reference} is not public")
+        data = public_views.project_view(session=session, project=project)
+    _write(documents.Report("project", data, lang, _today(), data.summary.title(lang)), fmt, output)
+
+
+@report_group.command("authority")
+@click.argument("code")
+@FORMAT
+@OUTPUT
+@LANG
+@with_appcontext
+def authority_report(code: str, fmt: str, output: Path, lang: str) -> None:
+    """The report of an authority (KATOTTG code) and everything beneath it."""
+    with session_scope() as session:
+        authority = _fail_unless(lambda: get_by_code(session=session, code=code), code)
+        data = public_views.authority_report(session=session, authority=authority)
+    _write(documents.Report("authority", data, lang, _today(), data.authority.name(lang)), fmt, output)
+
+
+@report_group.command("portfolio")
+@FORMAT
+@OUTPUT
+@LANG
+@with_appcontext
+def portfolio_report(fmt: str, output: Path, lang: str) -> None:
+    """The report of the whole public portfolio."""
+    with session_scope() as session:
+        data = public_views.portfolio(session=session)
+    title = "Reconstruction projects of Ukraine" if lang == "en" else "Проєкти відновлення України"
+    _write(documents.Report("portfolio", data, lang, _today(), title), fmt, output)
+
+
+def _write(report: documents.Report, fmt: str, output: Path) -> None:
+    steps = ["html", "pdf", "write"] if fmt == "pdf" else ["html", "write"]
+    content: bytes = b""
+    with current_app.test_request_context(), click.progressbar(steps, label=f"{report.kind} report",
+                                                               file=sys.stderr) as bar:
+        for step in bar:
+            if step == "html":
+                html = documents.render_html(report, asset_base="" if fmt == "pdf" else _asset_uri())
+                content = html.encode("utf-8")
+            elif step == "pdf":
+                content, _cached = documents.pdf_bytes(report, cache=documents.configured_cache())
+            else:
+                output.write_bytes(content)
+    click.echo(f"{output}: {len(content):,} bytes")
+
+
+def _asset_uri() -> str:
+    # A saved HTML report finds its stylesheet and fonts in the checkout's reports/assets.
+    from tracker.publishing.pdf import base_url
+
+    return base_url()
+
+
+@click.group("export")
+def export_group() -> None:
+    """Open data exports."""
+
+
+@export_group.command("oc4ids")
+@click.option("--authority", "code", default=None, help="KATOTTG code: only this authority and beneath it.")
+@OUTPUT
+@with_appcontext
+def export_oc4ids(code: str | None, output: Path) -> None:
+    """An OC4IDS 0.9 project package of the public projects, written as it is read (flat memory)."""
+    config = current_app.config
+    publication = oc4ids.Publication(prefix=config["OC4IDS_PREFIX"], publisher=config["PUBLISHER_NAME"],
+                                     base_url=(config["PUBLIC_BASE_URL"] or "http://localhost/").rstrip("/") + "/")
+    with session_scope() as session:
+        authority = _fail_unless(lambda: get_by_code(session=session, code=code), code) if code else None
+        total = public_views.count_public(session=session, authority=authority)
+        pieces = oc4ids.iter_package(session=session, publication=publication,
+                                     uri=f"{publication.base_url}open-data/oc4ids/projects.json",
+                                     published=datetime.now(UTC), authority=authority)
+        with output.open("w", encoding="utf-8") as stream, \
+                click.progressbar(length=total + 2, label="OC4IDS", file=sys.stderr) as bar:
+            for piece in pieces:
+                stream.write(piece)
+                bar.update(1)
+    click.echo(f"{output}: {total} projects")
+
+
+def _fail_unless(load, what: str):
+    try:
+        return load()
+    except NotFound:
+        raise click.ClickException(f"not found: {what}") from None
+
+
+def _today():
+    return datetime.now(UTC).date()

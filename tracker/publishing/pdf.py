@@ -1,0 +1,69 @@
+"""HTML to PDF with WeasyPrint: the only module that imports it.
+
+WeasyPrint fetches every stylesheet, font and image a document names. Reports show text that citizens'
+representatives typed, so the fetcher here refuses everything except files inside ``reports/assets``:
+no other file (``file:///etc/passwd``, ``../`` tricks, symbolic links out), no network (http, https,
+ftp), no ``data:`` URLs, and no redirects, because nothing is ever requested from a server at all.
+"""
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcherResponse
+
+from tracker.core.config import PROJECT_ROOT
+
+ASSETS = PROJECT_ROOT / "reports" / "assets"
+
+
+class RefusedURL(ValueError):
+    """A report asked for something outside its assets."""
+
+
+class AssetFetcher(URLFetcher):
+    """Serves files under ``root`` to WeasyPrint and refuses every other URL (recorded in ``refused``)."""
+
+    def __init__(self, root: Path = ASSETS):
+        super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
+        self.root = root.resolve()
+        self.refused: list[str] = []
+
+    def fetch(self, url, headers=None):
+        try:
+            path = self.resolve(url)
+        except RefusedURL:
+            self.refused.append(url)
+            raise
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+
+    def resolve(self, url: str) -> Path:
+        """The asset file ``url`` names; RefusedURL for anything else."""
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost") or parts.query:
+            raise RefusedURL(f"refused: {url[:200]}")
+        # resolve() follows symbolic links and "..", so the check below sees the real target.
+        path = Path(url2pathname(unquote(parts.path))).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            raise RefusedURL(f"refused: {url[:200]}")
+        return path
+
+
+def base_url(root: Path = ASSETS) -> str:
+    """The base against which a report's relative asset links (``report.css``, ``fonts/…``) resolve."""
+    return root.resolve().as_uri() + "/"
+
+
+def render_pdf(html: str, *, fetcher: AssetFetcher | None = None, stylesheets: tuple[str, ...] = ()) -> bytes:
+    """``html`` as PDF bytes, fonts embedded; relative links resolve inside the assets only."""
+    fetcher = fetcher or AssetFetcher()
+    fonts = FontConfiguration()
+    extra = [CSS(string=css, base_url=base_url(fetcher.root), url_fetcher=fetcher, font_config=fonts)
+             for css in stylesheets]
+    document = HTML(string=html, base_url=base_url(fetcher.root), url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=extra, font_config=fonts)

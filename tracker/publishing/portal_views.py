@@ -1,0 +1,96 @@
+"""Pages everyone can read: home, project list and page, the authority tree."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlmodel import select
+
+from tracker.accounts.views import current_scope_paths, user_or_none
+from tracker.core import hierarchy as authority_service
+from tracker.core.db import get_session
+from tracker.core.labels import choices
+from tracker.core.models import Authority
+from tracker.core.vocab import AuthorityLevel
+from tracker.governance.compliance import authority_scorecard, project_compliance
+from tracker.projects import queries as portfolio
+from tracker.projects.loaders import authority_by_id, project_for_view
+from tracker.projects.policy import can_edit_project
+from tracker.publishing import read_models as public_views
+from tracker.publishing.report_views import portfolio_filters
+
+bp = Blueprint("portal", __name__)
+PER_PAGE = 25
+
+
+def _visible():
+    return portfolio.visibility_filter(user_or_none(), current_scope_paths())
+
+
+@bp.get("/")
+def home():
+    """Headline figures and the newest projects."""
+    session = get_session()
+    figures = portfolio.headline_figures(session=session, visible=_visible())
+    newest = portfolio.list_projects(session=session, filters=portfolio.ProjectFilters(), visible=_visible(),
+                                     per_page=6)
+    public = public_views.portfolio_figures(session=session)
+    return render_template("portal/home.html", figures=figures, newest=newest, public=public)
+
+
+@bp.get("/projects")
+def project_list():
+    """Search and filter projects, 25 a page."""
+    args = request.args
+    authority_id = args.get("authority", type=int)
+    authority = get_session().get(Authority, authority_id) if authority_id else None
+    filters = portfolio_filters(args)
+    page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
+                                   page=args.get("page", 1, type=int), per_page=PER_PAGE)
+    return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
+                           sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts(),
+                           sources=choices("funding_source"))
+
+
+@bp.get("/projects/<reference>")
+def project_detail(reference: str):
+    """One project: who owns it, who pays, where it stands."""
+    project, _authority = project_for_view(reference)
+    view = portfolio.project_page(session=get_session(), project=project)
+    can_edit = can_edit_project(user_or_none(), view.authority, current_scope_paths())
+    compliance = project_compliance(session=get_session(), project=project)
+    # The public read model (charts, timeline, downloads): only public projects have one.
+    public = public_views.project_view(session=get_session(), project=project) if project.is_public else None
+    return render_template("portal/project.html", view=view, can_edit=can_edit, compliance=compliance,
+                           public=public)
+
+
+@bp.get("/authorities")
+def authority_tree():
+    """The national root and the oblasts beneath it."""
+    session = get_session()
+    roots = authority_service.children(session=session, authority=None)
+    oblasts = [child for root in roots
+               for child in authority_service.children(session=session, authority=root)]
+    return render_template("portal/authorities.html", roots=roots, oblasts=oblasts)
+
+
+@bp.get("/authorities/<int:authority_id>")
+def authority_detail(authority_id: int):
+    """An authority: its place in the hierarchy, the units beneath it, the projects in its subtree."""
+    session = get_session()
+    authority = authority_by_id(authority_id)
+    chain = authority_service.ancestors(session=session, authority=authority)
+    units = ([] if authority.level in (AuthorityLevel.HROMADA, AuthorityLevel.SETTLEMENT)
+             else authority_service.children(session=session, authority=authority))
+    projects = portfolio.list_projects(
+        session=session, filters=portfolio.ProjectFilters(authority_path=authority.path), visible=_visible(),
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
+    scorecard, evaluated = authority_scorecard(session=session, authority=authority, visible=_visible())
+    money = public_views.portfolio_figures(session=session, authority=authority, with_scorecard=False)
+    return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
+                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)
+
+
+def _oblasts() -> list[Authority]:
+    session = get_session()
+    return list(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
+                             .order_by(Authority.name_uk)))

@@ -1,0 +1,400 @@
+"""Read models of public data: project summaries, one project, an authority's and the portfolio's figures.
+
+Everything here returns the public variants of ``tracker.publishing.public`` and only ever reads public
+projects and public documents. Each function issues a fixed number of queries whatever the number of
+rows (lists are enriched with one grouped query per kind of data, never one per project).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from tracker.audit.findings import public_findings
+from tracker.core.errors import NotFound
+from tracker.core.hierarchy import ancestors
+from tracker.core.models import Authority, Organisation
+from tracker.core.vocab import FundingSource
+from tracker.governance.evaluations import scorecard_of
+from tracker.governance.models import Evaluation
+from tracker.planning.document_models import Document
+from tracker.planning.history_models import ChangeRecord
+from tracker.planning.models import (
+    Contract,
+    ContractVariation,
+    Milestone,
+    NeedsAssessment,
+    ProgressObservation,
+    ProjectCompletion,
+    ProjectPlan,
+)
+from tracker.planning.stage_data import ID_CHUNK, by_project, contract_prices, one_per_project
+from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
+from tracker.publishing.public import (
+    ComplianceSummary,
+    Money,
+    PortfolioFigures,
+    PublicAuthority,
+    PublicAuthorityReport,
+    PublicChange,
+    PublicCompliance,
+    PublicContract,
+    PublicDocument,
+    PublicFunding,
+    PublicParty,
+    PublicPortfolio,
+    PublicProject,
+    PublicProjectSummary,
+    PublicResult,
+    RegionRow,
+    RuleSetVersion,
+    TimelineEvent,
+)
+
+#: Change records the public may read: tables of public data, minus fields that are internal.
+PUBLIC_CHANGE_ENTITIES = frozenset({"project", "funding_line", "contract", "contract_variation", "milestone",
+                                    "progress_observation", "project_completion", "permit", "indicator"})
+PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
+
+
+def is_public_project():
+    """The one condition that makes a project public; every query here carries it."""
+    return Project.is_public.is_(True)
+
+
+def public_authority(authority: Authority) -> PublicAuthority:
+    return PublicAuthority(id=authority.id, code=authority.code, level=authority.level,
+                           name_uk=authority.name_uk, name_en=authority.name_en)
+
+
+# --- summaries --------------------------------------------------------------------------------------
+
+def summaries(*, session: Session, rows: Sequence[tuple[Project, Authority]]) -> list[PublicProjectSummary]:
+    """Public summaries of (project, authority) rows, non-public ones dropped (three queries)."""
+    rows = [(p, a) for p, a in rows if p.is_public]
+    ids = [project.id for project, _ in rows]
+    money = _money_by_project(session, ids)
+    progress = _latest_progress(session, ids)
+    compliance = _compliance_summaries(session, ids)
+    return [_summary(p, a, money.get(p.id, ()), progress.get(p.id), compliance.get(p.id)) for p, a in rows]
+
+
+def _summary(project: Project, authority: Authority, money, progress, compliance) -> PublicProjectSummary:
+    return PublicProjectSummary(
+        reference=project.reference, title_uk=project.title_uk, title_en=project.title_en, sector=project.sector,
+        project_type=project.project_type, purpose=project.purpose, stage=project.stage, state=project.state,
+        authority=public_authority(authority), location_code=project.location_code,
+        updated_at=project.updated_at, money=tuple(money), physical_progress=progress, compliance=compliance)
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), ID_CHUNK):
+        yield ids[start:start + ID_CHUNK]
+
+
+def _money_by_project(session: Session, ids: Sequence[int]) -> dict[int, list[Money]]:
+    grouped: dict[int, list[Money]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        query = (select(FundingLine.project_id, FundingLine.currency, func.sum(FundingLine.amount_committed),
+                        func.sum(FundingLine.amount_disbursed))
+                 .where(FundingLine.project_id.in_(chunk))
+                 .group_by(FundingLine.project_id, FundingLine.currency)
+                 .order_by(FundingLine.project_id, FundingLine.currency))
+        for project_id, currency, committed, disbursed in session.exec(query):
+            grouped[project_id].append(Money(currency, Decimal(committed or 0), Decimal(disbursed or 0)))
+    return grouped
+
+
+def _latest_progress(session: Session, ids: Sequence[int]) -> dict[int, int]:
+    latest: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        query = (select(ProgressObservation.project_id, ProgressObservation.physical_percent)
+                 .where(ProgressObservation.project_id.in_(chunk))
+                 .order_by(ProgressObservation.observed_on, ProgressObservation.id))
+        for project_id, percent in session.exec(query):
+            latest[project_id] = percent  # ascending order: the last one wins
+    return latest
+
+
+def _compliance_summaries(session: Session, ids: Sequence[int]) -> dict[int, ComplianceSummary]:
+    found: dict[int, ComplianceSummary] = {}
+    for chunk in _chunks(ids):
+        # Only the counts: the stored facts and results are large and a list needs none of them.
+        query = (select(Evaluation.project_id, Evaluation.evaluated_at, Evaluation.passed, Evaluation.failed,
+                        Evaluation.errors, Evaluation.failing_blockers)
+                 .where(Evaluation.project_id.in_(chunk), Evaluation.is_latest.is_(True)))
+        for project_id, at, passed, failed, errors, blockers in session.exec(query):
+            found[project_id] = ComplianceSummary(at, passed, failed, errors, blockers)
+    return found
+
+
+# --- one project --------------------------------------------------------------------------------------
+
+def project_view(*, session: Session, project: Project) -> PublicProject:
+    """Everything public about one public project (a fixed number of queries); NotFound when not public."""
+    if not project.is_public:
+        raise NotFound(f"no public project {project.reference}")
+    authority = session.get(Authority, project.authority_id)
+    return project_views(session=session, rows=[(project, authority)], detailed=True)[0]
+
+
+def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]],
+                  detailed: bool = False) -> list[PublicProject]:
+    """Public views of many public projects with one query per kind of data (exports read 500 at a time).
+
+    ``detailed`` adds what only a single project's page and report show: the authority chain, the
+    change history and the full stored evaluation.
+    """
+    rows = [(p, a) for p, a in rows if p.is_public]
+    ids = [p.id for p, _ in rows]
+    if not ids:
+        return []
+    summary = {s.reference: s for s in summaries(session=session, rows=rows)}
+    funding = _funding(session, ids)
+    parties = _parties(session, ids)
+    contracts = _contracts(session, ids)
+    documents = public_documents(session=session, project_ids=ids)
+    plans = one_per_project(session, ProjectPlan, ids)
+    needs = one_per_project(session, NeedsAssessment, ids)
+    completions = one_per_project(session, ProjectCompletion, ids)
+    milestones = by_project(session, Milestone, ids, Milestone.planned_date, Milestone.id)
+    observations = by_project(session, ProgressObservation, ids, ProgressObservation.observed_on,
+                              ProgressObservation.id)
+    moves = by_project(session, StageHistory, ids, StageHistory.moved_at, StageHistory.id)
+    views = []
+    for project, authority in rows:
+        pid = project.id
+        plan, need = plans.get(pid), needs.get(pid)
+        views.append(PublicProject(
+            summary=summary[project.reference], description_uk=project.description_uk,
+            description_en=project.description_en, address=project.address, latitude=project.latitude,
+            longitude=project.longitude, dream_code=project.dream_code, created_at=project.created_at,
+            authority_chain=(tuple(public_authority(a) for a in ancestors(session=session, authority=authority))
+                             if detailed else ()),
+            funding=tuple(funding.get(pid, ())), parties=tuple(parties.get(pid, ())),
+            contracts=tuple(contracts.get(pid, ())), documents=tuple(documents.get(pid, ())),
+            timeline=tuple(_timeline(project, need, plan, contracts.get(pid, ()), milestones.get(pid, ()),
+                                     observations.get(pid, ()), completions.get(pid), moves.get(pid, ()))),
+            progress=tuple((o.observed_on, o.physical_percent) for o in observations.get(pid, ())),
+            changes=tuple(_changes(session, pid)) if detailed else (),
+            budget_total=plan.budget_total if plan else None,
+            beneficiaries=need.beneficiaries if need else None,
+            completion_date=completions[pid].completion_date if pid in completions else None,
+            final_cost=completions[pid].final_cost if pid in completions else None,
+            compliance=public_compliance(session=session, project_id=pid) if detailed else None,
+            findings=public_findings(session=session, project_id=pid) if detailed else None))
+    return views
+
+
+def _funding(session: Session, ids: Sequence[int]) -> dict[int, list[PublicFunding]]:
+    grouped: dict[int, list[PublicFunding]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        query = (select(FundingLine, Organisation, Authority)
+                 .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
+                 .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
+                 .where(FundingLine.project_id.in_(chunk)).order_by(FundingLine.id))
+        for line, org, auth in session.exec(query):
+            name_uk = (org.name_uk or org.name) if org else (auth.name_uk if auth else None)
+            name_en = (org.name_en or org.name) if org else (auth.name_en if auth else None)
+            grouped[line.project_id].append(PublicFunding(
+                source=line.source, level=FundingSource(line.source).level, financier_uk=name_uk,
+                financier_en=name_en, currency=line.currency, committed=line.amount_committed,
+                disbursed=line.amount_disbursed, financier_identifier=org.identifier if org else None,
+                financier_country=(org.country if org else "UA") if (org or auth) else None))
+    return grouped
+
+
+def _parties(session: Session, ids: Sequence[int]) -> dict[int, list[PublicParty]]:
+    grouped: dict[int, list[PublicParty]] = defaultdict(list)
+    for chunk in _chunks(ids):
+        query = (select(ProjectParty, Authority, Organisation)
+                 .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
+                 .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
+                 .where(ProjectParty.project_id.in_(chunk)).order_by(ProjectParty.id))
+        for party, authority, org in session.exec(query):
+            if authority is not None:
+                grouped[party.project_id].append(PublicParty(party.role, authority.name_uk, authority.name_en, "UA",
+                                                             authority_id=authority.id, identifier=authority.code))
+            elif org is not None:
+                grouped[party.project_id].append(PublicParty(party.role, org.name_uk or org.name,
+                                                             org.name_en or org.name, org.country,
+                                                             organisation_id=org.id, identifier=org.identifier))
+    return grouped
+
+
+def _contracts(session: Session, ids: Sequence[int]) -> dict[int, list[PublicContract]]:
+    variations: dict[int, list] = defaultdict(list)
+    for rows in by_project(session, ContractVariation, ids).values():
+        for variation in rows:
+            variations[variation.contract_id].append(variation)
+    grouped: dict[int, list[PublicContract]] = defaultdict(list)
+    for project_id, rows in by_project(session, Contract, ids).items():
+        for c in rows:
+            price = contract_prices(c, variations.get(c.id, []))["price"]
+            grouped[project_id].append(PublicContract(
+                title=c.title, subject=c.subject, status=c.status, procurement_method=c.procurement_method,
+                tender_id=c.tender_id, tenderers=c.tenderers, procuring_entity=c.procuring_entity,
+                supplier_name=c.supplier_name, supplier_edrpou=c.supplier_edrpou, signed_price=c.signed_price,
+                current_price=price, signed_date=c.signed_date, start_date=c.start_date,
+                duration_days=c.duration_days))
+    return grouped
+
+
+def public_documents(*, session: Session, project_ids: Sequence[int]) -> dict[int, list[PublicDocument]]:
+    """Public documents only, newest first: the filter is in the query, restricted rows are never loaded."""
+    grouped: dict[int, list[PublicDocument]] = defaultdict(list)
+    for chunk in _chunks(list(project_ids)):
+        query = (select(Document).where(Document.project_id.in_(chunk), Document.is_public.is_(True))
+                 .order_by(Document.uploaded_at.desc(), Document.id.desc()))
+        for doc in session.exec(query):
+            grouped[doc.project_id].append(PublicDocument(doc.id, doc.document_type, doc.title, doc.media_type,
+                                                          doc.uploaded_at))
+    return grouped
+
+
+def _timeline(project, needs, plan, contracts, milestones, observations, completion, moves) -> list[TimelineEvent]:
+    events = [TimelineEvent(project.created_at.date(), "registered")]
+    if needs and needs.assessment_date:
+        events.append(TimelineEvent(needs.assessment_date, "needs_assessed"))
+    if plan:
+        for on, kind in ((plan.consultation_start_date, "consultation_started"),
+                         (plan.consultation_end_date, "consultation_ended"),
+                         (plan.council_decision_date, "budget_approved"),
+                         (plan.expert_review_date, "expert_review"), (plan.schedule_start, "works_scheduled")):
+            if on:
+                events.append(TimelineEvent(on, kind))
+    events += [TimelineEvent(c.signed_date, "contract_signed", c.title) for c in contracts if c.signed_date]
+    for m in milestones:
+        if m.actual_date or m.planned_date:
+            events.append(TimelineEvent(m.actual_date or m.planned_date,
+                                        "milestone_reached" if m.actual_date else "milestone_planned", m.name))
+    events += [TimelineEvent(o.observed_on, "progress", f"{o.physical_percent}%") for o in observations]
+    events += [TimelineEvent(move.moved_at.date(), "stage", move.to_stage) for move in moves]
+    if completion and completion.completion_date:
+        events.append(TimelineEvent(completion.completion_date, "completed"))
+    return sorted(events, key=lambda event: event.on)
+
+
+def _changes(session: Session, project_id: int, limit: int = 50) -> list[PublicChange]:
+    query = (select(ChangeRecord).where(ChangeRecord.project_id == project_id,
+                                        ChangeRecord.entity.in_(PUBLIC_CHANGE_ENTITIES))
+             .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit))
+    return [PublicChange(r.changed_at, r.entity, r.action, r.field, r.old_value, r.new_value)
+            for r in session.exec(query) if r.field not in PRIVATE_CHANGE_FIELDS]
+
+
+def public_compliance(*, session: Session, project_id: int) -> PublicCompliance | None:
+    """The latest stored evaluation with the rule set versions it used; None before any."""
+    evaluation = session.exec(select(Evaluation).where(Evaluation.project_id == project_id,
+                                                       Evaluation.is_latest.is_(True))).first()
+    if evaluation is None:
+        return None
+    results = []
+    for rule_set in evaluation.results:
+        for r in rule_set["results"]:
+            if r["outcome"] != "not_applicable":
+                results.append(PublicResult(r["rule_id"], rule_set["rule_set_id"], r["outcome"], r["severity"],
+                                            tuple(r["principles"]), r["title_uk"], r["title_en"],
+                                            r["explanation_uk"], r["explanation_en"]))
+    return PublicCompliance(
+        evaluated_at=evaluation.evaluated_at, stage=evaluation.stage,
+        rule_sets=tuple(RuleSetVersion(item["id"], item["version"], item["sha256"]) for item in evaluation.rule_sets),
+        passed=evaluation.passed, failed=evaluation.failed, errors=evaluation.errors,
+        failing_blockers=evaluation.failing_blockers, scorecard=scorecard_of([evaluation]), results=tuple(results))
+
+
+# --- figures of many projects -----------------------------------------------------------------------
+
+def portfolio_figures(*, session: Session, authority: Authority | None = None,
+                      with_scorecard: bool = True) -> PortfolioFigures:
+    """Headline figures of the public projects (in ``authority``'s subtree when given): three queries.
+
+    The scorecard reads every latest evaluation of the subtree; ``with_scorecard=False`` skips it.
+    """
+    def scoped(query):
+        query = query.join(Authority, Authority.id == Project.authority_id).where(is_public_project())
+        return query.where(Authority.path.startswith(authority.path, autoescape=True)) if authority else query
+
+    by_stage = dict(session.exec(scoped(select(Project.stage, func.count()).group_by(Project.stage))).all())
+    money: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    by_level: dict[str, Decimal] = defaultdict(Decimal)
+    by_source: dict[str, Decimal] = defaultdict(Decimal)
+    money_query = scoped(select(FundingLine.source, FundingLine.currency, func.sum(FundingLine.amount_committed),
+                                func.sum(FundingLine.amount_disbursed))
+                         .join(Project, Project.id == FundingLine.project_id)
+                         .group_by(FundingLine.source, FundingLine.currency))
+    for source, currency, committed, disbursed in session.exec(money_query):
+        money[currency][0] += Decimal(committed or 0)
+        money[currency][1] += Decimal(disbursed or 0)
+        if currency == "UAH":
+            by_level[FundingSource(source).level] += Decimal(committed or 0)
+            by_source[source] += Decimal(committed or 0)
+    evaluations = list(session.exec(scoped(select(Evaluation).join(Project, Project.id == Evaluation.project_id)
+                                           .where(Evaluation.is_latest.is_(True))))) if with_scorecard else []
+    versions = {(item["id"], item["version"], item["sha256"]) for e in evaluations for item in e.rule_sets}
+    return PortfolioFigures(
+        projects=sum(by_stage.values()), by_stage=by_stage,
+        money=tuple(Money(c, v[0], v[1]) for c, v in sorted(money.items())),
+        committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
+        scorecard=scorecard_of(evaluations), evaluated=len(evaluations),
+        rule_sets=tuple(RuleSetVersion(*v) for v in sorted(versions)),
+        last_evaluated_at=max((e.evaluated_at for e in evaluations), default=None))
+
+
+def subtree_rows(*, session: Session, authority: Authority | None, limit: int | None = None,
+                 offset: int = 0) -> list[tuple[Project, Authority]]:
+    """Public (project, authority) rows in ``authority``'s subtree (everything when None), by reference."""
+    query = (select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+             .where(is_public_project()).order_by(Project.id))
+    if authority is not None:
+        query = query.where(Authority.path.startswith(authority.path, autoescape=True))
+    if limit is not None:
+        query = query.offset(offset).limit(limit)
+    return list(session.exec(query))
+
+
+def count_public(*, session: Session, authority: Authority | None = None) -> int:
+    """How many public projects there are (in ``authority``'s subtree when given)."""
+    query = (select(func.count()).select_from(Project).join(Authority, Authority.id == Project.authority_id)
+             .where(is_public_project()))
+    if authority is not None:
+        query = query.where(Authority.path.startswith(authority.path, autoescape=True))
+    return session.exec(query).one()
+
+
+def authority_report(*, session: Session, authority: Authority) -> PublicAuthorityReport:
+    """An authority, its figures and every public project of its subtree."""
+    rows = subtree_rows(session=session, authority=authority)
+    return PublicAuthorityReport(
+        authority=public_authority(authority),
+        chain=tuple(public_authority(a) for a in ancestors(session=session, authority=authority)),
+        figures=portfolio_figures(session=session, authority=authority),
+        projects=tuple(summaries(session=session, rows=rows)))
+
+
+def portfolio(*, session: Session) -> PublicPortfolio:
+    """The whole public portfolio: figures and one row per oblast (three more queries)."""
+    counts: dict[int, int] = defaultdict(int)
+    committed: dict[int, Decimal] = defaultdict(Decimal)
+    count_query = (select(Authority.path, func.count()).join(Project, Project.authority_id == Authority.id)
+                   .where(is_public_project()).group_by(Authority.path))
+    for path, count in session.exec(count_query):
+        counts[_oblast_id(path)] += count
+    for path, amount in session.exec(
+            select(Authority.path, func.sum(FundingLine.amount_committed))
+            .join(Project, Project.authority_id == Authority.id).join(FundingLine, FundingLine.project_id == Project.id)
+            .where(is_public_project(), FundingLine.currency == "UAH").group_by(Authority.path)):
+        committed[_oblast_id(path)] += Decimal(amount or 0)
+    oblasts = {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(list(counts))))}
+    regions = sorted((RegionRow(public_authority(oblasts[i]), n, committed.get(i, Decimal(0)))
+                      for i, n in counts.items() if i in oblasts), key=lambda row: row.authority.name_uk)
+    return PublicPortfolio(figures=portfolio_figures(session=session), regions=tuple(regions))
+
+
+def _oblast_id(path: str) -> int:
+    """The second id of the chain (the root is the state), or the root itself for national projects."""
+    ids = [int(part) for part in path.strip("/").split("/") if part]
+    return ids[1] if len(ids) > 1 else ids[0]

@@ -1,0 +1,227 @@
+"""Accountability reports (HTML and PDF), CSV downloads and OC4IDS open data: public, no sign-in.
+
+Every route here serves public data only, whoever asks: reports and exports are built from the public
+model variants, so a signed-in planner downloads exactly what a citizen does.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from flask import Blueprint, Response, abort, current_app, request, send_from_directory, stream_with_context
+from flask_babel import gettext as _
+
+from tracker.core.config import PROJECT_ROOT
+from tracker.core.db import get_session, new_session
+from tracker.core.errors import NotFound
+from tracker.core.i18n import current_language
+from tracker.core.labels import label, move_label
+from tracker.core.models import Authority
+from tracker.projects import queries as portfolio
+from tracker.projects.models import Project
+from tracker.projects.operations import get_project
+from tracker.publishing import oc4ids
+from tracker.publishing import read_models as public_views
+from tracker.publishing import reports as documents
+from tracker.publishing.pdf import ASSETS
+
+bp = Blueprint("reports", __name__, template_folder=str(PROJECT_ROOT / "reports" / "templates"))
+CSV_COLUMNS = ("reference", "title_uk", "title_en", "authority_code", "authority_uk", "sector", "project_type",
+               "stage", "state", "committed_uah", "disbursed_uah", "physical_progress", "checks_passed",
+               "checks_failed", "updated_at")
+
+
+# --- reports -----------------------------------------------------------------------------------------
+
+@bp.get("/reports/assets/<path:filename>")
+def asset(filename: str):
+    """The report stylesheet and fonts, for reports viewed in the browser."""
+    return send_from_directory(ASSETS, filename, max_age=3600)
+
+
+@bp.get("/reports/projects/<reference>.<any(html, pdf):fmt>")
+def project_report(reference: str, fmt: str):
+    """A project's accountability report."""
+    view = public_views.project_view(session=get_session(), project=_public_project(reference))
+    return _deliver(documents.Report("project", view, _report_locale(), _today(),
+                                     view.summary.title(_report_locale())), fmt, reference)
+
+
+@bp.get("/reports/authorities/<int:authority_id>.<any(html, pdf):fmt>")
+def authority_report(authority_id: int, fmt: str):
+    """An authority's report: all public projects of its subtree, its scorecard, funding by level."""
+    authority = _authority(authority_id)
+    data = public_views.authority_report(session=get_session(), authority=authority)
+    return _deliver(documents.Report("authority", data, _report_locale(), _today(),
+                                     data.authority.name(_report_locale())), fmt, authority.code or str(authority.id))
+
+
+@bp.get("/reports/portfolio.<any(html, pdf):fmt>")
+def portfolio_report(fmt: str):
+    """The whole public portfolio."""
+    data = public_views.portfolio(session=get_session())
+    return _deliver(documents.Report("portfolio", data, _report_locale(), _today(),
+                                     _("Reconstruction projects of Ukraine")), fmt, "portfolio")
+
+
+def _deliver(report: documents.Report, fmt: str, name: str) -> Response:
+    if fmt == "html":
+        return Response(documents.render_html(report, asset_base=_asset_base()), mimetype="text/html")
+    pdf, cached = documents.pdf_bytes(report, cache=documents.configured_cache())
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="vidnova-{_safe_name(name)}-{report.locale}.pdf"'
+    response.headers["X-Report-Cache"] = "hit" if cached else "miss"
+    response.headers["ETag"] = report.key()
+    return response
+
+
+def _asset_base() -> str:
+    return request.script_root + "/reports/assets/"
+
+
+def _report_locale() -> str:
+    wanted = request.args.get("lang")
+    return wanted if wanted in current_app.config["LANGUAGES"] else current_language()
+
+
+def _today():
+    return datetime.now(UTC).date()
+
+
+def _safe_name(name: str) -> str:
+    return "".join(c for c in name if c.isalnum() or c in "-_")[:60] or "report"
+
+
+def _public_project(reference: str) -> Project:
+    try:
+        project = get_project(session=get_session(), reference=reference)
+    except NotFound:
+        abort(404)
+    if not project.is_public:
+        abort(404)
+    return project
+
+
+def _authority(authority_id: int) -> Authority:
+    authority = get_session().get(Authority, authority_id)
+    if authority is None:
+        abort(404)
+    return authority
+
+
+# --- CSV ---------------------------------------------------------------------------------------------
+
+@bp.get("/open-data/projects.csv")
+def projects_csv():
+    """The public projects matching the list's filters, as CSV (UTF-8 with a BOM so spreadsheets read it)."""
+    filters = portfolio_filters(request.args)
+    session = get_session()
+    page = portfolio.list_projects(session=session, filters=filters, visible=public_views.is_public_project(),
+                                   page=1, per_page=100_000)
+    rows = public_views.summaries(session=session, rows=page.rows)
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for p in rows:
+        uah = p.money_in("UAH")
+        writer.writerow([p.reference, p.title_uk, p.title_en or "", p.authority.code or "", p.authority.name_uk,
+                         p.sector, p.project_type, p.stage, p.state, uah.committed if uah else "",
+                         uah.disbursed if uah else "", "" if p.physical_progress is None else p.physical_progress,
+                         p.compliance.passed if p.compliance else "", p.compliance.failed if p.compliance else "",
+                         p.updated_at.isoformat()])
+    response = Response(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="vidnova-projects.csv"'
+    return response
+
+
+def portfolio_filters(args) -> portfolio.ProjectFilters:
+    """The list filters from query arguments (shared by the page, the CSV and the API)."""
+    authority_id = args.get("authority", type=int)
+    authority = get_session().get(Authority, authority_id) if authority_id else None
+    return portfolio.ProjectFilters(
+        text=args.get("q", "")[:200], authority_path=authority.path if authority else None,
+        sector=args.get("sector") or None, stage=args.get("stage") or None,
+        funding_source=args.get("source") or None, compliance=args.get("compliance") or None)
+
+
+# --- OC4IDS ------------------------------------------------------------------------------------------
+
+@bp.get("/open-data/oc4ids/projects/<reference>.json")
+def oc4ids_project(reference: str):
+    """One public project as an OC4IDS project package."""
+    project = _public_project(reference)
+    return _oc4ids_response(f"oc4ids-{_safe_name(reference)}.json", reference=project.reference)
+
+
+@bp.get("/open-data/oc4ids/authorities/<int:authority_id>.json")
+def oc4ids_authority(authority_id: int):
+    """The public projects of an authority and everything beneath it."""
+    authority = _authority(authority_id)
+    return _oc4ids_response(f"oc4ids-{_safe_name(authority.code or str(authority.id))}.json", authority=authority)
+
+
+@bp.get("/open-data/oc4ids/projects.json")
+def oc4ids_all():
+    """Every public project, streamed: the server holds one chunk of projects at a time."""
+    return _oc4ids_response("oc4ids-all.json")
+
+
+def publication() -> oc4ids.Publication:
+    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
+    return oc4ids.Publication(prefix=current_app.config["OC4IDS_PREFIX"],
+                              publisher=current_app.config["PUBLISHER_NAME"], base_url=base.rstrip("/") + "/")
+
+
+def _oc4ids_response(filename: str, *, authority: Authority | None = None, reference: str | None = None):
+    app = current_app._get_current_object()
+    info = {"publication": publication(), "uri": request.base_url, "published": datetime.now(UTC),
+            "authority": authority, "reference": reference}
+
+    def generate():
+        # Its own session: the export may outlive the request's unit of work and forgets rows as it goes.
+        session = new_session(app)
+        try:
+            yield from oc4ids.iter_package(session=session, **info)
+        finally:
+            session.close()
+
+    response = Response(stream_with_context(generate()), mimetype="application/json")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --- template helpers shared by pages and reports ----------------------------------------------------
+
+def timeline_label(event) -> str:
+    """The translated label of a timeline event with its detail (escaped by the template)."""
+    names = {"registered": _("Registered in Vidnova"), "needs_assessed": _("Needs assessed"),
+             "consultation_started": _("Public consultation opened"),
+             "consultation_ended": _("Public consultation closed"),
+             "budget_approved": _("Budget approved by the council"), "expert_review": _("State expert review"),
+             "works_scheduled": _("Works scheduled to start"), "contract_signed": _("Contract signed"),
+             "milestone_reached": _("Milestone reached"), "milestone_planned": _("Milestone planned"),
+             "progress": _("Progress observed"), "stage": _("Moved to stage"), "completed": _("Completed")}
+    name = names.get(event.kind, event.kind)
+    if event.kind == "stage":
+        return f"{name}: {move_label(event.detail)}"
+    return f"{name}: {event.detail}" if event.detail else name
+
+
+def scorecard_rows(scorecard) -> list[tuple[str, object]]:
+    """(label, share) per pillar and principle, for the scorecard chart."""
+    return ([(f"{_('Pillar')} {s.code}", s.share) for s in scorecard.pillars]
+            + [(s.code, s.share) for s in scorecard.principles])
+
+
+def labelled(mapping: dict, vocabulary: str) -> list[tuple[str, object]]:
+    """A {code: value} mapping as (translated label, value) pairs, largest first."""
+    return [(label(vocabulary, key), value) for key, value in sorted(mapping.items(), key=lambda kv: -kv[1])]
+
+
+def init_app(app) -> None:
+    documents.init_app(app)
+    app.add_template_global(timeline_label)
+    app.add_template_global(scorecard_rows)
+    app.add_template_filter(labelled)

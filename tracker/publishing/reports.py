@@ -1,0 +1,67 @@
+"""Accountability reports: one template per report, rendered as HTML for the screen or as PDF for paper.
+
+A report is drawn from public model variants only (``tracker.publishing.public``). The same template and
+the same print stylesheet serve both outputs; only where the stylesheet and fonts are found differs
+(``asset_base``: the web route for HTML, the assets folder through the safe fetcher for PDF).
+Rendering needs a Flask app context (templates and translations); the CLI pushes one too.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+from tracker.publishing import charts
+from tracker.publishing.cache import PdfCache, cache_key
+from tracker.publishing.pdf import AssetFetcher, render_pdf
+
+KINDS = ("project", "authority", "portfolio")
+
+
+@dataclass(frozen=True)
+class Report:
+    """What one report shows: its kind, its public data, its language and the day it was drawn up."""
+
+    kind: str
+    data: Any
+    locale: str
+    generated_on: date
+    title: str
+
+    def key(self) -> str:
+        return cache_key(kind=self.kind, locale=self.locale,
+                         data={"data": self.data, "generated_on": self.generated_on, "title": self.title})
+
+
+def render_html(report: Report, *, asset_base: str) -> str:
+    """The report as a full HTML document; ``asset_base`` prefixes report.css and the fonts."""
+    with force_locale(report.locale):
+        return render_template(f"reports/{report.kind}.html", report=report, data=report.data,
+                               asset_base=asset_base, current_locale=report.locale)
+
+
+def pdf_bytes(report: Report, *, cache: PdfCache | None = None) -> tuple[bytes, bool]:
+    """The report as PDF and whether it came from the cache; a miss renders it and stores it."""
+    key = report.key() if cache is not None else None
+    if cache is not None:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached, True
+    pdf = render_pdf(render_html(report, asset_base=""), fetcher=AssetFetcher())
+    if cache is not None:
+        cache.put(key, pdf)
+    return pdf, False
+
+
+def configured_cache() -> PdfCache:
+    return PdfCache(current_app.config["CACHE_FOLDER"])
+
+
+def init_app(app) -> None:
+    """Make the chart builders available to every template (pages and reports draw the same charts)."""
+    app.add_template_global(charts.bars, "chart_bars")
+    app.add_template_global(charts.progress, "chart_progress")
+    app.add_template_global(charts.scorecard, "chart_scorecard")

@@ -1,0 +1,53 @@
+"""Every feature's tables in one place: importing this module registers them all on ``SQLModel.metadata``.
+
+It also installs the session listeners that every write path shares — the change history, the audit
+trail and the re-evaluation of changed projects — so no caller (web, CLI, CSV import, a test) can
+forget them. ``tracker/__init__.py`` imports it, so importing anything of ``tracker`` installs them.
+"""
+from tracker.accounts.models import User, UserAuthority
+from tracker.audit import trail as _audit_trail  # noqa: E402,F401
+from tracker.audit.models import AuditEntry, AuditHead, ChecklistSignoff, Finding, FindingEvent, ManualMark
+from tracker.core.models import Authority, AuthorityBase, Organisation, OrganisationBase
+from tracker.engagement.models import (
+    Need,
+    Offer,
+    OfferMessage,
+    OutboxMessage,
+    PartnerProfile,
+    Partnership,
+    PartnershipActivity,
+    PartnershipMember,
+    ProjectFollower,
+    RateLimitEvent,
+)
+from tracker.governance import reevaluation as _reevaluation  # noqa: E402,F401
+from tracker.governance.models import Evaluation, RuleSetting
+from tracker.planning import history as _change_history  # noqa: E402,F401
+from tracker.planning.document_models import Document
+from tracker.planning.history_models import ChangeRecord
+from tracker.planning.models import (
+    Contract,
+    ContractVariation,
+    Disbursement,
+    Indicator,
+    Milestone,
+    NeedsAssessment,
+    Permit,
+    ProgressObservation,
+    ProjectCompletion,
+    ProjectImplementation,
+    ProjectPlan,
+)
+from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
+
+__all__ = [
+    "Evaluation", "RuleSetting",
+    "Authority", "AuthorityBase", "Organisation", "OrganisationBase",
+    "FundingLine", "FundingLineBase", "Project", "ProjectBase", "ProjectParty", "StageHistory",
+    "User", "UserAuthority",
+    "Need", "Offer", "OfferMessage", "OutboxMessage", "PartnerProfile", "Partnership", "PartnershipActivity",
+    "PartnershipMember", "ProjectFollower", "RateLimitEvent",
+    "Document", "ChangeRecord", "Contract", "ContractVariation", "Disbursement", "Indicator", "Milestone",
+    "NeedsAssessment", "Permit", "ProgressObservation", "ProjectCompletion", "ProjectImplementation", "ProjectPlan",
+    "AuditEntry", "AuditHead", "ChecklistSignoff", "Finding", "FindingEvent", "ManualMark",
+]

@@ -1,0 +1,74 @@
+"""The web layer: extensions, blueprints, error pages and security headers."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError, CSRFProtect
+
+from tracker.accounts import views as auth
+from tracker.core import i18n, labels, system
+from tracker.engagement import follow_views as follows
+from tracker.engagement import need_views as engagement
+from tracker.engagement import offer_views as offers
+from tracker.engagement import partner_views as partners
+from tracker.engagement import partnership_views as partnerships
+from tracker.governance import template_helpers as compliance_view
+from tracker.governance import views as stages
+from tracker.projects import views as projects
+from tracker.publishing import portal_views as portal
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    csrf.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    labels.init_app(app)
+    compliance_view.init_app(app)
+    for blueprint in (system.bp, auth.bp, i18n.bp, portal.bp, projects.bp, stages.bp):
+        app.register_blueprint(blueprint)
+    for blueprint in (engagement.bp, offers.bp, partners.bp, partnerships.bp, follows.bp):
+        app.register_blueprint(blueprint)
+    from tracker.planning import bulk_views as bulk  # the planner workflow
+    from tracker.planning import document_views as documents
+    from tracker.planning import views as planner
+
+    for blueprint in (planner.bp, documents.bp, bulk.bp):
+        app.register_blueprint(blueprint)
+    from tracker.publishing import api  # the public portal's reports, open data and API
+    from tracker.publishing import report_views as reports
+
+    reports.init_app(app)
+    for blueprint in (reports.bp, api.bp):
+        app.register_blueprint(blueprint)
+    from tracker.audit import views as audit  # the auditor's workspace
+
+    app.register_blueprint(audit.bp)
+    _register_error_pages(app)
+    app.after_request(_security_headers)
+
+
+def _register_error_pages(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 409, 413, 429, 500):
+        app.register_error_handler(code, _error_page)
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return render_template("errors/error.html", code=400, message=error.description), 400
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    return render_template("errors/error.html", code=code, message=None), code
+
+
+def _security_headers(response):
+    # Every asset is served from this origin; nothing needs scripts or frames from elsewhere.
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+    )
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
