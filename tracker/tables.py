@@ -2,17 +2,20 @@
 
 It also installs the session listeners that every write path shares — the change history, the audit
 trail and the re-evaluation of changed projects — so no caller (web, CLI, CSV import, a test) can
-forget them. ``tracker/__init__.py`` imports it, so importing anything of ``tracker`` installs them.
+forget them, and connects the features' receivers to the signals of the features below them (engagement
+mails followers when governance moves a stage; audit gives governance its manual verdicts).
+``tracker/__init__.py`` imports it, so importing anything of ``tracker`` wires all of this.
 """
 from tracker.accounts.models import User, UserAuthority
+from tracker.audit import marks as _audit_marks  # noqa: E402,F401
 from tracker.audit import trail as _audit_trail  # noqa: E402,F401
 from tracker.audit.models import AuditEntry, AuditHead, ChecklistSignoff, Finding, FindingEvent, ManualMark
-from tracker.core.models import Authority, AuthorityBase, Organisation, OrganisationBase
+from tracker.core.models import Authority, AuthorityBase, Organisation, OrganisationBase, OutboxMessage
+from tracker.engagement import notifications as _notifications  # noqa: E402,F401
 from tracker.engagement.models import (
     Need,
     Offer,
     OfferMessage,
-    OutboxMessage,
     PartnerProfile,
     Partnership,
     PartnershipActivity,
@@ -20,6 +23,7 @@ from tracker.engagement.models import (
     ProjectFollower,
     RateLimitEvent,
 )
+from tracker.governance import compliance as _compliance  # noqa: E402,F401
 from tracker.governance import reevaluation as _reevaluation  # noqa: E402,F401
 from tracker.governance.models import Evaluation, RuleSetting
 from tracker.planning import history as _change_history  # noqa: E402,F401

@@ -26,7 +26,6 @@ from tracker.core.errors import NotFound, PermissionDenied, ServiceError
 from tracker.core.models import Authority
 from tracker.core.vocab import FindingSeverity, FindingStatus, Stage
 from tracker.projects.models import Project
-from tracker.publishing.public import PublicFinding, PublicFindings
 from tracker.rules import PRINCIPLES
 
 OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.ANSWERED)
@@ -202,18 +201,6 @@ def list_findings(*, session: Session, scope_paths: Sequence[str] | None = None,
     elif status:
         query = query.where(Finding.status == status)
     return list(session.exec(query.order_by(Finding.due_date, Finding.id).limit(limit)))
-
-
-def public_findings(*, session: Session, project_id: int) -> PublicFindings | None:
-    """The findings an auditor made public, for the project page (None when there are none)."""
-    rows = list(session.exec(select(Finding).where(Finding.project_id == project_id, Finding.is_public.is_(True))
-                             .order_by(Finding.id.desc())))
-    if not rows:
-        return None
-    items = tuple(PublicFinding(f.severity, f.principle, f.title, f.recommendation, f.status, f.due_date,
-                                f.raised_at.date()) for f in rows)
-    still_open = sum(1 for f in rows if f.status != FindingStatus.CLOSED)
-    return PublicFindings(open=still_open, closed=len(rows) - still_open, items=items)
 
 
 def open_counts(*, session: Session, project_ids: Sequence[int],

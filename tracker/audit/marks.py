@@ -15,6 +15,7 @@ from tracker.audit.models import ManualMark
 from tracker.audit.policy import require_auditor
 from tracker.core.errors import ServiceError
 from tracker.core.vocab import MarkVerdict, Stage
+from tracker.governance import manual_verdicts
 from tracker.governance.rule_context import RuleContext
 from tracker.planning.document_models import Document
 from tracker.projects.models import Project
@@ -23,6 +24,7 @@ from tracker.rules import Kind
 MAX_COMMENT = 5000
 
 
+@manual_verdicts.register
 def manual_marks(*, session: Session, project_ids: Sequence[int]) -> dict[int, dict[str, bool]]:
     """The verdicts (pass True, fail False) of every project's newest marks, in one query."""
     verdicts: dict[int, dict[str, bool]] = {}

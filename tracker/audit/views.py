@@ -313,10 +313,3 @@ def visibility(finding_id: int):
                                    is_public=form.is_public.data)
     flash(_("Visibility saved."), "success")
     return redirect(url_for("audit.finding", finding_id=finding.id))
-
-
-@bp.app_template_global()
-def public_findings(project: Project):
-    """The findings an auditor made public, for the public project page."""
-    return finding_service.public_findings(session=get_session(), project_id=project.id)
-

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from tracker.core.columns import utcnow
-from tracker.engagement.models import OutboxMessage
+from tracker.core.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 _PENDING_KEY = "tracker.core.mail.pending"

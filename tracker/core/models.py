@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import Index
+from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, utcnow
@@ -58,3 +58,18 @@ class Organisation(OrganisationBase, table=True):
     def display_name(self, locale: str) -> str:
         preferred = self.name_en if locale == "en" else self.name_uk
         return preferred or self.name
+
+
+class OutboxMessage(SQLModel, table=True):
+    """An e-mail written in the same transaction as the change it reports; sent after that commits."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    recipient: str = Field(max_length=255)
+    subject: str = Field(max_length=300)
+    body: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
+    sent_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP, index=True)
+    attempts: int = Field(default=0)
+    last_error: Optional[str] = Field(default=None, max_length=500)

@@ -8,18 +8,27 @@ rows changed, and turns a lost race into ``Conflict``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from tracker.core.columns import utcnow
 from tracker.core.errors import Conflict
-from tracker.projects.models import Project
 
 Differences = Callable[[], dict]
 
 
-def check_version(*, project: Project, expected_version: int, differences: Differences = dict) -> None:
+class Versioned(Protocol):
+    """A row mapped with SQLAlchemy's version counter (a project, or anything edited the same way)."""
+
+    reference: str
+    version: int
+    updated_at: datetime
+
+
+def check_version(*, project: Versioned, expected_version: int, differences: Differences = dict) -> None:
     """Refuse early, before anything is changed, when the project is already past the form's version.
 
     ``differences()`` describes what the person would overwrite ({field: (saved, submitted)}); it is
@@ -29,7 +38,7 @@ def check_version(*, project: Project, expected_version: int, differences: Diffe
         raise _conflict(project, expected_version, differences())
 
 
-def save_from_version(*, session: Session, project: Project, expected_version: int,
+def save_from_version(*, session: Session, project: Versioned, expected_version: int,
                       differences: Differences = dict) -> None:
     """Flush the pending changes of ``project`` (and anything else pending) as version + 1, or raise Conflict."""
     check_version(project=project, expected_version=expected_version, differences=differences)
@@ -44,7 +53,7 @@ def save_from_version(*, session: Session, project: Project, expected_version: i
         raise _conflict(project, expected_version, differences()) from None
 
 
-def _conflict(project: Project, expected_version: int, changes: dict) -> Conflict:
+def _conflict(project: Versioned, expected_version: int, changes: dict) -> Conflict:
     return Conflict(
         f"project {project.reference} was changed by someone else (version {project.version}, "
         f"your form was for version {expected_version}); nothing was saved",

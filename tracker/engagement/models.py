@@ -188,21 +188,6 @@ class ProjectFollower(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
-class OutboxMessage(SQLModel, table=True):
-    """An e-mail written in the same transaction as the change it reports; sent after that commits."""
-
-    __tablename__ = "mail_outbox"
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    recipient: str = Field(max_length=255)
-    subject: str = Field(max_length=300)
-    body: str = Field(sa_type=Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
-    sent_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP, index=True)
-    attempts: int = Field(default=0)
-    last_error: Optional[str] = Field(default=None, max_length=500)
-
-
 class RateLimitEvent(SQLModel, table=True):
     """One counted action (a registration from an address, an offer by a partner) for the rate limits.
 

@@ -17,6 +17,7 @@ from tracker.core import mail
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import Role
 from tracker.engagement.models import Need, Offer, ProjectFollower
+from tracker.governance.signals import stage_moved
 from tracker.projects.models import Project
 
 #: The same msgids as the stage labels of the web layer, so the catalogue already translates them.
@@ -107,7 +108,8 @@ def follow_confirmation(*, session: Session, follower: ProjectFollower, project:
 def notify_stage_change(*, session: Session, project: Project, from_stage: str | None, to_stage: str) -> int:
     """Queue an e-mail to every confirmed follower of ``project``; return how many were queued.
 
-    Called by the stage-move service in the same transaction as the move, so a refused move mails nobody.
+    Connected to governance's ``stage_moved`` signal, sent in the move's transaction, so a refused move mails
+    nobody.
     """
     followers = session.exec(select(ProjectFollower).where(ProjectFollower.project_id == project.id,
                                                            ProjectFollower.confirmed_at.is_not(None))).all()
@@ -130,3 +132,8 @@ def _locale_of_catalogue() -> str:
 
     locale = get_locale()
     return str(locale) if locale is not None else "en"
+
+
+@stage_moved.connect
+def _on_stage_moved(session: Session, *, project: Project, from_stage: str | None, to_stage: str) -> None:
+    notify_stage_change(session=session, project=project, from_stage=from_stage, to_stage=to_stage)

@@ -9,8 +9,21 @@ from sqlmodel import Session, select
 from tracker.core.models import Authority
 from tracker.governance.evaluations import latest_evaluation, scorecard_of
 from tracker.governance.models import Evaluation
+from tracker.projects import queries
 from tracker.projects.models import Project
 from tracker.rules import PRINCIPLES, Scorecard
+
+
+def _latest_evaluation(*conditions):
+    return select(Evaluation.id).where(Evaluation.project_id == Project.id, Evaluation.is_latest.is_(True),
+                                       *conditions).exists()
+
+
+# The project lists' compliance filter reads the latest stored evaluation, which governance owns.
+queries.register_compliance_filter("failing", lambda: _latest_evaluation(Evaluation.failing_blockers > 0))
+queries.register_compliance_filter("passing", lambda: _latest_evaluation(Evaluation.failed == 0,
+                                                                          Evaluation.errors == 0))
+queries.register_compliance_filter("unchecked", lambda: ~_latest_evaluation())
 
 OUTCOME_ORDER = {"fail": 0, "error": 1, "pending": 2, "pass": 3, "not_applicable": 4}
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from tracker.audit.marks import manual_marks
 from tracker.core.models import Authority
 from tracker.governance.facts import build_facts
+from tracker.governance.manual_verdicts import verdicts_for
 from tracker.governance.models import Evaluation, RuleSetting
 from tracker.governance.rule_context import RuleContext
 from tracker.projects.models import Project
@@ -55,7 +55,7 @@ def evaluate_projects(*, session: Session, projects: Sequence[Project], context:
     """Evaluate ``projects`` at their own stage (or at ``stage``, for a gate) without storing anything."""
     facts_by_project = build_facts(session=session, projects=projects, to_uah=context.to_uah)
     layers = authority_layers(session=session, projects=projects)
-    marks = manual_marks(session=session, project_ids=[p.id for p in projects])  # auditors' verdicts
+    marks = verdicts_for(session=session, project_ids=[p.id for p in projects])  # auditors' verdicts
     resolved: dict[tuple[str, str], ResolvedParameters] = {}  # most projects share their settings
     evaluations = []
     for project in projects:

@@ -16,10 +16,10 @@ from tracker.core.errors import PermissionDenied, ServiceError
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.core.vocab import ProjectState, Role, Stage
-from tracker.engagement.notifications import notify_stage_change
 from tracker.governance.evaluations import TRIGGER_GATE, ProjectEvaluation, evaluate_projects, store
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
+from tracker.governance.signals import stage_moved
 from tracker.projects.models import Project, StageHistory
 from tracker.rules import GateCheck, check_gate
 
@@ -91,8 +91,9 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
                         evaluation_id=gate_evaluation.id, override_justification=justification)
     session.add(move)
     session.flush()
-    # Queued in this transaction: a move that fails later mails nobody.
-    notify_stage_change(session=session, project=project, from_stage=origin, to_stage=preview.target)
+    # Receivers act in this transaction (engagement queues the followers' e-mails): a move that fails later
+    # mails nobody.
+    stage_moved.send(session, project=project, from_stage=origin, to_stage=preview.target)
     return move
 
 

@@ -5,18 +5,17 @@ Each function issues a fixed number of queries whatever the number of rows (no N
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
 from tracker.core.hierarchy import ancestors, subtree_filter
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FundingSource, Role
-from tracker.governance.models import Evaluation
 from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
 
 
@@ -55,16 +54,13 @@ def visibility_filter(user: User | None, scope_paths: Sequence[str]):
     return Project.is_public.is_(True)
 
 
-def _latest_evaluation(*conditions):
-    return select(Evaluation.id).where(Evaluation.project_id == Project.id, Evaluation.is_latest.is_(True),
-                                       *conditions).exists()
+#: Named conditions on a project's latest stored evaluation ("failing", "passing", "unchecked"), registered by
+#: governance, which owns evaluations (``register_compliance_filter``); the list offers whatever is registered.
+COMPLIANCE_FILTERS: dict[str, Callable[[], ColumnElement[bool]]] = {}
 
 
-COMPLIANCE_FILTERS = {
-    "failing": lambda: _latest_evaluation(Evaluation.failing_blockers > 0),
-    "passing": lambda: _latest_evaluation(Evaluation.failed == 0, Evaluation.errors == 0),
-    "unchecked": lambda: ~_latest_evaluation(),
-}
+def register_compliance_filter(name: str, condition: Callable[[], ColumnElement[bool]]) -> None:
+    COMPLIANCE_FILTERS[name] = condition
 
 
 def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,

@@ -13,6 +13,7 @@ from tracker.core.vocab import AuthorityLevel
 from tracker.governance.compliance import authority_scorecard, project_compliance
 from tracker.projects import queries as portfolio
 from tracker.projects.loaders import authority_by_id, project_for_view
+from tracker.projects.models import Project
 from tracker.projects.policy import can_edit_project
 from tracker.publishing import read_models as public_views
 from tracker.publishing.report_views import portfolio_filters
@@ -94,3 +95,9 @@ def _oblasts() -> list[Authority]:
     session = get_session()
     return list(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
                              .order_by(Authority.name_uk)))
+
+
+@bp.app_template_global()
+def public_findings(project: Project):
+    """The findings an auditor made public, for the public project page."""
+    return public_views.public_findings(session=get_session(), project_id=project.id)

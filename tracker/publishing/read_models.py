@@ -13,11 +13,11 @@ from decimal import Decimal
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from tracker.audit.findings import public_findings
+from tracker.audit.models import Finding
 from tracker.core.errors import NotFound
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
-from tracker.core.vocab import FundingSource
+from tracker.core.vocab import FindingStatus, FundingSource
 from tracker.governance.evaluations import scorecard_of
 from tracker.governance.models import Evaluation
 from tracker.planning.document_models import Document
@@ -43,6 +43,8 @@ from tracker.publishing.public import (
     PublicCompliance,
     PublicContract,
     PublicDocument,
+    PublicFinding,
+    PublicFindings,
     PublicFunding,
     PublicParty,
     PublicPortfolio,
@@ -398,3 +400,15 @@ def _oblast_id(path: str) -> int:
     """The second id of the chain (the root is the state), or the root itself for national projects."""
     ids = [int(part) for part in path.strip("/").split("/") if part]
     return ids[1] if len(ids) > 1 else ids[0]
+
+
+def public_findings(*, session: Session, project_id: int) -> PublicFindings | None:
+    """The findings an auditor made public, for the project page (None when there are none)."""
+    rows = list(session.exec(select(Finding).where(Finding.project_id == project_id, Finding.is_public.is_(True))
+                             .order_by(Finding.id.desc())))
+    if not rows:
+        return None
+    items = tuple(PublicFinding(f.severity, f.principle, f.title, f.recommendation, f.status, f.due_date,
+                                f.raised_at.date()) for f in rows)
+    still_open = sum(1 for f in rows if f.status != FindingStatus.CLOSED)
+    return PublicFindings(open=still_open, closed=len(rows) - still_open, items=items)

@@ -8,6 +8,7 @@ import pytest
 from tracker.audit import findings as service
 from tracker.audit.models import Finding
 from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.publishing import read_models
 
 DUE = date.today() + timedelta(days=30)
 
@@ -155,10 +156,10 @@ def test_planners_list_their_subtree_only(session, world):
 def test_public_summary_shows_only_published_findings(session, world):
     hidden = _raise(session, world, title="Internal note")
     shown = _raise(session, world, title="Roof differs from the design")
-    assert service.public_findings(session=session, project_id=world.school.id) is None
+    assert read_models.public_findings(session=session, project_id=world.school.id) is None
     service.set_visibility(session=session, finding=shown, user=world.auditor, is_public=True)
     session.commit()
-    summary = service.public_findings(session=session, project_id=world.school.id)
+    summary = read_models.public_findings(session=session, project_id=world.school.id)
     assert [item.title for item in summary.items] == ["Roof differs from the design"]
     assert (summary.open, summary.closed) == (1, 0)
     assert session.get(Finding, hidden.id).is_public is False

@@ -7,7 +7,8 @@ from sqlmodel import select
 from tests.engagement.services.conftest import register
 from tests.engagement.services.smtp import running_smtp_server
 from tracker.cli import main
-from tracker.engagement.models import OutboxMessage, PartnerProfile
+from tracker.core.models import OutboxMessage
+from tracker.engagement.models import PartnerProfile
 
 
 def _cli(database_url, *args, **env):

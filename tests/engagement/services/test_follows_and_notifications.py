@@ -5,8 +5,9 @@ import pytest
 from sqlmodel import select
 
 from tracker.core.errors import ServiceError
+from tracker.core.models import OutboxMessage
 from tracker.engagement import follows
-from tracker.engagement.models import OutboxMessage, ProjectFollower
+from tracker.engagement.models import ProjectFollower
 from tracker.engagement.notifications import notify_stage_change, planners_for
 from tracker.engagement.rate_limits import RateLimited
 

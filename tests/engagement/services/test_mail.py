@@ -7,7 +7,7 @@ from tests.engagement.services.smtp import smtp_settings
 from tracker import create_app
 from tracker.core import mail
 from tracker.core.db import get_engine
-from tracker.engagement.models import OutboxMessage
+from tracker.core.models import OutboxMessage
 
 
 def _app(database_url, **config):

@@ -8,8 +8,9 @@ from sqlmodel import select
 
 from tests.engagement.services.conftest import clinic_need, register
 from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.core.models import OutboxMessage
 from tracker.engagement import offers
-from tracker.engagement.models import OfferMessage, OutboxMessage, Partnership, PartnershipMember
+from tracker.engagement.models import OfferMessage, Partnership, PartnershipMember
 from tracker.engagement.needs import NeedCreate, create_need
 from tracker.engagement.offers import OfferCreate, accept_offer, decline_offer, make_offer, post_message
 from tracker.engagement.rate_limits import RateLimited

@@ -177,7 +177,7 @@ def test_follow_flow(app, client, world):
     assert response.status_code == 302
     assert client.post(f"/projects/{world.draft.reference}/follow", data={"email": "me@example.org"}).status_code == 404
     assert client.post(f"/projects/{world.clinic.reference}/follow", data={"email": "nope"}).status_code == 422
-    from tracker.engagement.models import OutboxMessage
+    from tracker.core.models import OutboxMessage
 
     body = _rows(app, OutboxMessage)[0].body
     path = "/follow/confirm/" + body.split("/follow/confirm/")[1].split()[0]
