@@ -42,8 +42,11 @@ extract-messages: install
 check-rules: install
 	$(BIN)/vidnova rules check
 
+# ruff (style, bugbear, bandit, complexity, docstrings), the import contracts in pyproject.toml, mypy on rules and core.
 lint: install
 	$(BIN)/ruff check tracker tests benchmarks
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Benchmarks print figures and ratios; they are not part of the test suite.
 bench: install

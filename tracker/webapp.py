@@ -59,7 +59,9 @@ def _register_error_pages(app: Flask) -> None:
 
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
-    return render_template("errors/error.html", code=code, message=None), code
+    # Errors written for people (a malformed form version, say) say what went wrong; others stay generic.
+    detail = error.description if getattr(error, "shown_to_user", False) else None
+    return render_template("errors/error.html", code=code, message=None, detail=detail), code
 
 
 def _security_headers(response):

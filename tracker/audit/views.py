@@ -22,6 +22,7 @@ from tracker.audit.portfolio import SORTS, PortfolioFilters, build_portfolio, po
 from tracker.audit.signoff import sign_off, signoff_statuses
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.forms import attach_error
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import Role, Stage
@@ -43,14 +44,6 @@ def _stage_arg(project: Project) -> str:
     if stage not in {s.value for s in Stage}:
         abort(404)
     return stage
-
-
-def _attach(form, error: ServiceError) -> None:
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 # --- portfolio ----------------------------------------------------------------------------------------------
@@ -145,7 +138,7 @@ def mark(reference: str, rule_id: str):
         except PermissionDenied:
             abort(403)
         except ServiceError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Checklist item %(rule)s marked.", rule=rule_id), "success")
             return redirect(url_for("audit.project", reference=reference, stage=stage) + "#checklist")
@@ -166,7 +159,7 @@ def sign(reference: str):
         except PermissionDenied:
             abort(403)
         except ServiceError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Checklist signed off."), "success")
             return redirect(url_for("audit.project", reference=reference, stage=stage) + "#signoffs")
@@ -223,7 +216,7 @@ def new_finding(reference: str):
         except PermissionDenied:
             abort(403)
         except ServiceError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("Finding raised."), "success")
             return redirect(url_for("audit.finding", finding_id=finding.id))
@@ -294,7 +287,7 @@ def step(finding_id: int):
         except PermissionDenied:
             abort(403)
         except ServiceError as error:
-            _attach(form, error if error.field != "action" else ServiceError(error.message, field="note"))
+            attach_error(form, error if error.field != "action" else ServiceError(error.message, field="note"))
         else:
             flash(_("Finding updated."), "success")
             return redirect(url_for("audit.finding", finding_id=finding.id))

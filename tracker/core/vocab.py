@@ -330,7 +330,7 @@ class DocumentType(StrEnum):
 class MarkVerdict(StrEnum):
     """An auditor's verdict on a manual checklist item."""
 
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (a verdict, not a password)
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
 

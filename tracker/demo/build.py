@@ -31,7 +31,7 @@ from tracker.projects.operations import ProjectCreate, add_funding_line, create_
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 #: Shared by every demo account and printed by ``make run``: for a local demo only, never in production.
-DEMO_PASSWORD = "demo-password"
+DEMO_PASSWORD = "demo-password"  # noqa: S105  (the local demo's, printed by make run)
 DEMO_USERS = (
     {"email": "admin@vidnova.demo", "name": "Demo Admin", "role": Role.ADMIN},
     {"email": "planner.kharkiv@vidnova.demo", "name": "Олена Коваленко (demo)", "role": Role.PLANNER,

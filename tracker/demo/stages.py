@@ -39,7 +39,7 @@ STAGE_ORDER = ("needs_assessment", "planning", "implementation", "completed")
 def add_stage_data(*, session: Session, project: Project, stage_dates: dict[str, date],
                    funding: list[FundingLine], to_uah) -> None:
     """Record what each stage the project has reached would have recorded."""
-    rng = random.Random(project.dream_code or project.reference)
+    rng = random.Random(project.dream_code or project.reference)  # noqa: S311  (repeatable demo data, not secrets)
     reached = STAGE_ORDER.index(project.stage)
     committed = sum((to_uah(line.amount_committed, line.currency) for line in funding), Decimal(0))
     budget = (committed * Decimal(rng.choice(["1.00", "1.00", "1.00", "1.08"]))).quantize(Decimal("1"))

@@ -19,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.core.forms import attach_error
 from tracker.core.labels import LABELS
 from tracker.engagement.partners import PARTNER_COUNTRIES, PARTNER_KINDS
 from tracker.projects.forms import select_choices
@@ -135,10 +136,5 @@ class FollowForm(FlaskForm):
                                                       Length(max=255)])
 
 
-def add_error(form: FlaskForm, error) -> None:
-    """Show a service's refusal beside the field it names, else above the form."""
-    field = getattr(form, error.field, None) if getattr(error, "field", None) else None
-    if field is not None and hasattr(field, "errors"):
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(getattr(error, "message", str(error)))
+#: Services' refusals go beside the field they name (one rule for every form).
+add_error = attach_error

@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, PermissionDenied, ServiceError
+from tracker.core.forms import VersionedForm
 from tracker.core.labels import choices
 from tracker.core.vocab import Role
 from tracker.governance import stages as stage_service
@@ -25,15 +25,13 @@ def current_rules() -> RuleContext:
     return current_app.extensions["tracker.rules"]
 
 
-class MoveForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+class MoveForm(VersionedForm):
     justification = TextAreaField(
         _l("Justification for overriding the gate"), validators=[Optional(), Length(max=5000)],
         description=_l("Only when failing rules must be overridden. It is published with the move."))
 
 
-class StateForm(FlaskForm):
-    version = HiddenField(validators=[DataRequired()])
+class StateForm(VersionedForm):
     state = SelectField(_l("New state"), validators=[DataRequired()])
     note = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
@@ -47,13 +45,13 @@ def move(reference: str):
     may_override = stage_service.can_override(user_or_none(), authority, current_scope_paths())
     form = MoveForm()
     if not form.is_submitted():
-        form.version.data = str(project.version)
+        form.arm(project.version)
     status = 200
     if form.validate_on_submit():
         try:
             stage_service.move_to_next_stage(
                 session=session, project=project, context=current_rules(),
-                expected_version=int(form.version.data), actor_id=user_or_none().id,
+                expected_version=form.expected_version(), actor_id=user_or_none().id,
                 justification=form.justification.data, may_override=may_override)
         except stage_service.GateBlocked:
             flash(_("The move is blocked: fix the failing rules below, or override with a justification."),
@@ -61,8 +59,7 @@ def move(reference: str):
             status = 409
         except Conflict:
             session.refresh(project)
-            form.version.raw_data = [str(project.version)]
-            form.version.data = str(project.version)
+            form.arm(project.version)
             flash(_("Someone else changed this project meanwhile. Review the checks below and try again."),
                   "error")
             status = 409
@@ -92,7 +89,7 @@ def change_state(reference: str):
     if form.validate_on_submit():
         try:
             stage_service.change_state(session=get_session(), project=project, state=form.state.data,
-                                       expected_version=int(form.version.data), actor_id=user_or_none().id,
+                                       expected_version=form.expected_version(), actor_id=user_or_none().id,
                                        note=form.note.data)
         except Conflict:
             flash(_("Someone else changed this project meanwhile. Review it and try again."), "error")
@@ -110,5 +107,5 @@ def _state_form(project) -> StateForm:
     form = StateForm()
     form.state.choices = [SelectChoice(value, label) for value, label in choices("state") if value != project.state]
     if not form.is_submitted():
-        form.version.data = str(project.version)
+        form.arm(project.version)
     return form

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
+from tracker.core.forms import attach_error
 from tracker.core.vocab import Role
 from tracker.planning import documents as document_service
 from tracker.planning.forms import DeleteForm, DocumentForm
@@ -30,7 +31,7 @@ def manage(reference: str):
     form = DocumentForm()
     conflict = None
     if not form.is_submitted():
-        form.version.data = str(project.version)
+        form.arm(project.version)
     elif form.validate():
         upload = form.file.data
         try:
@@ -38,20 +39,18 @@ def manage(reference: str):
                 session=get_session(), project=project, data=upload.read(_upload_limit() + 1),
                 filename=upload.filename or "", document_type=form.document_type.data, title=form.title.data or "",
                 is_public=form.is_public.data, upload_folder=current_app.config["UPLOAD_FOLDER"],
-                expected_version=int(form.version.data), max_bytes=_upload_limit(), actor_id=user_or_none().id)
+                expected_version=form.expected_version(), max_bytes=_upload_limit(), actor_id=user_or_none().id)
         except Conflict as error:
             conflict = error
-            form.version.raw_data = [str(error.current_version)]
-            form.version.data = str(error.current_version)
+            form.arm(error.current_version)
         except ServiceError as error:
-            target = getattr(form, error.field or "", None)
-            (target.errors.append if target is not None else form.form_errors.append)(error.message)
+            attach_error(form, error)
         else:
             flash(_("Document uploaded."), "success")
             return redirect(url_for("documents.manage", reference=reference))
     status = 409 if conflict else (422 if form.is_submitted() else 200)
     delete_form = DeleteForm(formdata=None)
-    delete_form.version.data = str(project.version)
+    delete_form.arm(project.version)
     ws = project_workspace(session=get_session(), project=project, include_restricted=True, history_limit=0)
     return render_template("planner/documents.html", form=form, ws=ws, conflict=conflict,
                            delete_form=delete_form, limit_mb=_upload_limit() // (1024 * 1024)), status
@@ -93,7 +92,7 @@ def delete(reference: str, document_id: int):
     try:
         document_service.delete_document(session=get_session(), project=project, document_id=document_id,
                                          upload_folder=current_app.config["UPLOAD_FOLDER"],
-                                         expected_version=int(form.version.data))
+                                         expected_version=form.expected_version())
     except NotFound:
         abort(404)
     except Conflict as error:

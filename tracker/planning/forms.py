@@ -12,7 +12,6 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -22,6 +21,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from tracker.core.forms import VersionedForm as BaseVersionedForm
 from tracker.core.labels import choices
 
 MONEY_MAX = 10**13  # fits MONEY's 14 digits before the point
@@ -57,10 +57,9 @@ def day(label, description=None, required=False):
     return DateField(label, description=description, validators=[InputRequired() if required else Optional()])
 
 
-class VersionedForm(FlaskForm):
-    """A form that carries the project version it was loaded from (no lost work)."""
+class VersionedForm(BaseVersionedForm):
+    """A stage or list-item form: the project version it was loaded from, and its values as a dict."""
 
-    version = HiddenField(validators=[DataRequired()])
     fieldsets: tuple = ()
     #: Fields that are not data: left out of ``values()``.
     _skip = frozenset({"csrf_token", "version", "submit"})

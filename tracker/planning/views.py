@@ -15,10 +15,11 @@ from tracker.accounts.views import roles_required, user_or_none
 from tracker.core import versioning
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
+from tracker.core.forms import attach_error
 from tracker.core.labels import funding_level, label
 from tracker.core.vocab import Role
 from tracker.planning import rollup, stage_edit
-from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS, DeleteForm, ProgrammeForm, VariationForm, VersionedForm
+from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS, DeleteForm, ProgrammeForm, VariationForm
 from tracker.planning.history import project_history
 from tracker.planning.models import Contract
 from tracker.planning.stage_data import project_workspace
@@ -43,35 +44,13 @@ def _workspace(project):
     return project_workspace(session=get_session(), project=project, include_restricted=True)
 
 
-def _arm(form: VersionedForm, version: int) -> None:
-    """Give the form the version the person has now seen (after a conflict, or on first display)."""
-    form.version.raw_data = [str(version)]
-    form.version.data = str(version)
-
-
-def _attach(form: VersionedForm, error: ServiceError) -> None:
-    """Show a service refusal beside its field when the form has it, else above the form."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None and field.name != "version":
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
-def _version_of(form: VersionedForm) -> int:
-    try:
-        return int(form.version.data)
-    except (TypeError, ValueError):
-        abort(400)
-
-
 @bp.get("/<reference>")
 @roles_required(Role.ADMIN, Role.PLANNER)
 def workspace(reference: str):
     """The project's workspace: each stage's state, the lists, documents and recent changes."""
     project, authority = project_for_edit(reference)
     programme = ProgrammeForm()
-    _arm(programme, project.version)
+    programme.arm(project.version)
     return render_template("planner/workspace.html", ws=_workspace(project), authority=authority,
                            programme_form=programme, delete_form=_delete_form(project.version),
                            section_titles=SECTION_TITLES)
@@ -79,7 +58,7 @@ def workspace(reference: str):
 
 def _delete_form(version: int) -> DeleteForm:
     form = DeleteForm(formdata=None)
-    _arm(form, version)
+    form.arm(version)
     return form
 
 
@@ -94,16 +73,16 @@ def stage(reference: str, section: str):
     form = STAGE_FORMS[section](obj=record)
     conflict = None
     if not form.is_submitted():
-        _arm(form, project.version)
+        form.arm(project.version)
     elif form.validate():
         try:
             stage_edit.save_stage(session=get_session(), project=project, section=section, values=form.values(),
-                                  expected_version=_version_of(form))
+                                  expected_version=form.expected_version())
         except Conflict as error:
             conflict = error
-            _arm(form, error.current_version)
+            form.arm(error.current_version)
         except ServiceError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("%(stage)s saved.", stage=SECTION_TITLES[section]), "success")
             return redirect(url_for("planner.stage", reference=reference, section=section))
@@ -133,22 +112,22 @@ def item(reference: str, kind: str, item_id: int | None = None):
     _fill_choices(form, project)
     conflict = None
     if not form.is_submitted():
-        _arm(form, project.version)
+        form.arm(project.version)
         if existing is None and request.args.get("contract_id", "").isdigit() and hasattr(form, "contract_id"):
             form.contract_id.data = int(request.args["contract_id"])
     elif form.validate():
         try:
             if existing is None:
                 stage_edit.add_item(session=session, project=project, kind=kind, values=form.values(),
-                                    expected_version=_version_of(form))
+                                    expected_version=form.expected_version())
             else:
                 stage_edit.update_item(session=session, project=project, kind=kind, item_id=item_id,
-                                       values=form.values(), expected_version=_version_of(form))
+                                       values=form.values(), expected_version=form.expected_version())
         except Conflict as error:
             conflict = error
-            _arm(form, error.current_version)
+            form.arm(error.current_version)
         except ServiceError as error:
-            _attach(form, error)
+            attach_error(form, error)
         else:
             flash(_("%(item)s saved.", item=ITEM_TITLES[kind]), "success")
             return redirect(url_for("planner.stage", reference=reference, section=ITEM_SECTION[kind]))
@@ -181,7 +160,7 @@ def delete_item(reference: str, kind: str, item_id: int):
         abort(400)
     try:
         stage_edit.delete_item(session=get_session(), project=project, kind=kind, item_id=item_id,
-                               expected_version=_version_of(form))
+                               expected_version=form.expected_version())
     except NotFound:
         abort(404)
     except Conflict as error:
@@ -210,13 +189,13 @@ def programme(reference: str):
     try:
         if form.parent_reference.data and parent is None:
             raise ServiceError(_("No such project."), field="parent_reference")
-        versioning.check_version(project=project, expected_version=_version_of(form))
+        versioning.check_version(project=project, expected_version=form.expected_version())
         rollup.set_parent(session=session, project=project, parent=parent)
-        versioning.save_from_version(session=session, project=project, expected_version=_version_of(form))
+        versioning.save_from_version(session=session, project=project, expected_version=form.expected_version())
     except Conflict as error:
         return render_template("planner/conflict.html", project=project, conflict=error), 409
     except ServiceError as error:
-        _attach(form, error)
+        attach_error(form, error)
         return render_template("planner/workspace.html", ws=_workspace(project), authority=_authority,
                                programme_form=form, delete_form=_delete_form(project.version),
                                section_titles=SECTION_TITLES), 422

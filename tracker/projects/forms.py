@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from tracker.core.forms import VersionedForm
 from tracker.core.labels import choices
 
 KATOTTG_PATTERN = r"^UA\d{17}$"
@@ -54,6 +55,5 @@ class NewProjectForm(ProjectForm):
     authority_id = SelectField(_l("Owning authority"), coerce=int, validators=[DataRequired()])
 
 
-class EditProjectForm(ProjectForm):
-    #: The version the form was loaded from; a save over a newer one is refused (no lost work).
-    version = HiddenField(validators=[DataRequired()])
+class EditProjectForm(ProjectForm, VersionedForm):
+    """The general data of an existing project, with the version it was loaded from (no lost work)."""

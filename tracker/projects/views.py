@@ -56,16 +56,15 @@ def edit(reference: str):
     project, _authority = project_for_edit(reference)
     form = EditProjectForm(obj=project)
     if not form.is_submitted():
-        form.version.data = str(project.version)
+        form.arm(project.version)
     if form.validate_on_submit():
         try:
             changes = project_service.ProjectUpdate(**form.project_values())
             project_service.update_project(session=get_session(), project=project, changes=changes,
-                                           expected_version=int(form.version.data))
+                                           expected_version=form.expected_version())
         except Conflict as conflict:
             # Keep the person's entries but arm the form with the version they have now seen.
-            form.version.raw_data = [str(conflict.current_version)]
-            form.version.data = str(conflict.current_version)
+            form.arm(conflict.current_version)
             return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
         except (ServiceError, ValueError) as error:
             form.form_errors.append(str(error))

@@ -68,7 +68,7 @@ def figures():
 
 @bp.get("/openapi.json")
 def openapi():
-    """This API described in OpenAPI 3.1."""
+    """The API described in OpenAPI 3.1."""
     return jsonify(openapi_document(current_app.config["PUBLISHER_NAME"]))
 
 

@@ -169,7 +169,7 @@ def _budget(view: PublicProject, parties: _Parties, owner: dict) -> dict | None:
 
 def _slug(name: str) -> str:
     """A stable short id for a party known only by name."""
-    return hashlib.sha1(name.encode("utf-8")).hexdigest()[:10]
+    return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()[:10]
 
 
 def _contract_parties(view: PublicProject, parties: _Parties) -> None:

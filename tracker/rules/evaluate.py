@@ -15,7 +15,7 @@ from .vocabulary import NormalisedFacts, normalise_facts
 
 
 class Outcome(StrEnum):
-    PASS = "pass"
+    PASS = "pass"  # noqa: S105  (an outcome, not a password)
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"  # other stage, switched off, or applies_if is false
     ERROR = "error"  # a fact the rule needs is missing (or of the wrong type)
@@ -192,7 +192,7 @@ def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | Non
     if rule.kind is Kind.MANUAL:
         mark = marks.get(rule.id)
         return (Outcome.PENDING, None) if mark is None else (Outcome.PASS if mark else Outcome.FAIL, None)
-    assert condition is not None  # automatic rules always have one (checked at load)
+    assert condition is not None  # noqa: S101  (automatic rules always have one: checked at load; for mypy)
     if condition.passed is None:
         return Outcome.ERROR, None
     return (Outcome.PASS if condition.passed else Outcome.FAIL), None

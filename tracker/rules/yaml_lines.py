@@ -67,4 +67,4 @@ LineLoader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
 
 def load_yaml(text: str) -> Any:
     """Parse one YAML document; yaml.YAMLError (with ``problem_mark``) on bad input."""
-    return yaml.load(text, Loader=LineLoader)
+    return yaml.load(text, Loader=LineLoader)  # noqa: S506  (LineLoader is a SafeLoader)

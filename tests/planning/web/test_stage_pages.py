@@ -73,7 +73,7 @@ def test_stage_form_failure_paths(app, client, world, login, section, change, fi
 
 def test_missing_version_is_refused(client, world, login):
     login(world.kharkiv_planner)
-    assert client.post(_url(world, "needs"), data=NEEDS).status_code == 422
+    assert client.post(_url(world, "needs"), data=NEEDS).status_code == 400
 
 
 def test_stale_save_answers_409_with_the_differences(app, client, world, login):

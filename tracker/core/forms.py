@@ -1,0 +1,72 @@
+"""What every edit form shares: the version it was loaded from, one answer to a malformed version, and one way
+to put a service's refusal beside the field it names.
+
+An edit form carries the project version it was loaded from, so a save over someone else's newer save is refused
+(``core.versioning``). The version is written by the page, never typed: a missing or malformed one means a broken
+or tampered page, and every versioned form answers it the same way, 400 with a message, before anything else is
+looked at.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.exceptions import BadRequest
+from wtforms import HiddenField
+
+from tracker.core.errors import ServiceError
+
+#: Versions are positive and far below this; anything longer is not a version (and would overflow the column).
+_MAX_VERSION_DIGITS = 9
+
+
+class MalformedVersion(BadRequest):
+    """A versioned form came back with a version that is missing or not a positive whole number."""
+
+    #: The error page shows this description to the person (it is translated, and says what to do).
+    shown_to_user = True
+
+    def __init__(self) -> None:
+        super().__init__(description=str(_l("This form's version is missing or malformed: reload the page and "
+                                             "enter your changes again.")))
+
+
+def parse_version(raw: str | None) -> int:
+    """The version a form was loaded from, or ``MalformedVersion``."""
+    text = (raw or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > _MAX_VERSION_DIGITS or int(text) < 1:
+        raise MalformedVersion()
+    return int(text)
+
+
+class VersionedForm(FlaskForm):
+    """A form that carries the project version it was loaded from (no lost work)."""
+
+    version = HiddenField()
+
+    def arm(self, version: int) -> None:
+        """Carry ``version``: on first display, and after a conflict, the one the person has now seen."""
+        self.version.raw_data = [str(version)]
+        self.version.data = str(version)
+
+    def expected_version(self) -> int:
+        """The version the submitted form was loaded from (``MalformedVersion`` when it is not one).
+
+        Read from what was sent, never from the object the form was built over: a form posted without its
+        version must not quietly take the stored one.
+        """
+        raw = self.version.raw_data[0] if self.version.raw_data else None
+        return parse_version(raw if isinstance(raw, str) else None)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Refuse a malformed version first (400), then validate the fields as usual."""
+        self.expected_version()
+        return super().validate(extra_validators=extra_validators)
+
+
+def attach_error(form: FlaskForm, error: ServiceError) -> None:
+    """Show a service refusal beside its field when the form has that field, else above the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None and field.name not in ("version", "csrf_token"):
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
