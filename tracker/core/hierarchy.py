@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from sqlalchemy import false, or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.models import Authority
@@ -27,7 +28,8 @@ def add_authority(*, session: Session, name_uk: str, level: str, parent: Authori
                           parent_id=parent.id if parent else None)
     session.add(authority)
     session.flush()
-    authority.path = path_for(parent, authority.id)
+    # The flush above made the database assign the id, so it is no longer None.
+    authority.path = path_for(parent, cast(int, authority.id))
     session.flush()
     return authority
 
@@ -44,7 +46,7 @@ def subtree_filter(paths: Iterable[str]):
     paths = list(paths)
     if not paths:
         return false()
-    return or_(*[Authority.path.startswith(path, autoescape=True) for path in paths])
+    return or_(*[col(Authority.path).startswith(path, autoescape=True) for path in paths])
 
 
 def is_within(authority: Authority, scope_paths: Sequence[str]) -> bool:
@@ -57,7 +59,7 @@ def ancestors(*, session: Session, authority: Authority) -> list[Authority]:
     ids = [int(part) for part in authority.path.strip("/").split("/")[:-1] if part]
     if not ids:
         return []
-    found = {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(ids)))}
+    found = {a.id: a for a in session.exec(select(Authority).where(col(Authority.id).in_(ids)))}
     return [found[i] for i in ids if i in found]
 
 

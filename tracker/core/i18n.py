@@ -14,8 +14,8 @@ babel = Babel()
 def select_locale() -> str:
     """The language asked for in this session, else the user's preference, else Ukrainian."""
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
-    if chosen in languages:
+    chosen: str | None = session.get("lang")
+    if chosen is not None and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale

@@ -11,9 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from tracker.core.columns import utcnow
 from tracker.core.errors import ServiceError
@@ -139,14 +140,15 @@ def _parse_row(path: Path, line: int, row: list[str]) -> Unit:
 def find_or_create_root(*, session: Session) -> Authority:
     """The one national authority every oblast hangs under."""
     root = session.execute(
-        select(Authority).where(Authority.level == AuthorityLevel.NATIONAL, Authority.code.is_(None),
-                                Authority.parent_id.is_(None)).order_by(Authority.id)
+        select(Authority).where(col(Authority.level) == AuthorityLevel.NATIONAL, col(Authority.code).is_(None),
+                                col(Authority.parent_id).is_(None)).order_by(col(Authority.id))
     ).scalars().first()
     if root is None:
         root = Authority(level=AuthorityLevel.NATIONAL, name_uk=ROOT_NAME_UK, name_en=ROOT_NAME_EN)
         session.add(root)
         session.flush()
-        root.path = path_for(None, root.id)
+        # The flush above made the database assign the id, so it is no longer None.
+        root.path = path_for(None, cast(int, root.id))
         session.flush()
     return root
 
@@ -167,7 +169,8 @@ def import_codifier(*, session: Session, path: Path | str, batch_size: int = 500
             {"code": unit.code, "level": unit.level, "category": unit.category, "name_uk": unit.name,
              "path": "", "created_at": now} for unit in new[start:start + batch_size]])
     if new:
-        ids = dict(session.execute(select(Authority.code, Authority.id).where(Authority.code.is_not(None))).all())
+        query = select(col(Authority.code), col(Authority.id)).where(col(Authority.code).is_not(None))
+        ids = dict(session.execute(query).all())
 
     wanted = {ids[unit.code]: {"parent_id": ids[unit.parent_code] if unit.parent_code else root.id,
                                "level": unit.level, "category": unit.category,
@@ -195,8 +198,8 @@ def import_codifier(*, session: Session, path: Path | str, batch_size: int = 500
     return summary
 
 
-_COLUMNS = (Authority.id, Authority.code, Authority.parent_id, Authority.level, Authority.category,
-            Authority.name_uk, Authority.path)
+_COLUMNS = (col(Authority.id), col(Authority.code), col(Authority.parent_id), col(Authority.level),
+            col(Authority.category), col(Authority.name_uk), col(Authority.path))
 
 
 def _kept_name(existing: dict | None, codifier_name: str) -> str:
@@ -224,8 +227,8 @@ def _paths(parent_of: dict[int, int | None]) -> dict[int, str]:
     """The materialised path of every unit, from the parent links (each chain is walked once)."""
     paths: dict[int, str] = {}
     for authority_id in parent_of:
-        chain = []
-        cursor = authority_id
+        chain: list[int] = []
+        cursor: int | None = authority_id
         while cursor is not None and cursor not in paths:
             if cursor in chain:
                 raise ServiceError(f"authority {cursor} is its own ancestor", field="parent")

@@ -20,9 +20,9 @@ from email.message import EmailMessage
 
 from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from tracker.core.columns import utcnow
 from tracker.core.models import OutboxMessage
@@ -50,15 +50,15 @@ def site_url(path: str) -> str:
     return base.rstrip("/") + path
 
 
-def deliver(*, bind: Engine, config: Mapping, ids: Iterable[int] | None = None) -> int:
+def deliver(*, bind: Engine | Connection, config: Mapping, ids: Iterable[int] | None = None) -> int:
     """Send unsent outbox messages (these ``ids``, or all); return how many left. Errors are recorded."""
     if not config.get("SMTP_HOST"):
         return 0
     sent = 0
     with Session(bind, expire_on_commit=False) as session:
-        query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id)
+        query = select(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None)).order_by(col(OutboxMessage.id))
         if ids is not None:
-            query = query.where(OutboxMessage.id.in_(list(ids)))
+            query = query.where(col(OutboxMessage.id).in_(list(ids)))
         messages = list(session.exec(query))
         if not messages:
             return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import CompileError
@@ -114,6 +114,12 @@ class Leaf(Condition):
     op: str
     right: Any  # an Operand, a tuple of literal values (in / not_in), a compiled regex, or a bool (is_set)
     text: str
+    # Set by __post_init__, not by the caller. _compare is None only for is_set, which never compares;
+    # _shown_right (the pattern, or the literal values as a list) is left unset when right is an Operand
+    # or a bool, where evaluate() does not read it.
+    _compare: Callable[[Any, Any], bool] = field(init=False, repr=False, compare=False)
+    _right_is_operand: bool = field(init=False, repr=False, compare=False)
+    _shown_right: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Decided once at compile time rather than for every project: how to read the right side.

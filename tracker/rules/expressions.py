@@ -120,7 +120,7 @@ class Aggregate(Operand):
     def _combine(self, chosen: list[tuple[str, Mapping]]) -> Resolved:
         if self.function == "count":
             return len(chosen), ()
-        values = [record.get(self.field_name) for _, record in chosen]
+        values: list[Any] = [record.get(self.field_name) for _, record in chosen]
         if self.function == "distinct":
             return len({value for value in values if value is not None}), ()
         absent = tuple(f"{label}.{self.field_name}"

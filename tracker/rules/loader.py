@@ -14,7 +14,7 @@ import yaml
 
 from .errors import CompileError, RuleError, RuleLoadError
 from .limits import MAX_FILE_BYTES
-from .model import RuleSet
+from .model import Rule, RuleSet
 from .schema import build_rule, check_rule_set_header, line_of, rule_id_of
 from .yaml_lines import load_yaml
 
@@ -64,7 +64,9 @@ def _compile(data: bytes, name: str, digest: str) -> RuleSet:
         check_rule_set_header(doc)
     except CompileError as exc:
         raise RuleLoadError([RuleError(name, exc.line, None, exc.message)]) from exc
-    rules, errors, seen = [], [], {}
+    rules: list[Rule] = []
+    errors: list[RuleError] = []
+    seen: dict[str | None, int | None] = {}  # rule id -> the line it was first defined on
     defaults = dict(doc.get("defaults", {}))
     for node in doc["rules"]:
         rule_id = rule_id_of(node)

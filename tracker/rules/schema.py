@@ -6,6 +6,7 @@ Each rule stops at its first problem, so one mistake gives one error.
 from __future__ import annotations
 
 import re
+from enum import Enum
 from typing import Any
 
 from .conditions import compile_condition, new_scope
@@ -100,7 +101,7 @@ def _text(node: dict, key: str, line: int | None) -> str:
     return value.strip()
 
 
-def _choice(node: dict, key: str, choices: type, line: int | None, default: Any = None) -> Any:
+def _choice(node: dict, key: str, choices: type[Enum], line: int | None, default: Any = None) -> Any:
     if key not in node and default is not None:
         return default
     try:

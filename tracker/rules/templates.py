@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -28,19 +28,22 @@ class Template:
 
     source: str
     parts: tuple[str | tuple[str, str, bool], ...]
+    # Set by __post_init__: the rendered text when no part is a placeholder, else None.
+    _static: str | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Most explanations quote nothing: render those once, not for every project.
-        static = "".join(self.parts) if all(part.__class__ is str for part in self.parts) else None
+        texts = [part for part in self.parts if isinstance(part, str)]
+        static = "".join(texts) if len(texts) == len(self.parts) else None
         object.__setattr__(self, "_static", static)
 
     def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str) -> str:
         if self._static is not None:
             return self._static
         values = facts.values
-        out = []
+        out: list[str] = []
         for part in self.parts:
-            if part.__class__ is str:
+            if isinstance(part, str):
                 out.append(part)
                 continue
             kind, name, money = part
