@@ -15,13 +15,17 @@ from tracker.audit.models import ManualMark
 from tracker.audit.policy import require_auditor
 from tracker.core.errors import ServiceError
 from tracker.core.vocab import MarkVerdict, Stage
-from tracker.governance import manual_verdicts
+from tracker.governance import manual_verdicts, reevaluation
 from tracker.governance.rule_context import RuleContext
 from tracker.planning.document_models import Document
 from tracker.projects.models import Project
 from tracker.rules import Kind
 
 MAX_COMMENT = 5000
+
+
+# A new mark changes the verdict of a manual rule: the project is re-evaluated like after a data change.
+reevaluation.register_input(ManualMark)
 
 
 @manual_verdicts.register

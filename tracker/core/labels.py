@@ -302,15 +302,9 @@ LABELS: dict[str, dict[str, object]] = {
 }
 
 
-#: What a change-history entry is about, by table.
-LABELS["record"] = {
-    "project": _l("Project"), "funding_line": _l("Funding line"), "project_party": _l("Partner or party"),
-    "needs_assessment": _l("Needs assessment"), "project_plan": _l("Plan"),
-    "project_implementation": _l("Implementation"), "project_completion": _l("Completion"),
-    "permit": _l("Permit"), "indicator": _l("Indicator"), "contract": _l("Contract"),
-    "contract_variation": _l("Contract variation"), "disbursement": _l("Disbursement"),
-    "progress_observation": _l("Progress observation"), "milestone": _l("Milestone"), "document": _l("Document"),
-}
+#: What a change-history entry is about, by table: registered by the registry of project tables
+#: (``planning.registry``), which is where a project's tables are declared.
+LABELS["record"] = {}
 
 
 #: Vocabularies of the fields whose values are codes, for showing history entries in words.
@@ -328,8 +322,14 @@ def history_value(entity: str, field: str | None, value: str | None) -> str:
     return label(vocabulary, value) if vocabulary else value
 
 
-#: The field that names a created or deleted row in the history (see services/change_history).
-_SUMMARY_FIELD = {"funding_line": "source", "project_party": "role"}
+#: The field that names a created or deleted row in the history, by table (registered with the record labels).
+_SUMMARY_FIELD: dict[str, str] = {}
+
+
+def register_records(record_labels: dict, summary_fields: dict[str, str]) -> None:
+    """Take the project tables' labels and naming columns from the one registry of them."""
+    LABELS["record"].update(record_labels)
+    _SUMMARY_FIELD.update(summary_fields)
 
 
 def label(vocabulary: str, value: str | None) -> str:

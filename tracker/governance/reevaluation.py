@@ -1,8 +1,12 @@
 """Re-evaluate a project whenever its data changes, whatever path changed it (web, CLI, CSV import).
 
-A session that carries a rule context (``attach``) notes, at each flush, the projects whose rows or
-child rows changed; just before it commits, it evaluates those projects and stores the results in
-the same transaction. Changes made with bulk UPDATE statements call ``note_changed`` themselves.
+A session that carries a rule context (``attach``) notes, at each flush, the projects whose data changed —
+rows of the tables in ``planning.registry`` that feed the rules, plus the rule inputs other features register
+(the auditors' manual marks); just before it commits, it evaluates those projects and stores the results in
+the same transaction. Rows that are not project data (followers, needs, partnerships…) re-evaluate nothing.
+Changes made with bulk UPDATE statements call ``note_changed`` themselves; a service that has just stored an
+evaluation of the current data (a stage move stores the gate's) calls ``note_evaluated`` so that it is not
+evaluated a second time.
 """
 from __future__ import annotations
 
@@ -12,13 +16,20 @@ from sqlmodel import Session, select
 from tracker.core.db import actor_of
 from tracker.governance.evaluations import TRIGGER_CHANGE, evaluate_and_store
 from tracker.governance.rule_context import RuleContext
+from tracker.planning import registry
 from tracker.projects.models import Project
 
 _CONTEXT_KEY = "rule_context"
 _CHANGED_KEY = "changed_projects"
-#: Tables with a project_id that are not the project's data: changing them needs no re-evaluation.
-NOT_PROJECT_DATA = frozenset({"evaluation", "stage_history", "change_record", "audit_entry", "checklist_signoff",
-                              "audit_finding"})
+#: Models whose rows feed the rules: the project's data, and what features above register (``register_input``).
+_rule_inputs: list[type] = list(registry.RULE_INPUT_MODELS)
+
+
+def register_input(model: type) -> type:
+    """Make changes to ``model``'s rows (which carry a ``project_id``) re-evaluate their project."""
+    if model not in _rule_inputs:
+        _rule_inputs.append(model)
+    return model
 
 
 def attach(session: Session, context: RuleContext | None) -> None:
@@ -35,13 +46,17 @@ def note_changed(session: Session, project_id: int) -> None:
     session.info.setdefault(_CHANGED_KEY, set()).add(project_id)
 
 
+def note_evaluated(session: Session, project_id: int) -> None:
+    """The project's latest evaluation, just stored, describes its data as flushed: do not evaluate it again."""
+    session.info.get(_CHANGED_KEY, set()).discard(project_id)
+
+
 def _project_of(instance) -> int | None:
     if isinstance(instance, Project):
         return instance.id
-    table = getattr(instance, "__tablename__", None)
-    if table in NOT_PROJECT_DATA:
-        return None
-    return getattr(instance, "project_id", None)
+    if isinstance(instance, tuple(_rule_inputs)):
+        return getattr(instance, "project_id", None)
+    return None
 
 
 @event.listens_for(Session, "after_flush")

@@ -16,6 +16,7 @@ from tracker.core.errors import PermissionDenied, ServiceError
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.core.vocab import ProjectState, Role, Stage
+from tracker.governance import reevaluation
 from tracker.governance.evaluations import TRIGGER_GATE, ProjectEvaluation, evaluate_projects, store
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
@@ -26,20 +27,25 @@ from tracker.rules import GateCheck, check_gate
 MIN_JUSTIFICATION = 30
 
 
-class GateBlocked(ServiceError):
-    """The gate refused the move; ``gate`` lists the failing blockers with their explanations."""
-
-    def __init__(self, gate: GateCheck):
-        failing = ", ".join(result.rule_id for result in (*gate.blockers, *gate.unresolved))
-        super().__init__(f"the move to {gate.target} is blocked by: {failing}")
-        self.gate = gate
-
-
 @dataclass(frozen=True)
 class GatePreview:
     target: str | None
     gate: GateCheck | None
     evaluation: ProjectEvaluation | None
+
+
+class GateBlocked(ServiceError):
+    """The gate refused the move; ``gate`` lists the failing blockers with their explanations.
+
+    ``preview`` is the evaluation that refused it, so the page that says why need not evaluate again.
+    """
+
+    def __init__(self, preview: GatePreview):
+        gate = preview.gate
+        failing = ", ".join(result.rule_id for result in (*gate.blockers, *gate.unresolved))
+        super().__init__(f"the move to {gate.target} is blocked by: {failing}")
+        self.gate = gate
+        self.preview = preview
 
 
 def preview_next_gate(*, session: Session, project: Project, context: RuleContext) -> GatePreview:
@@ -74,7 +80,7 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
     justification = (justification or "").strip() or None
     if not preview.gate.allowed:
         if justification is None:
-            raise GateBlocked(preview.gate)
+            raise GateBlocked(preview)
         if not may_override:
             raise PermissionDenied("only an administrator or a higher authority's planner may override a gate")
         if len(justification) < MIN_JUSTIFICATION:
@@ -82,15 +88,18 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
                                field="justification")
     elif justification is not None:
         justification = None  # nothing was overridden, so nothing needs justifying
-    [gate_evaluation] = store(session=session, evaluations=[preview.evaluation], trigger=TRIGGER_GATE,
-                              actor_id=actor_id)
     origin = project.stage
     project.stage = preview.target
     save_from_version(session=session, project=project, expected_version=expected_version)
+    # The gate's evaluation is of the project's data at its new stage: stored after the move it becomes the
+    # latest, and the project needs no second, identical evaluation before commit.
+    [gate_evaluation] = store(session=session, evaluations=[preview.evaluation], trigger=TRIGGER_GATE,
+                              actor_id=actor_id)
     move = StageHistory(project_id=project.id, from_stage=origin, to_stage=preview.target, moved_by_id=actor_id,
                         evaluation_id=gate_evaluation.id, override_justification=justification)
     session.add(move)
     session.flush()
+    reevaluation.note_evaluated(session, project.id)
     # Receivers act in this transaction (engagement queues the followers' e-mails): a move that fails later
     # mails nobody.
     stage_moved.send(session, project=project, from_stage=origin, to_stage=preview.target)

@@ -47,13 +47,15 @@ def move(reference: str):
     if not form.is_submitted():
         form.arm(project.version)
     status = 200
+    preview = None
     if form.validate_on_submit():
         try:
             stage_service.move_to_next_stage(
                 session=session, project=project, context=current_rules(),
                 expected_version=form.expected_version(), actor_id=user_or_none().id,
                 justification=form.justification.data, may_override=may_override)
-        except stage_service.GateBlocked:
+        except stage_service.GateBlocked as blocked:
+            preview = blocked.preview  # the page shows why, from the evaluation that refused the move
             flash(_("The move is blocked: fix the failing rules below, or override with a justification."),
                   "error")
             status = 409
@@ -75,7 +77,8 @@ def move(reference: str):
             return redirect(url_for("portal.project_detail", reference=project.reference))
     elif form.is_submitted():
         status = 422
-    preview = stage_service.preview_next_gate(session=session, project=project, context=current_rules())
+    if preview is None:
+        preview = stage_service.preview_next_gate(session=session, project=project, context=current_rules())
     return render_template("stages/move.html", project=project, preview=preview, form=form,
                            may_override=may_override, state_form=_state_form(project)), status
 

@@ -26,33 +26,14 @@ from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlmodel import Session, select
 
 from tracker.core.db import actor_of
+from tracker.planning import registry
 from tracker.planning.document_models import Document
 from tracker.planning.history_models import ChangeRecord
-from tracker.planning.models import (
-    Contract,
-    ContractVariation,
-    Disbursement,
-    Indicator,
-    Milestone,
-    NeedsAssessment,
-    Permit,
-    ProgressObservation,
-    ProjectCompletion,
-    ProjectImplementation,
-    ProjectPlan,
-)
-from tracker.projects.models import FundingLine, Project, ProjectParty
+from tracker.projects.models import Project
 
-TRACKED = (Project, FundingLine, ProjectParty, NeedsAssessment, ProjectPlan, ProjectImplementation,
-           ProjectCompletion, Permit, Indicator, Contract, ContractVariation, Disbursement, ProgressObservation,
-           Milestone, Document)
 #: Bookkeeping columns: their changes are a consequence of a change, not one in themselves.
 #: ``reference`` is set once, right after the insert that gives the id it is made from.
 IGNORED = frozenset({"id", "project_id", "version", "updated_at", "created_at", "uploaded_at", "reference"})
-#: The column that names a new or deleted row in its summary, by table.
-_SUMMARY = {"project": "title_uk", "contract": "title", "permit": "ref", "indicator": "name",
-            "milestone": "name", "document": "title", "funding_line": "source", "disbursement": "amount",
-            "progress_observation": "physical_percent", "contract_variation": "reason", "project_party": "role"}
 
 
 def as_text(value: Any) -> str | None:
@@ -83,7 +64,8 @@ def _record(session: OrmSession, obj, action: str, field: str | None = None, old
 
 def _summary(obj) -> Any:
     """What names the row in a create/delete entry; stage records (one per project) need no name."""
-    column = _SUMMARY.get(obj.__tablename__)
+    table = registry.table_of(obj)
+    column = table.summary_field if table else None
     return getattr(obj, column, None) if column else None
 
 
@@ -104,13 +86,13 @@ def _updates(session: OrmSession, obj) -> None:
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _flush_context) -> None:
     for obj in session.new:
-        if isinstance(obj, TRACKED):
+        if isinstance(obj, registry.PROJECT_MODELS):
             _record(session, obj, "create", None, None, _summary(obj))
     for obj in session.dirty:
-        if isinstance(obj, TRACKED) and session.is_modified(obj, include_collections=False):
+        if isinstance(obj, registry.PROJECT_MODELS) and session.is_modified(obj, include_collections=False):
             _updates(session, obj)
     for obj in session.deleted:
-        if isinstance(obj, TRACKED) and not isinstance(obj, Project):
+        if isinstance(obj, registry.PROJECT_MODELS) and not isinstance(obj, Project):
             _record(session, obj, "delete", None, _summary(obj), None)
 
 
