@@ -136,3 +136,10 @@ def test_compiled_sets_are_cached_by_content():
     path = RULES_DIR / "oecd_principles.yaml"
     assert load_rule_set(path) is load_rule_set(path)
     assert len(load_rule_set(path).sha256) == 64
+
+
+def test_unknown_tag_names_the_tag_and_the_known_ones():
+    text = GOOD_RULE.format(n=1).replace("    severity: warning\n", "    severity: warning\n    tags: [redflag]\n")
+    file, line, rule_id, message = single_error(lambda: rule_set_from(text))
+    assert (file, rule_id) == ("test.yaml", "T-01")
+    assert "unknown tag(s) redflag" in message and "red_flag" in message

@@ -26,8 +26,8 @@ from tracker.projects.models import Project
 from tracker.rules import Scorecard
 
 SORTS = ("risk", "amount", "reference")
-#: Red flags are the procurement rules titled so (UA-PROC-04/05/06/09 in the shipped set).
-RED_FLAG_PREFIX = "Red flag"
+#: Red flags are the rules tagged so in their rule set (``tags: [red_flag]``; UA-PROC-04/05/06/09 as shipped).
+RED_FLAG_TAG = "red_flag"
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class PortfolioRow:
 
     @property
     def red_flags(self) -> list[dict]:
-        return [r for r in self.failing if r["title_en"].startswith(RED_FLAG_PREFIX)]
+        return [r for r in self.failing if RED_FLAG_TAG in r.get("tags", ())]
 
     @property
     def failing_blockers(self) -> list[dict]:

@@ -7,7 +7,7 @@ from .errors import ParameterError, RuleError, RuleLoadError
 from .evaluate import Outcome, RuleResult, RuleSetResult, evaluate
 from .gates import GateCheck, check_gate
 from .loader import load_rule_set, load_rule_set_files, load_rule_sets, load_settings_file, parse_rule_set
-from .model import Kind, Parameter, Rule, RuleSet, Severity
+from .model import RULE_TAGS, Kind, Parameter, Rule, RuleSet, Severity
 from .parameters import AppliedOverride, ResolvedParameters, check_settings, resolve_parameters
 from .principles import PILLARS, PRINCIPLES, Pillar, Principle
 from .registry import RuleRegistry
@@ -29,6 +29,7 @@ __all__ = [
     "Pillar",
     "Principle",
     "ResolvedParameters",
+    "RULE_TAGS",
     "Rule",
     "RuleError",
     "RuleLoadError",

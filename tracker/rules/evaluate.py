@@ -64,6 +64,7 @@ class RuleResult:
     applies_if: NodeResult | None = None
     condition: NodeResult | None = None
     missing: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -74,7 +75,7 @@ class RuleResult:
             "parameters": jsonable(dict(self.parameters)), "reason": self.reason,
             "applies_if": self.applies_if.to_dict() if self.applies_if else None,
             "condition": self.condition.to_dict() if self.condition else None,
-            "missing": list(self.missing),
+            "missing": list(self.missing), "tags": list(self.tags),
         }
 
 
@@ -172,14 +173,15 @@ def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     uk, en = _explain(rule, outcome, reason, missing, facts, values)
     return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
                       rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason, applies, condition,
-                      missing)
+                      missing, rule.tags)
 
 
 def _not_applicable(rule_set_id: str, rule: Rule, values: Mapping[str, Any], reason: str) -> RuleResult:
     """The common case of a rule of another stage: nothing to evaluate, a fixed explanation."""
     uk, en = _NOT_APPLICABLE_TEXT[reason]
     return RuleResult(rule.id, rule_set_id, Outcome.NOT_APPLICABLE, rule.severity, rule.gate,
-                      rule.principles, rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason)
+                      rule.principles, rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason,
+                      tags=rule.tags)
 
 
 def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | None,

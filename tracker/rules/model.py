@@ -24,6 +24,12 @@ class Kind(StrEnum):
     MANUAL = "manual"  # no condition: an auditor marks it passed or failed
 
 
+#: The tags a rule may carry, each with what it means; ``vidnova rules check`` refuses any other.
+RULE_TAGS: dict[str, str] = {
+    "red_flag": "an integrity red flag (Open Contracting Partnership): auditors' portfolios rank projects by them",
+}
+
+
 @dataclass(frozen=True)
 class Parameter:
     """A named value a condition reads as ``{param: name}``; settings and authorities may change it."""
@@ -59,6 +65,8 @@ class Rule:
     condition: Condition | None
     explain: Explanation
     line: int | None = None
+    #: What the rule is, for behaviour to key on (never on titles): see ``RULE_TAGS``.
+    tags: tuple[str, ...] = ()
 
     def defaults(self) -> dict[str, Any]:
         """A fresh dict of the parameters' defaults (callers may not change the parameters' own)."""

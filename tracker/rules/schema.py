@@ -11,7 +11,7 @@ from typing import Any
 
 from .conditions import compile_condition, new_scope
 from .errors import CompileError
-from .model import Explanation, Kind, Parameter, Rule, Severity
+from .model import RULE_TAGS, Explanation, Kind, Parameter, Rule, Severity
 from .principles import PRINCIPLES
 from .templates import compile_template
 from .types import PARAMETER_TYPES, ValueType, coerce_scalar
@@ -22,7 +22,7 @@ RULE_SET_KEYS = {"id", "version", "title_uk", "title_en", "source", "description
                  "defaults", "rules"}
 REQUIRED_RULE_SET_KEYS = ("id", "version", "title_uk", "title_en", "source", "rules")
 RULE_KEYS = {"id", "title_uk", "title_en", "principles", "standard", "stages", "gate", "severity", "kind",
-             "parameters", "applies_if", "condition", "explain"}
+             "parameters", "applies_if", "condition", "explain", "tags"}
 DEFAULTABLE_KEYS = {"severity", "stages", "gate", "kind"}
 EXPLAIN_KEYS = ("pass_uk", "pass_en", "fail_uk", "fail_en")
 RULE_SET_ID = re.compile(r"[a-z][a-z0-9_]{1,62}")
@@ -90,8 +90,17 @@ def build_rule(node: Any, defaults: dict) -> Rule:
         id=rule_id, title_uk=_text(merged, "title_uk", line), title_en=_text(merged, "title_en", line),
         principles=principles, standards=standards, stages=stages, gate=gate, severity=severity, kind=kind,
         parameters=parameters, applies_if=applies_if, condition=condition,
-        explain=_explanation(merged.get("explain"), parameters, line), line=line,
+        explain=_explanation(merged.get("explain"), parameters, line), line=line, tags=_tags(merged, line),
     )
+
+
+def _tags(node: dict, line: int | None) -> tuple[str, ...]:
+    tags = _string_list(node, "tags", line)
+    unknown = [tag for tag in tags if tag not in RULE_TAGS]
+    if unknown:
+        raise CompileError(f"unknown tag(s) {', '.join(unknown)}; a rule may be tagged {', '.join(sorted(RULE_TAGS))}",
+                           line_of(node.get("tags"), line))
+    return tags
 
 
 def _text(node: dict, key: str, line: int | None) -> str:

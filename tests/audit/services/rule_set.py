@@ -23,6 +23,7 @@ rules:
   - id: A-FUND
     title_uk: "Червоний прапорець: немає фінансування"
     title_en: "Red flag: no funding committed"
+    tags: [red_flag]
     principles: [P9]
     standard: ["test"]
     severity: warning

@@ -29,8 +29,8 @@ def world(evaluated_session):
 
 def test_a_data_change_stores_one_evaluation(evaluated_session, world):
     before = _stored(evaluated_session, world.school)
-    update_project(session=evaluated_session, project=world.school, changes=ProjectUpdate(title_en="School No. 1, rebuilt"),
-                   expected_version=world.school.version)
+    update_project(session=evaluated_session, project=world.school,
+                   changes=ProjectUpdate(title_en="School No. 1, rebuilt"), expected_version=world.school.version)
     evaluated_session.commit()
     assert _stored(evaluated_session, world.school) == before + 1
 
@@ -53,9 +53,9 @@ def test_a_need_and_a_partnership_store_no_evaluation(app, evaluated_session, wo
     evaluated_session.add(city)
     evaluated_session.flush()
     with app.test_request_context():
-        need = needs.create_need(session=evaluated_session, authority=world.kharkiv_hromada, actor=world.kharkiv_planner,
-                                 project=world.school, data=needs.NeedCreate(help_kind="expertise",
-                                                                             title_uk="Потрібен інженер"))
+        need = needs.create_need(session=evaluated_session, authority=world.kharkiv_hromada,
+                                 actor=world.kharkiv_planner, project=world.school,
+                                 data=needs.NeedCreate(help_kind="expertise", title_uk="Потрібен інженер"))
         evaluated_session.commit()
         partnership = partnerships.create_partnership(
             session=evaluated_session, name="Kharkiv–Wien", kind="one_to_one", role="twinning_partner",
