@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from tracker.accounts.models import User
 from tracker.core.errors import PermissionDenied
-from tracker.core.hierarchy import is_within
+from tracker.core.hierarchy import acts_for
 from tracker.core.models import Authority
 from tracker.core.vocab import Role
 
@@ -29,11 +29,7 @@ def require_auditor(user: User | None, what: str) -> None:
 
 def can_answer(user: User | None, authorities: Sequence[Authority], scope_paths: Sequence[str]) -> bool:
     """Planners of the project's or the responsible authority's subtree, and admins."""
-    if user is None:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.PLANNER and any(is_within(authority, scope_paths) for authority in authorities)
+    return any(acts_for(user, authority, scope_paths) for authority in authorities)
 
 
 def can_follow_findings(user: User | None) -> bool:

@@ -1,15 +1,21 @@
-"""The authority hierarchy: adding units, keeping their materialised paths, and subtree queries."""
+"""The authority hierarchy: adding units, keeping their materialised paths, subtree queries — and the one
+scope predicate every feature's policy builds on (``acts_for``), with its SQL twin (``scope_filter``).
+
+"Who acts for an authority" is decided here once: an administrator for every authority, a planner for the
+authorities in the subtrees of the authorities their account is scoped to, nobody else. Each feature's
+``policy.py`` combines this with its own rules (who may see a need, who may sign off…).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import cast
+from typing import Protocol, cast
 
-from sqlalchemy import false, or_
+from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
 
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.models import Authority
-from tracker.core.vocab import AuthorityLevel
+from tracker.core.vocab import AuthorityLevel, Role
 
 
 def path_for(parent: Authority | None, authority_id: int) -> str:
@@ -52,6 +58,40 @@ def subtree_filter(paths: Iterable[str]):
 def is_within(authority: Authority, scope_paths: Sequence[str]) -> bool:
     """True when ``authority`` is one of the scopes or beneath one (pure, no query)."""
     return any(authority.path.startswith(path) for path in scope_paths)
+
+
+class Actor(Protocol):
+    """Whoever acts: a signed-in user (``accounts.models.User``), seen here only by role."""
+
+    role: str
+
+
+def acts_for(user: Actor | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """The one scope predicate: admins for every authority, planners within their scope's subtrees."""
+    if user is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.PLANNER and is_within(authority, scope_paths)
+
+
+def acts_above(user: Actor | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """Admins, and planners of an authority strictly above this one (an oblast for its hromadas)."""
+    if user is None:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.PLANNER and any(
+        authority.path != path and authority.path.startswith(path) for path in scope_paths)
+
+
+def scope_filter(user: Actor | None, scope_paths: Sequence[str]) -> ColumnElement[bool] | None:
+    """``acts_for`` in SQL, over ``Authority`` rows: None (no restriction) for admins, else the subtrees."""
+    if user is not None and user.role == Role.ADMIN:
+        return None
+    if user is None or user.role != Role.PLANNER:
+        return false()
+    return subtree_filter(scope_paths)
 
 
 def ancestors(*, session: Session, authority: Authority) -> list[Authority]:

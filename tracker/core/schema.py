@@ -19,10 +19,11 @@ def alembic_config(engine: Engine) -> Config:
     return config
 
 
-def upgrade(engine: Engine, revision: str = "heads") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision``; on an empty database this creates it.
 
-    Feature areas add migrations on branches of their own from the base revision, hence "heads".
+    The feature branches of the first version were merged (``0007_merge``): history has one head, and every new
+    migration names the current head as its parent (a second head is refused by a test).
     """
     config = alembic_config(engine)
     with engine.begin() as connection:
@@ -31,7 +32,7 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The applied revisions, comma-separated (one per branch), or None on an empty database."""
+    """The applied revision (comma-separated if a database was left between branches), or None when empty."""
     from alembic.runtime.migration import MigrationContext
 
     with engine.connect() as connection:

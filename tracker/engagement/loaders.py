@@ -6,13 +6,12 @@ from flask import abort, current_app, request
 from tracker.accounts.views import current_scope_paths, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
-from tracker.core.hierarchy import is_within
 from tracker.core.models import Authority
-from tracker.core.vocab import Role
 from tracker.engagement import needs as need_service
 from tracker.engagement import offers as offer_service
 from tracker.engagement import partners as partner_service
 from tracker.engagement import partnerships as partnership_service
+from tracker.engagement import policy
 from tracker.engagement.models import Need, Offer, PartnerProfile, Partnership
 from tracker.engagement.policy import can_answer_for, can_see_need, can_see_offer, partner_can_act
 
@@ -68,7 +67,7 @@ def partner_for_view(profile_id: int) -> PartnerProfile:
     except NotFound:
         abort(404)
     user = user_or_none()
-    if (not profile.is_confirmed or profile.is_hidden) and not (user is not None and user.role == Role.ADMIN):
+    if not policy.can_see_partner(user, profile):
         abort(404)
     return profile
 
@@ -81,16 +80,9 @@ def partnership_for_view(partnership_id: int) -> Partnership:
 
 
 def can_log_activity(summary: partnership_service.PartnershipSummary) -> bool:
-    """Members log their activities: planners of a member authority, the member partners, admins."""
-    user = user_or_none()
-    if user is None:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    if user.role == Role.PLANNER:
-        return any(is_within(a, current_scope_paths()) for a in summary.authorities)
-    profile = current_partner()
-    return partner_can_act(profile) and profile.organisation_id in {o.id for o in summary.organisations}
+    """The policy's answer for this request's person."""
+    return policy.can_log_activity(user_or_none(), summary.authorities, {o.id for o in summary.organisations},
+                                   current_scope_paths(), current_partner())
 
 
 def client_key() -> str:

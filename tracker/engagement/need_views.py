@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import ServiceError
-from tracker.core.hierarchy import subtree_filter
+from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
 from tracker.core.labels import choices, label
 from tracker.core.models import Authority
@@ -17,7 +17,7 @@ from tracker.core.vocab import AuthorityLevel, Role
 from tracker.engagement import needs as need_service
 from tracker.engagement import offers as offer_service
 from tracker.engagement import partnerships as partnership_service
-from tracker.engagement.forms import ActionForm, FollowForm, NeedForm, add_error
+from tracker.engagement.forms import ActionForm, NeedForm, add_error
 from tracker.engagement.loaders import current_partner, need_for_view
 from tracker.engagement.policy import can_answer_for, partner_can_act
 from tracker.projects.models import Project
@@ -29,17 +29,7 @@ PER_PAGE = 25
 
 @bp.record_once
 def _template_globals(state) -> None:
-    state.app.add_template_global(project_engagement)
     state.app.add_template_global(authority_partnerships)
-
-
-def project_engagement(project: Project) -> dict:
-    """What the project page's engagement partial shows: partnerships, open needs, the follow form."""
-    session = get_session()
-    return {"partnerships": partnership_service.summaries(session=session, project_id=project.id),
-            "needs": need_service.list_needs(session=session, per_page=100,
-                                             filters=need_service.NeedFilters(project_id=project.id)).rows,
-            "follow_form": FollowForm()}
 
 
 def authority_partnerships(authority: Authority) -> list:
@@ -85,7 +75,7 @@ def need_detail(need_id: int):
 def need_create():
     """Publish a need of one of the planner's authorities."""
     form = NeedForm()
-    scope = None if user_or_none().role == Role.ADMIN else subtree_filter(current_scope_paths())
+    scope = scope_filter(user_or_none(), current_scope_paths())
     session = get_session()
     authorities = session.exec(select(Authority).where(Authority.level.in_(OWNER_LEVELS), *(
         [scope] if scope is not None else [])).order_by(Authority.path)).all()

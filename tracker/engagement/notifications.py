@@ -14,17 +14,15 @@ from sqlmodel import Session, select
 
 from tracker.accounts.models import User, UserAuthority
 from tracker.core import mail
+from tracker.core.labels import LABELS, label
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import Role
 from tracker.engagement.models import Need, Offer, ProjectFollower
 from tracker.governance.signals import stage_moved
 from tracker.projects.models import Project
 
+
 #: The same msgids as the stage labels of the web layer, so the catalogue already translates them.
-_STAGE_NAMES = {"needs_assessment": "Needs assessment", "planning": "Planning",
-                "implementation": "Implementation", "completed": "Completed"}
-
-
 def planners_for(*, session: Session, authority: Authority) -> list[User]:
     """Active planners whose scope holds ``authority``: scoped to it or to any unit above it (one query)."""
     chain = [int(part) for part in authority.path.strip("/").split("/") if part]
@@ -117,8 +115,9 @@ def notify_stage_change(*, session: Session, project: Project, from_stage: str |
     for follower in followers:
         stop = mail.site_url(f"/follow/stop/{follower.unsubscribe_token}")
         with force_locale(follower.locale):
-            before = _(_STAGE_NAMES[from_stage]) if from_stage in _STAGE_NAMES else "—"
-            after = _(_STAGE_NAMES.get(to_stage, to_stage))
+            # The stage names are the vocabulary's own labels, in the follower's language.
+            before = label("stage", from_stage) if from_stage in LABELS["stage"] else "—"
+            after = label("stage", to_stage)
             subject = _("%(ref)s moved to %(stage)s", ref=project.reference, stage=after)
             body = _("The project \"%(title)s\" moved from %(before)s to %(after)s.\n\nSee it: %(page)s\n\n"
                      "Stop these e-mails: %(stop)s", title=project.title(follower.locale), before=before,

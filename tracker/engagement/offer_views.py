@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import PermissionDenied, ServiceError
-from tracker.core.hierarchy import subtree_filter
 from tracker.core.vocab import Role
 from tracker.engagement import offers as offer_service
 from tracker.engagement.forms import AcceptForm, ActionForm, DeclineForm, MessageForm, OfferForm, add_error
@@ -19,7 +18,7 @@ from tracker.engagement.loaders import (
     offer_for_view,
     setting,
 )
-from tracker.engagement.policy import can_answer_for
+from tracker.engagement.policy import can_answer_for, offers_seen_by
 from tracker.engagement.rate_limits import RateLimited
 
 bp = Blueprint("offers", __name__)
@@ -70,8 +69,8 @@ def inbox():
         rows = [(offer, need, authority, None) for offer, need, authority in
                 offer_service.offers_of_partner(session=session, profile=profile)] if profile else []
     else:
-        scope = None if user.role in (Role.ADMIN, Role.AUDITOR) else subtree_filter(current_scope_paths())
-        rows = offer_service.offers_in_scope(session=session, authority_filter=scope,
+        rows = offer_service.offers_in_scope(session=session,
+                                             authority_filter=offers_seen_by(user, current_scope_paths()),
                                              include_hidden=user.role == Role.ADMIN)
     return render_template("engagement/offers.html", rows=rows)
 

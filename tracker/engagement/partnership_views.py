@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import ServiceError
-from tracker.core.hierarchy import subtree_filter
+from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import AuthorityLevel, Role
@@ -70,8 +70,9 @@ def create():
     organisations = [org for _profile, org, _user in partner_service.list_partners(session=session)]
     query = select(Authority).where(Authority.level.in_((AuthorityLevel.OBLAST, AuthorityLevel.RAION,
                                                          AuthorityLevel.HROMADA)))
-    if user_or_none().role != Role.ADMIN:
-        query = query.where(subtree_filter(current_scope_paths()))
+    scope = scope_filter(user_or_none(), current_scope_paths())
+    if scope is not None:
+        query = query.where(scope)
     authorities = session.exec(query.order_by(Authority.path)).all()
     form.organisation_ids.choices = [SelectChoice(o.id, f"{o.display_name(current_language())} ({o.country})")
                                      for o in organisations]

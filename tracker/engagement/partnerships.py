@@ -10,9 +10,11 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
-from tracker.core.errors import NotFound, ServiceError
+from tracker.accounts.operations import scope_paths
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import ActivityKind, HelpKind, PartnershipKind, PartyRole
+from tracker.engagement import policy
 from tracker.engagement.models import Need, Offer, PartnerProfile, Partnership, PartnershipActivity, PartnershipMember
 from tracker.engagement.partners import PARTNER_KINDS, funding_source_for
 from tracker.projects.models import Project, ProjectParty
@@ -74,6 +76,10 @@ def create_partnership(*, session: Session, name: str, kind: str, role: str, org
         raise ServiceError("only EU cities, regions and associations take part in twinning", field="organisations")
     if project is not None and project.authority_id not in {a.id for a in authorities}:
         raise ServiceError("the project must belong to one of the authorities in the partnership", field="project")
+    # The service decides, not the form's choices: any caller (web, CLI, a script) is held to the same policy.
+    if not policy.can_set_up_partnership(actor, authorities, scope_paths(session=session, user=actor)):
+        raise PermissionDenied("a planner sets up partnerships only for authorities within their scope",
+                               field="authorities")
     partnership = Partnership(name=name.strip(), kind=kind, role=role, project_id=project.id if project else None,
                               started_on=started_on, created_by_id=actor.id)
     session.add(partnership)

@@ -6,16 +6,13 @@ stage history for auditors and the public. The gate evaluation is stored and lin
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from tracker.accounts.models import User
 from tracker.core.errors import PermissionDenied, ServiceError
-from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
-from tracker.core.vocab import ProjectState, Role, Stage
+from tracker.core.vocab import ProjectState, Stage
 from tracker.governance import reevaluation
 from tracker.governance.evaluations import TRIGGER_GATE, ProjectEvaluation, evaluate_projects, store
 from tracker.governance.models import Evaluation
@@ -55,16 +52,6 @@ def preview_next_gate(*, session: Session, project: Project, context: RuleContex
         return GatePreview(None, None, None)
     [evaluation] = evaluate_projects(session=session, projects=[project], context=context, stage=target)
     return GatePreview(target.value, check_gate(evaluation.results, target.value), evaluation)
-
-
-def can_override(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
-    """Admins, and planners of a higher authority (an oblast for its hromadas), may override a gate."""
-    if user is None:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.PLANNER and any(
-        authority.path != path and authority.path.startswith(path) for path in scope_paths)
 
 
 def move_to_next_stage(*, session: Session, project: Project, context: RuleContext, expected_version: int,

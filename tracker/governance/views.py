@@ -14,6 +14,7 @@ from tracker.core.errors import Conflict, PermissionDenied, ServiceError
 from tracker.core.forms import VersionedForm
 from tracker.core.labels import choices
 from tracker.core.vocab import Role
+from tracker.governance import policy
 from tracker.governance import stages as stage_service
 from tracker.governance.rule_context import RuleContext
 from tracker.projects.loaders import project_for_edit
@@ -42,7 +43,7 @@ def move(reference: str):
     """Show the gate into the next stage; on POST, move through it (or override, when allowed)."""
     project, authority = project_for_edit(reference)
     session = get_session()
-    may_override = stage_service.can_override(user_or_none(), authority, current_scope_paths())
+    may_override = policy.can_override_gate(user_or_none(), authority, current_scope_paths())
     form = MoveForm()
     if not form.is_submitted():
         form.arm(project.version)

@@ -3,17 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
-from sqlmodel import select
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
-from tracker.core.hierarchy import subtree_filter
 from tracker.core.models import Authority
 from tracker.core.vocab import Role
 from tracker.planning import csv_io
 from tracker.planning.forms import CsvImportForm
-from tracker.projects.models import Project
-from tracker.projects.policy import can_edit_project
+from tracker.projects.policy import can_edit_project, editable_projects
 
 bp = Blueprint("bulk", __name__, url_prefix="/manage/bulk")
 
@@ -31,9 +28,7 @@ def _csv(text: str, name: str) -> Response:
 
 def _scope_filter():
     """Projects this person may edit: everything for admins, their authorities' subtrees for planners."""
-    if user_or_none().role == Role.ADMIN:
-        return None
-    return Project.authority_id.in_(select(Authority.id).where(subtree_filter(current_scope_paths())))
+    return editable_projects(user_or_none(), current_scope_paths())
 
 
 def _may_edit(authority: Authority) -> bool:

@@ -14,7 +14,7 @@ from tracker.planning import documents as document_service
 from tracker.planning.forms import DeleteForm, DocumentForm
 from tracker.planning.stage_data import project_workspace
 from tracker.projects.loaders import project_for_edit, project_for_view
-from tracker.projects.policy import can_edit_project
+from tracker.projects.policy import can_view_restricted
 
 bp = Blueprint("documents", __name__, url_prefix="/manage/projects")
 
@@ -61,8 +61,7 @@ def download(reference: str, document_id: int):
     """Send a document: public ones to anyone who may see the project, restricted ones to editors and auditors."""
     project, authority = project_for_view(reference)
     user = user_or_none()
-    include_restricted = user is not None and (
-        user.role in (Role.ADMIN, Role.AUDITOR) or can_edit_project(user, authority, current_scope_paths()))
+    include_restricted = can_view_restricted(user, authority, current_scope_paths())
     try:
         document = document_service.get_document(session=get_session(), project=project, document_id=document_id,
                                                  include_restricted=include_restricted)

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
-from tracker.accounts.views import roles_required, user_or_none
+from tracker.accounts.views import roles_required
 from tracker.core import versioning
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
@@ -210,25 +210,6 @@ def history(reference: str):
     project, _authority = project_for_view(reference)
     return render_template("planner/history.html", project=project,
                            history=project_history(session=get_session(), project=project, limit=1000))
-
-
-@bp.app_template_global()
-def planner_public_view(project):
-    """The stage data the portal's project page shows; restricted documents only for those who may edit
-    or audit (the filter is in the service)."""
-    user = user_or_none()
-    include_restricted = False
-    if user is not None and user.role in (Role.ADMIN, Role.AUDITOR):
-        include_restricted = True
-    elif user is not None and user.role == Role.PLANNER:
-        from tracker.accounts.views import current_scope_paths
-        from tracker.core.models import Authority
-        from tracker.projects.policy import can_edit_project
-
-        authority = get_session().get(Authority, project.authority_id)
-        include_restricted = can_edit_project(user, authority, current_scope_paths())
-    return project_workspace(session=get_session(), project=project, include_restricted=include_restricted,
-                             history_limit=20)
 
 
 # Rows of the list tables: (item id, cells), formatted here so the template stays one generic table.

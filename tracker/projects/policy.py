@@ -1,13 +1,21 @@
-"""Who may see and change what. Pure decisions over a user, their scope paths and a project's authority."""
+"""Who may see and change a project: pure decisions over a user, their scope paths and a project's authority,
+with the SQL twins the project lists use. Views, the API, the CLI and the services all ask these.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import ColumnElement, or_
+from sqlmodel import col, select
+
 from tracker.accounts.models import User
-from tracker.core.hierarchy import is_within
+from tracker.core.hierarchy import acts_for, scope_filter
 from tracker.core.models import Authority
 from tracker.core.vocab import Role
 from tracker.projects.models import Project
+
+#: Roles that read every project, public or not (they change none: ``can_edit_project``).
+READERS_OF_ALL = (Role.ADMIN, Role.AUDITOR)
 
 
 def can_view_project(user: User | None, project: Project, authority: Authority,
@@ -15,21 +23,43 @@ def can_view_project(user: User | None, project: Project, authority: Authority,
     """Public projects for everyone; the rest for admins, auditors and planners of its authority."""
     if project.is_public:
         return True
-    if user is None:
-        return False
-    if user.role in (Role.ADMIN, Role.AUDITOR):
+    return can_view_restricted(user, authority, scope_paths)
+
+
+def can_view_restricted(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """What is not public about a project (restricted documents, drafts): admins, auditors, its planners."""
+    if user is not None and user.role in READERS_OF_ALL:
         return True
-    return user.role == Role.PLANNER and is_within(authority, scope_paths)
+    return acts_for(user, authority, scope_paths)
 
 
 def can_edit_project(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
     """Admins anywhere; planners within their authorities' subtrees; auditors and the public never."""
-    if user is None:
-        return False
-    if user.role == Role.ADMIN:
-        return True
-    return user.role == Role.PLANNER and is_within(authority, scope_paths)
+    return acts_for(user, authority, scope_paths)
 
 
 def can_create_under(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """Registering a project for an authority is editing that authority's portfolio."""
     return can_edit_project(user, authority, scope_paths)
+
+
+def visible_projects(user: User | None, scope_paths: Sequence[str]) -> ColumnElement[bool] | None:
+    """``can_view_project`` in SQL over projects joined to their authority: None (all) for admins and auditors,
+    public ones plus their own subtree for planners, public ones for everyone else."""
+    if user is not None and user.role in READERS_OF_ALL:
+        return None
+    public = col(Project.is_public).is_(True)
+    scope = scope_filter(user, scope_paths)
+    if user is not None and user.role == Role.PLANNER and scope_paths and scope is not None:
+        return or_(public, scope)
+    return public
+
+
+def editable_projects(user: User | None, scope_paths: Sequence[str]) -> ColumnElement[bool] | None:
+    """``can_edit_project`` in SQL: None (all) for admins, their subtrees' projects for planners."""
+    scope = scope_filter(user, scope_paths)
+    return None if scope is None else _in_authorities(scope)
+
+
+def _in_authorities(scope: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    return col(Project.authority_id).in_(select(Authority.id).where(scope))

@@ -13,9 +13,9 @@ from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
-from tracker.core.hierarchy import ancestors, subtree_filter
+from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
-from tracker.core.vocab import FundingSource, Role
+from tracker.core.vocab import FundingSource
 from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
 
 
@@ -42,16 +42,6 @@ class Page:
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
-
-
-def visibility_filter(user: User | None, scope_paths: Sequence[str]):
-    """Which projects a person may see: public ones, plus everything for admins and auditors,
-    plus their own subtree for planners."""
-    if user is not None and user.role in (Role.ADMIN, Role.AUDITOR):
-        return None
-    if user is not None and user.role == Role.PLANNER and scope_paths:
-        return or_(Project.is_public.is_(True), subtree_filter(scope_paths))
-    return Project.is_public.is_(True)
 
 
 #: Named conditions on a project's latest stored evaluation ("failing", "passing", "unchecked"), registered by
@@ -138,6 +128,9 @@ class FundingView:
     line: FundingLine
     financier_name_uk: str | None
     financier_name_en: str | None
+    #: Who finances the line, when it is recorded: an organisation or a Ukrainian authority.
+    organisation: Organisation | None = None
+    authority: Authority | None = None
 
 
 @dataclass
@@ -158,26 +151,43 @@ class ProjectPage:
         return {currency: (c, d) for currency, (c, d) in sums.items()}
 
 
-def project_page(*, session: Session, project: Project) -> ProjectPage:
-    """Everything the project page shows, in a fixed number of queries."""
-    authority = session.get(Authority, project.authority_id)
-    parties = [PartyView(party.role, a, o) for party, a, o in session.exec(
+def financier_names(organisation: Organisation | None,
+                    authority: Authority | None) -> tuple[str | None, str | None]:
+    """The financier's name in Ukrainian and in English: the organisation's, else the authority's."""
+    if organisation is not None:
+        return organisation.name_uk or organisation.name, organisation.name_en or organisation.name
+    if authority is not None:
+        return authority.name_uk, authority.name_en
+    return None, None
+
+
+def funding_views(*, session: Session, project_ids: Sequence[int]) -> list[FundingView]:
+    """The projects' funding lines in the order they were added, each with its financier (one query)."""
+    query = (select(FundingLine, Organisation, Authority)
+             .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
+             .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
+             .where(FundingLine.project_id.in_(project_ids)).order_by(FundingLine.id))
+    return [FundingView(line, *financier_names(org, auth), organisation=org, authority=auth)
+            for line, org, auth in session.exec(query)]
+
+
+def party_rows(*, session: Session,
+               project_ids: Sequence[int]) -> list[tuple[ProjectParty, Authority | None, Organisation | None]]:
+    """The projects' parties in the order they were linked, each with its authority or organisation (one query)."""
+    return list(session.exec(
         select(ProjectParty, Authority, Organisation)
         .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
         .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
-        .where(ProjectParty.project_id == project.id).order_by(ProjectParty.id))]
-    funding = []
-    for line, org, auth in session.exec(
-            select(FundingLine, Organisation, Authority)
-            .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
-            .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
-            .where(FundingLine.project_id == project.id).order_by(FundingLine.id)):
-        name_uk = (org.name_uk or org.name) if org else (auth.name_uk if auth else None)
-        name_en = (org.name_en or org.name) if org else (auth.name_en if auth else None)
-        funding.append(FundingView(line, name_uk, name_en))
+        .where(ProjectParty.project_id.in_(project_ids)).order_by(ProjectParty.id)))
+
+
+def project_page(*, session: Session, project: Project) -> ProjectPage:
+    """The project's owner chain, parties, funding and stage moves, in four queries."""
+    authority = session.get(Authority, project.authority_id)
+    parties = [PartyView(party.role, a, o) for party, a, o in party_rows(session=session, project_ids=[project.id])]
     history = list(session.exec(
         select(StageHistory, User.name).outerjoin(User, User.id == StageHistory.moved_by_id)
         .where(StageHistory.project_id == project.id).order_by(StageHistory.moved_at, StageHistory.id)))
     return ProjectPage(project=project, authority=authority,
-                       authority_chain=ancestors(session=session, authority=authority),
-                       parties=parties, funding=funding, history=history)
+                       authority_chain=ancestors(session=session, authority=authority), parties=parties,
+                       funding=funding_views(session=session, project_ids=[project.id]), history=history)

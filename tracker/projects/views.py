@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, ServiceError
-from tracker.core.hierarchy import subtree_filter
+from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
 from tracker.core.labels import label
 from tracker.core.models import Authority
@@ -78,8 +78,9 @@ def edit(reference: str):
 def _authorities_in_scope() -> list[Authority]:
     """Authorities this user may register projects for, by level and name."""
     query = select(Authority).where(Authority.level.in_(OWNER_LEVELS))
-    if user_or_none().role != Role.ADMIN:
-        query = query.where(subtree_filter(current_scope_paths()))
+    scope = scope_filter(user_or_none(), current_scope_paths())
+    if scope is not None:
+        query = query.where(scope)
     return list(get_session().exec(query.order_by(Authority.path, Authority.name_uk)))
 
 

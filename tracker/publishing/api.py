@@ -1,7 +1,9 @@
 """The read-only JSON API, /api/v1: public projects, authorities and figures, with an OpenAPI description.
 
-Public data only, whoever asks (answers are built from the public model variants); GET only; lists
-are paginated with ``page`` and ``per_page`` (at most 100) and say how many items there are in all.
+Public data only, whoever asks: every answer is a public model variant, or an envelope of
+``tracker.publishing.openapi`` around them, rendered by ``plain()``; the OpenAPI description is generated
+from those same types. GET only; lists are paginated with ``page`` and ``per_page`` (at most 100) and say
+how many items there are in all.
 """
 from __future__ import annotations
 
@@ -13,11 +15,22 @@ from tracker.core.models import Authority
 from tracker.projects import queries as portfolio
 from tracker.projects.operations import get_project
 from tracker.publishing import read_models as public_views
+from tracker.publishing.openapi import (
+    MAX_PER_PAGE,
+    ApiError,
+    AuthorityAnswer,
+    AuthorityLinks,
+    ProjectDetail,
+    ProjectItem,
+    ProjectLinks,
+    ProjectPage,
+    openapi_document,
+    with_links,
+)
 from tracker.publishing.public import plain
 from tracker.publishing.report_views import portfolio_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-MAX_PER_PAGE = 100
 
 
 @bp.get("/projects")
@@ -28,9 +41,10 @@ def projects():
     page = portfolio.list_projects(session=session, filters=portfolio_filters(request.args),
                                    visible=public_views.is_public_project(),
                                    page=request.args.get("page", 1, type=int), per_page=per_page)
-    items = [_with_links(plain(item)) for item in public_views.summaries(session=session, rows=page.rows)]
-    return jsonify({"page": page.page, "per_page": page.per_page, "pages": page.pages, "total": page.total,
-                    "items": items})
+    items = tuple(with_links(ProjectItem, item, _project_links(item.reference))
+                  for item in public_views.summaries(session=session, rows=page.rows))
+    return jsonify(plain(ProjectPage(page=page.page, per_page=page.per_page, pages=page.pages, total=page.total,
+                                     items=items)))
 
 
 @bp.get("/projects/<reference>")
@@ -42,7 +56,7 @@ def project(reference: str):
         view = public_views.project_view(session=session, project=found)
     except NotFound:
         abort(404)
-    return jsonify(_with_links(plain(view), reference=reference))
+    return jsonify(plain(with_links(ProjectDetail, view, _project_links(reference))))
 
 
 @bp.get("/authorities/<int:authority_id>")
@@ -53,11 +67,11 @@ def authority(authority_id: int):
     if found is None:
         abort(404)
     figures = public_views.portfolio_figures(session=session, authority=found)
-    return jsonify({"authority": plain(public_views.public_authority(found)), "figures": plain(figures),
-                    "links": {"report_pdf": url_for("reports.authority_report", authority_id=authority_id,
-                                                    fmt="pdf", _external=True),
-                              "oc4ids": url_for("reports.oc4ids_authority", authority_id=authority_id,
-                                                _external=True)}})
+    links = AuthorityLinks(
+        report_pdf=url_for("reports.authority_report", authority_id=authority_id, fmt="pdf", _external=True),
+        oc4ids=url_for("reports.oc4ids_authority", authority_id=authority_id, _external=True))
+    return jsonify(plain(AuthorityAnswer(authority=public_views.public_authority(found), figures=figures,
+                                         links=links)))
 
 
 @bp.get("/figures")
@@ -74,62 +88,12 @@ def openapi():
 
 @bp.errorhandler(404)
 def _not_found(_error):
-    return jsonify({"error": "not found"}), 404
+    return jsonify(plain(ApiError(error="not found"))), 404
 
 
-def _with_links(data: dict, reference: str | None = None) -> dict:
-    reference = reference or data["reference"]
-    data["links"] = {
-        "page": url_for("portal.project_detail", reference=reference, _external=True),
-        "api": url_for("api.project", reference=reference, _external=True),
-        "report_pdf": url_for("reports.project_report", reference=reference, fmt="pdf", _external=True),
-        "oc4ids": url_for("reports.oc4ids_project", reference=reference, _external=True),
-    }
-    return data
-
-
-def openapi_document(publisher: str) -> dict:
-    page_parameters = [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
-                                                       "default": 25}},
-        {"name": "q", "in": "query", "description": "Text in the title or the reference", "schema": {"type": "string"}},
-        {"name": "authority", "in": "query", "description": "An authority id: its whole subtree",
-         "schema": {"type": "integer"}},
-        {"name": "sector", "in": "query", "description": "OC4IDS projectSector code", "schema": {"type": "string"}},
-        {"name": "stage", "in": "query", "schema": {"type": "string", "enum": [
-            "needs_assessment", "planning", "implementation", "completed"]}},
-        {"name": "source", "in": "query", "description": "Funding source", "schema": {"type": "string", "enum": [
-            "local_budget", "oblast_budget", "state_budget", "eu", "international_financier", "donor", "private"]}},
-        {"name": "compliance", "in": "query", "schema": {"type": "string",
-                                                         "enum": ["failing", "passing", "unchecked"]}},
-    ]
-    json_object = {"application/json": {"schema": {"type": "object"}}}
-    not_found = {"description": "No such public item", "content": json_object}
-    return {
-        "openapi": "3.1.0",
-        "info": {"title": f"{publisher} public API", "version": "1.0.0",
-                 "description": "Read-only public data on Ukraine's reconstruction projects. Open data in OC4IDS "
-                                "is under /open-data/oc4ids/."},
-        "paths": {
-            "/api/v1/projects": {"get": {"summary": "Public projects, paginated", "parameters": page_parameters,
-                                         "responses": {"200": {"description": "A page of projects",
-                                                               "content": {"application/json": {"schema": {
-                                                                   "$ref": "#/components/schemas/ProjectPage"}}}}}}},
-            "/api/v1/projects/{reference}": {"get": {
-                "summary": "One public project",
-                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "The project", "content": json_object}, "404": not_found}}},
-            "/api/v1/authorities/{authority_id}": {"get": {
-                "summary": "An authority's figures and OECD scorecard",
-                "parameters": [{"name": "authority_id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
-                "responses": {"200": {"description": "The authority", "content": json_object}, "404": not_found}}},
-            "/api/v1/figures": {"get": {"summary": "Headline figures of all public projects",
-                                        "responses": {"200": {"description": "Figures", "content": json_object}}}},
-        },
-        "components": {"schemas": {"ProjectPage": {"type": "object", "required": [
-            "page", "per_page", "pages", "total", "items"], "properties": {
-            "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"},
-            "total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "object"}}}}}},
-    }
+def _project_links(reference: str) -> ProjectLinks:
+    return ProjectLinks(
+        page=url_for("portal.project_detail", reference=reference, _external=True),
+        api=url_for("api.project", reference=reference, _external=True),
+        report_pdf=url_for("reports.project_report", reference=reference, fmt="pdf", _external=True),
+        oc4ids=url_for("reports.oc4ids_project", reference=reference, _external=True))

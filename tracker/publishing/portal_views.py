@@ -9,13 +9,14 @@ from tracker.core import hierarchy as authority_service
 from tracker.core.db import get_session
 from tracker.core.labels import choices
 from tracker.core.models import Authority
-from tracker.core.vocab import AuthorityLevel
-from tracker.governance.compliance import authority_scorecard, project_compliance
+from tracker.core.vocab import AuthorityLevel, Role
+from tracker.engagement.forms import FollowForm
+from tracker.governance.compliance import authority_scorecard
 from tracker.projects import queries as portfolio
 from tracker.projects.loaders import authority_by_id, project_for_view
-from tracker.projects.models import Project
-from tracker.projects.policy import can_edit_project
+from tracker.projects.policy import can_edit_project, visible_projects
 from tracker.publishing import read_models as public_views
+from tracker.publishing.dossier import project_dossier
 from tracker.publishing.report_views import portfolio_filters
 
 bp = Blueprint("portal", __name__)
@@ -23,7 +24,7 @@ PER_PAGE = 25
 
 
 def _visible():
-    return portfolio.visibility_filter(user_or_none(), current_scope_paths())
+    return visible_projects(user_or_none(), current_scope_paths())
 
 
 @bp.get("/")
@@ -54,14 +55,13 @@ def project_list():
 @bp.get("/projects/<reference>")
 def project_detail(reference: str):
     """One project: who owns it, who pays, where it stands."""
-    project, _authority = project_for_view(reference)
-    view = portfolio.project_page(session=get_session(), project=project)
-    can_edit = can_edit_project(user_or_none(), view.authority, current_scope_paths())
-    compliance = project_compliance(session=get_session(), project=project)
-    # The public read model (charts, timeline, downloads): only public projects have one.
-    public = public_views.project_view(session=get_session(), project=project) if project.is_public else None
-    return render_template("portal/project.html", view=view, can_edit=can_edit, compliance=compliance,
-                           public=public)
+    project, authority = project_for_view(reference)
+    user = user_or_none()
+    can_edit = can_edit_project(user, authority, current_scope_paths())
+    # Restricted documents, and the history of changes to them, for those who may edit or audit the project.
+    include_restricted = can_edit or (user is not None and user.role == Role.AUDITOR)
+    dossier = project_dossier(session=get_session(), project=project, include_restricted=include_restricted)
+    return render_template("portal/project.html", dossier=dossier, can_edit=can_edit, follow_form=FollowForm())
 
 
 @bp.get("/authorities")
@@ -95,9 +95,3 @@ def _oblasts() -> list[Authority]:
     session = get_session()
     return list(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
                              .order_by(Authority.name_uk)))
-
-
-@bp.app_template_global()
-def public_findings(project: Project):
-    """The findings an auditor made public, for the public project page."""
-    return public_views.public_findings(session=get_session(), project_id=project.id)

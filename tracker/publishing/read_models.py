@@ -32,7 +32,8 @@ from tracker.planning.models import (
     ProjectPlan,
 )
 from tracker.planning.stage_data import ID_CHUNK, by_project, contract_prices, one_per_project
-from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
+from tracker.projects.models import FundingLine, Project, StageHistory
+from tracker.projects.queries import FundingView, funding_views, party_rows
 from tracker.publishing.public import (
     ComplianceSummary,
     Money,
@@ -169,62 +170,100 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
     views = []
     for project, authority in rows:
         pid = project.id
-        plan, need = plans.get(pid), needs.get(pid)
-        views.append(PublicProject(
-            summary=summary[project.reference], description_uk=project.description_uk,
-            description_en=project.description_en, address=project.address, latitude=project.latitude,
-            longitude=project.longitude, dream_code=project.dream_code, created_at=project.created_at,
-            authority_chain=(tuple(public_authority(a) for a in ancestors(session=session, authority=authority))
-                             if detailed else ()),
-            funding=tuple(funding.get(pid, ())), parties=tuple(parties.get(pid, ())),
-            contracts=tuple(contracts.get(pid, ())), documents=tuple(documents.get(pid, ())),
-            timeline=tuple(_timeline(project, need, plan, contracts.get(pid, ()), milestones.get(pid, ()),
-                                     observations.get(pid, ()), completions.get(pid), moves.get(pid, ()))),
-            progress=tuple((o.observed_on, o.physical_percent) for o in observations.get(pid, ())),
-            changes=tuple(_changes(session, pid)) if detailed else (),
-            budget_total=plan.budget_total if plan else None,
-            beneficiaries=need.beneficiaries if need else None,
-            completion_date=completions[pid].completion_date if pid in completions else None,
-            final_cost=completions[pid].final_cost if pid in completions else None,
+        views.append(public_project(
+            project=project, summary=summary[project.reference],
+            chain=ancestors(session=session, authority=authority) if detailed else (),
+            funding=funding.get(pid, ()), parties=parties.get(pid, ()), contracts=contracts.get(pid, ()),
+            documents=documents.get(pid, ()), need=needs.get(pid), plan=plans.get(pid),
+            completion=completions.get(pid), milestones=milestones.get(pid, ()),
+            observations=observations.get(pid, ()), moves=moves.get(pid, ()),
+            changes=_changes(session, pid) if detailed else (),
             compliance=public_compliance(session=session, project_id=pid) if detailed else None,
             findings=public_findings(session=session, project_id=pid) if detailed else None))
     return views
 
 
+def public_project(*, project: Project, summary: PublicProjectSummary, chain: Sequence[Authority],
+                   funding: Sequence[PublicFunding], parties: Sequence[PublicParty],
+                   contracts: Sequence[PublicContract], documents: Sequence[PublicDocument],
+                   need: NeedsAssessment | None, plan: ProjectPlan | None, completion: ProjectCompletion | None,
+                   milestones: Sequence[Milestone], observations: Sequence[ProgressObservation],
+                   moves: Sequence[StageHistory], changes: Sequence[PublicChange] = (),
+                   compliance: PublicCompliance | None = None,
+                   findings: PublicFindings | None = None) -> PublicProject:
+    """A public project put together from rows already read and their public variants (no queries).
+
+    The caller has checked that the project is public and passes public documents only.
+    """
+    return PublicProject(
+        summary=summary, description_uk=project.description_uk, description_en=project.description_en,
+        address=project.address, latitude=project.latitude, longitude=project.longitude,
+        dream_code=project.dream_code, created_at=project.created_at,
+        authority_chain=tuple(public_authority(a) for a in chain),
+        funding=tuple(funding), parties=tuple(parties), contracts=tuple(contracts), documents=tuple(documents),
+        timeline=tuple(_timeline(project, need, plan, contracts, milestones, observations, completion, moves)),
+        progress=tuple((o.observed_on, o.physical_percent) for o in observations),
+        changes=tuple(changes), budget_total=plan.budget_total if plan else None,
+        beneficiaries=need.beneficiaries if need else None,
+        completion_date=completion.completion_date if completion else None,
+        final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings)
+
+
+def public_summary(*, project: Project, authority: Authority, funding: Sequence[PublicFunding],
+                   observations: Sequence[ProgressObservation],
+                   evaluation: Evaluation | None) -> PublicProjectSummary:
+    """A project's summary from rows already read (no queries): the same figures ``summaries`` adds up."""
+    money: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0)])
+    for line in funding:
+        money[line.currency][0] += line.committed
+        money[line.currency][1] += line.disbursed
+    return _summary(project, authority, [Money(c, v[0], v[1]) for c, v in sorted(money.items())],
+                    observations[-1].physical_percent if observations else None,
+                    compliance_summary(evaluation) if evaluation else None)
+
+
+def compliance_summary(evaluation: Evaluation) -> ComplianceSummary:
+    return ComplianceSummary(evaluation.evaluated_at, evaluation.passed, evaluation.failed, evaluation.errors,
+                             evaluation.failing_blockers)
+
+
 def _funding(session: Session, ids: Sequence[int]) -> dict[int, list[PublicFunding]]:
     grouped: dict[int, list[PublicFunding]] = defaultdict(list)
     for chunk in _chunks(ids):
-        query = (select(FundingLine, Organisation, Authority)
-                 .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
-                 .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
-                 .where(FundingLine.project_id.in_(chunk)).order_by(FundingLine.id))
-        for line, org, auth in session.exec(query):
-            name_uk = (org.name_uk or org.name) if org else (auth.name_uk if auth else None)
-            name_en = (org.name_en or org.name) if org else (auth.name_en if auth else None)
-            grouped[line.project_id].append(PublicFunding(
-                source=line.source, level=FundingSource(line.source).level, financier_uk=name_uk,
-                financier_en=name_en, currency=line.currency, committed=line.amount_committed,
-                disbursed=line.amount_disbursed, financier_identifier=org.identifier if org else None,
-                financier_country=(org.country if org else "UA") if (org or auth) else None))
+        for view in funding_views(session=session, project_ids=chunk):
+            grouped[view.line.project_id].append(public_funding(view))
     return grouped
+
+
+def public_funding(view: FundingView) -> PublicFunding:
+    """A funding line as the public sees it: no note, the financier by name, registry id and country."""
+    line, org, auth = view.line, view.organisation, view.authority
+    return PublicFunding(
+        source=line.source, level=FundingSource(line.source).level, financier_uk=view.financier_name_uk,
+        financier_en=view.financier_name_en, currency=line.currency, committed=line.amount_committed,
+        disbursed=line.amount_disbursed, financier_identifier=org.identifier if org else None,
+        financier_country=(org.country if org else "UA") if (org or auth) else None)
 
 
 def _parties(session: Session, ids: Sequence[int]) -> dict[int, list[PublicParty]]:
     grouped: dict[int, list[PublicParty]] = defaultdict(list)
     for chunk in _chunks(ids):
-        query = (select(ProjectParty, Authority, Organisation)
-                 .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
-                 .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
-                 .where(ProjectParty.project_id.in_(chunk)).order_by(ProjectParty.id))
-        for party, authority, org in session.exec(query):
-            if authority is not None:
-                grouped[party.project_id].append(PublicParty(party.role, authority.name_uk, authority.name_en, "UA",
-                                                             authority_id=authority.id, identifier=authority.code))
-            elif org is not None:
-                grouped[party.project_id].append(PublicParty(party.role, org.name_uk or org.name,
-                                                             org.name_en or org.name, org.country,
-                                                             organisation_id=org.id, identifier=org.identifier))
+        for party, authority, org in party_rows(session=session, project_ids=chunk):
+            public = public_party(party.role, authority, org)
+            if public is not None:
+                grouped[party.project_id].append(public)
     return grouped
+
+
+def public_party(role: str, authority: Authority | None, org: Organisation | None) -> PublicParty | None:
+    """A party as the public sees it: an authority or an organisation in a role (None when it is neither)."""
+    if authority is not None:
+        return PublicParty(role, authority.name_uk, authority.name_en, "UA", authority_id=authority.id,
+                           identifier=authority.code)
+    if org is not None:
+        return PublicParty(role, org.name_uk or org.name, org.name_en or org.name, org.country,
+                           organisation_id=org.id, identifier=org.identifier)
+    return None
 
 
 def _contracts(session: Session, ids: Sequence[int]) -> dict[int, list[PublicContract]]:
@@ -235,14 +274,18 @@ def _contracts(session: Session, ids: Sequence[int]) -> dict[int, list[PublicCon
     grouped: dict[int, list[PublicContract]] = defaultdict(list)
     for project_id, rows in by_project(session, Contract, ids).items():
         for c in rows:
-            price = contract_prices(c, variations.get(c.id, []))["price"]
-            grouped[project_id].append(PublicContract(
-                title=c.title, subject=c.subject, status=c.status, procurement_method=c.procurement_method,
-                tender_id=c.tender_id, tenderers=c.tenderers, procuring_entity=c.procuring_entity,
-                supplier_name=c.supplier_name, supplier_edrpou=c.supplier_edrpou, signed_price=c.signed_price,
-                current_price=price, signed_date=c.signed_date, start_date=c.start_date,
-                duration_days=c.duration_days))
+            grouped[project_id].append(public_contract(c, variations.get(c.id, [])))
     return grouped
+
+
+def public_contract(c: Contract, variations: Sequence[ContractVariation]) -> PublicContract:
+    """A contract as the public sees it, at its current price (signed, varied and escalated)."""
+    return PublicContract(
+        title=c.title, subject=c.subject, status=c.status, procurement_method=c.procurement_method,
+        tender_id=c.tender_id, tenderers=c.tenderers, procuring_entity=c.procuring_entity,
+        supplier_name=c.supplier_name, supplier_edrpou=c.supplier_edrpou, signed_price=c.signed_price,
+        current_price=contract_prices(c, variations)["price"], signed_date=c.signed_date, start_date=c.start_date,
+        duration_days=c.duration_days)
 
 
 def public_documents(*, session: Session, project_ids: Sequence[int]) -> dict[int, list[PublicDocument]]:
@@ -252,9 +295,15 @@ def public_documents(*, session: Session, project_ids: Sequence[int]) -> dict[in
         query = (select(Document).where(Document.project_id.in_(chunk), Document.is_public.is_(True))
                  .order_by(Document.uploaded_at.desc(), Document.id.desc()))
         for doc in session.exec(query):
-            grouped[doc.project_id].append(PublicDocument(doc.id, doc.document_type, doc.title, doc.media_type,
-                                                          doc.uploaded_at))
+            grouped[doc.project_id].append(public_document(doc))
     return grouped
+
+
+def public_document(doc: Document) -> PublicDocument:
+    """A public document's listing; refuses a restricted one, so none can be turned into this by mistake."""
+    if not doc.is_public:
+        raise ValueError(f"document {doc.id} is restricted")
+    return PublicDocument(doc.id, doc.document_type, doc.title, doc.media_type, doc.uploaded_at)
 
 
 def _timeline(project, needs, plan, contracts, milestones, observations, completion, moves) -> list[TimelineEvent]:
@@ -292,8 +341,11 @@ def public_compliance(*, session: Session, project_id: int) -> PublicCompliance 
     """The latest stored evaluation with the rule set versions it used; None before any."""
     evaluation = session.exec(select(Evaluation).where(Evaluation.project_id == project_id,
                                                        Evaluation.is_latest.is_(True))).first()
-    if evaluation is None:
-        return None
+    return public_compliance_of(evaluation) if evaluation is not None else None
+
+
+def public_compliance_of(evaluation: Evaluation) -> PublicCompliance:
+    """A stored evaluation as the public sees it: applicable results and the rule set versions (no queries)."""
     results = []
     for rule_set in evaluation.results:
         for r in rule_set["results"]:

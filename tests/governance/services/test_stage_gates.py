@@ -7,7 +7,8 @@ from sqlmodel import select
 from tests.factories import build_world
 from tracker.core.errors import Conflict, PermissionDenied, ServiceError
 from tracker.governance.models import Evaluation
-from tracker.governance.stages import GateBlocked, can_override, change_state, move_to_next_stage, preview_next_gate
+from tracker.governance.policy import can_override_gate as can_override
+from tracker.governance.stages import GateBlocked, change_state, move_to_next_stage, preview_next_gate
 from tracker.projects.models import StageHistory
 from tracker.projects.operations import ProjectUpdate, update_project
 

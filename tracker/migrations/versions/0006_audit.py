@@ -1,7 +1,7 @@
 """audit: manual marks, sign-offs, findings, audit trail
 
 Revision ID: 0006_audit
-Revises: 0001
+Revises: 0002_rules
 Create Date: 2026-11-27 01:06:06.966952
 
 The audit log's tables, its head row, and the triggers that keep the log append-only.
@@ -12,10 +12,11 @@ import sqlmodel
 
 
 revision = '0006_audit'
-down_revision = '0001'
+#: checklist_signoff refers to evaluation, created by 0002_rules. It was a dependency of a branch from 0001;
+#: as the parent it names the same ancestry (0001, then 0002_rules), so databases upgraded before are unchanged.
+down_revision = '0002_rules'
 branch_labels = None
-#: checklist_signoff refers to evaluation, created on the rules branch.
-depends_on = ('0002_rules',)
+depends_on = None
 
 #: The audit log is append-only in the database too: UPDATE and DELETE of an entry are refused.
 #: PostgreSQL also refuses TRUNCATE of the log alone; truncating it together with its head (a whole

@@ -1,0 +1,21 @@
+"""Who may decide what in governance: overriding a stage gate, and setting an authority's rule parameters.
+
+Pure decisions over the one scope predicate (``core.hierarchy``); the stage-move service and its page ask them.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from tracker.accounts.models import User
+from tracker.core.hierarchy import acts_above, acts_for
+from tracker.core.models import Authority
+
+
+def can_move_stage(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """Moving a project through a gate (or changing its state) is editing the project: its planners, admins."""
+    return acts_for(user, authority, scope_paths)
+
+
+def can_override_gate(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
+    """Admins, and planners of a higher authority (an oblast for its hromadas), may override a gate."""
+    return acts_above(user, authority, scope_paths)
