@@ -20,6 +20,7 @@ from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FindingStatus, FundingSource
 from tracker.governance.evaluations import scorecard_of
 from tracker.governance.models import Evaluation
+from tracker.planning import registry
 from tracker.planning.document_models import Document
 from tracker.planning.history_models import ChangeRecord
 from tracker.planning.models import (
@@ -57,9 +58,7 @@ from tracker.publishing.public import (
     TimelineEvent,
 )
 
-#: Change records the public may read: tables of public data, minus fields that are internal.
-PUBLIC_CHANGE_ENTITIES = frozenset({"project", "funding_line", "contract", "contract_variation", "milestone",
-                                    "progress_observation", "project_completion", "permit", "indicator"})
+#: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
 
 
@@ -331,7 +330,7 @@ def _timeline(project, needs, plan, contracts, milestones, observations, complet
 
 def _changes(session: Session, project_id: int, limit: int = 50) -> list[PublicChange]:
     query = (select(ChangeRecord).where(ChangeRecord.project_id == project_id,
-                                        ChangeRecord.entity.in_(PUBLIC_CHANGE_ENTITIES))
+                                        ChangeRecord.entity.in_(registry.PUBLIC_TABLES))
              .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit))
     return [PublicChange(r.changed_at, r.entity, r.action, r.field, r.old_value, r.new_value)
             for r in session.exec(query) if r.field not in PRIVATE_CHANGE_FIELDS]
