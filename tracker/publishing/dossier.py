@@ -73,6 +73,7 @@ class ProjectDossier:
     partnerships: list[PartnershipSummary]
     open_needs: list[Need]
     #: The public read model (charts and timeline) of a public project; None for one that is not public.
+    #: Its ``changes`` stay empty: the page lists ``history`` instead.
     public: PublicProject | None
 
     @property

@@ -9,12 +9,12 @@ from tracker.core import hierarchy as authority_service
 from tracker.core.db import get_session
 from tracker.core.labels import choices
 from tracker.core.models import Authority
-from tracker.core.vocab import AuthorityLevel, Role
+from tracker.core.vocab import AuthorityLevel
 from tracker.engagement.forms import FollowForm
 from tracker.governance.compliance import authority_scorecard
 from tracker.projects import queries as portfolio
 from tracker.projects.loaders import authority_by_id, project_for_view
-from tracker.projects.policy import can_edit_project, visible_projects
+from tracker.projects.policy import can_edit_project, can_view_restricted, visible_projects
 from tracker.publishing import read_models as public_views
 from tracker.publishing.dossier import project_dossier
 from tracker.publishing.report_views import portfolio_filters
@@ -56,11 +56,11 @@ def project_list():
 def project_detail(reference: str):
     """One project: who owns it, who pays, where it stands."""
     project, authority = project_for_view(reference)
-    user = user_or_none()
-    can_edit = can_edit_project(user, authority, current_scope_paths())
-    # Restricted documents, and the history of changes to them, for those who may edit or audit the project.
-    include_restricted = can_edit or (user is not None and user.role == Role.AUDITOR)
-    dossier = project_dossier(session=get_session(), project=project, include_restricted=include_restricted)
+    user, scope_paths = user_or_none(), current_scope_paths()
+    can_edit = can_edit_project(user, authority, scope_paths)
+    # Restricted documents, and the history of changes to them, for admins, auditors and the project's planners.
+    dossier = project_dossier(session=get_session(), project=project,
+                              include_restricted=can_view_restricted(user, authority, scope_paths))
     return render_template("portal/project.html", dossier=dossier, can_edit=can_edit, follow_form=FollowForm())
 
 
