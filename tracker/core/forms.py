@@ -14,6 +14,7 @@ from werkzeug.exceptions import BadRequest
 from wtforms import HiddenField
 
 from tracker.core.errors import ServiceError
+from tracker.core.fields import form_validators
 
 #: Versions are positive and far below this; anything longer is not a version (and would overflow the column).
 _MAX_VERSION_DIGITS = 9
@@ -36,6 +37,29 @@ def parse_version(raw: str | None) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > _MAX_VERSION_DIGITS or int(text) < 1:
         raise MalformedVersion()
     return int(text)
+
+
+class ModelForm(FlaskForm):
+    """A form over a model: each field named like a model field gets the limits the model declares.
+
+    Subclasses set ``model``; a field's own validators (required or not, a message of its own) come first,
+    then the model's ``Length``, ``NumberRange`` and ``Regexp``, so no number is written twice.
+    """
+
+    model: type | None = None
+    #: What to say when a field breaks its declared pattern, by field (the regex itself says nothing to a person).
+    pattern_messages: dict = {}
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        model = cls.__dict__.get("model")
+        if model is None:
+            return
+        for name, unbound in list(cls.__dict__.items()):
+            if name in model.model_fields and hasattr(unbound, "field_class"):
+                own = list(unbound.kwargs.get("validators") or ())
+                derived = form_validators(model, name, pattern_message=cls.pattern_messages.get(name))
+                unbound.kwargs["validators"] = [*own, *derived]
 
 
 class VersionedForm(FlaskForm):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, redirect, request, session, url_for
+from flask import Blueprint, Flask, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
@@ -12,9 +12,9 @@ babel = Babel()
 
 
 def select_locale() -> str:
-    """The language asked for in this session, else the user's preference, else Ukrainian."""
+    """The language asked for in this session, else the user's preference, else Ukrainian (also with no request)."""
     languages = current_app.config["LANGUAGES"]
-    chosen: str | None = session.get("lang")
+    chosen: str | None = session.get("lang") if has_request_context() else None
     if chosen is not None and chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
@@ -28,6 +28,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def _locale_context():
         return {"current_locale": str(get_locale()), "languages": app.config["LANGUAGES"]}
+
+    def _localized(source, name: str, locale: str | None = None):
+        """``localized`` for templates: in ``locale`` if given (reports), else in the reader's language."""
+        return localized(source, name, locale or current_language())
+
+    app.add_template_global(_localized, "localized")
 
 
 @bp.get("/lang/<code>")
@@ -49,3 +55,16 @@ def safe_next(target: str | None) -> str:
 
 def current_language() -> str:
     return str(get_locale())
+
+
+def localized(source, name: str, locale: str):
+    """``source``'s ``name`` in ``locale``: ``title`` is ``title_en`` or ``title_uk``, each falling back to the other.
+
+    Every bilingual field of the house is a pair ``<name>_uk`` / ``<name>_en``; Ukrainian is the one that is
+    required, so English falls back to it, and a row that only has English still shows something in Ukrainian.
+    Works on rows, public variants, rule results (objects) and mappings (dicts from JSON) alike.
+    """
+    first, second = ("en", "uk") if locale == "en" else ("uk", "en")
+    if isinstance(source, dict):
+        return source.get(f"{name}_{first}") or source.get(f"{name}_{second}")
+    return getattr(source, f"{name}_{first}", None) or getattr(source, f"{name}_{second}", None)

@@ -4,8 +4,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+#: A KATOTTG code (the codifier of administrative units and territories): UA and 17 digits.
+KATOTTG_CODE = re.compile(r"^UA\d{17}$")
 #: Prozorro's public tender id: UA-<date of publication>-<six digits>-<check letter>, UA-2024-01-31-000123-a.
 PROZORRO_TENDER_ID = re.compile(r"^UA-(\d{4})-(\d{2})-(\d{2})-(\d{6})-([a-z])$")
+#: The shape of a supplier's code: 8 digits (EDRPOU, a company) or 10 (RNOKPP, a sole trader).
+SUPPLIER_CODE = re.compile(r"^\d{8}(\d{2})?$")
 
 
 def is_prozorro_tender_id(value: str) -> bool:

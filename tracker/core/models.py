@@ -8,10 +8,13 @@ from sqlalchemy import Index, Text
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, utcnow
+from tracker.core.i18n import localized
+from tracker.core.identifiers import KATOTTG_CODE
 
 
 class AuthorityBase(SQLModel):
     code: Optional[str] = Field(default=None, max_length=19, unique=True, index=True,
+                                schema_extra={"pattern": KATOTTG_CODE.pattern},
                                 description="KATOTTG code, e.g. UA63000000000041885")
     level: str = Field(max_length=20, index=True)
     category: Optional[str] = Field(default=None, max_length=1, description="KATOTTG category letter")
@@ -35,7 +38,7 @@ class Authority(AuthorityBase, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     def name(self, locale: str) -> str:
-        return (self.name_en or self.name_uk) if locale == "en" else self.name_uk
+        return localized(self, "name", locale)
 
 
 class OrganisationBase(SQLModel):

@@ -16,11 +16,22 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, NumberRange, Optional
+from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from tracker.core.forms import attach_error
+from tracker.core.fields import form_validators
+from tracker.core.forms import ModelForm, attach_error
 from tracker.core.labels import LABELS
+from tracker.core.vocab import Currency
+from tracker.engagement.models import (
+    Need,
+    Offer,
+    OfferMessage,
+    PartnerProfile,
+    Partnership,
+    PartnershipActivity,
+    ProjectFollower,
+)
 from tracker.engagement.partners import PARTNER_COUNTRIES, PARTNER_KINDS
 from tracker.projects.forms import select_choices
 
@@ -32,6 +43,10 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+#: Partners mostly think in euros, so the euro leads.
+CURRENCY_CHOICES = [SelectChoice(c.value, c.value) for c in (Currency.EUR, Currency.UAH, Currency.USD)]
+
+
 def _none_first(vocabulary: str, none_label) -> list[SelectChoice]:
     return [SelectChoice("", none_label)] + select_choices(vocabulary)
 
@@ -40,7 +55,9 @@ class ActionForm(FlaskForm):
     """A button that changes something (confirm, hide, withdraw): only the CSRF token."""
 
 
-class NeedForm(FlaskForm):
+class NeedForm(ModelForm):
+    model = Need
+
     authority_id = SelectField(_l("Authority"), coerce=int, validators=[DataRequired()])
     project_id = SelectField(_l("Project"), coerce=int, default=0,
                              description=_l("A project in needs assessment or planning, or none for a capacity need."))
@@ -49,13 +66,13 @@ class NeedForm(FlaskForm):
     sector = SelectField(_l("Sector"), choices=_none_first("sector", _l("— from the project —")),
                          validators=[Optional()])
     help_kind = SelectField(_l("Help sought"), choices=select_choices("help_kind"), validators=[DataRequired()])
-    title_uk = StringField(_l("Title (Ukrainian)"), validators=[DataRequired(), Length(max=300)])
-    title_en = StringField(_l("Title (English)"), validators=[Optional(), Length(max=300)])
-    description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional(), Length(max=10000)])
-    description_en = TextAreaField(_l("Description (English)"), validators=[Optional(), Length(max=10000)])
-    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0)])
-    currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in ("EUR", "UAH", "USD")])
-    effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional(), NumberRange(min=0, max=10000)])
+    title_uk = StringField(_l("Title (Ukrainian)"), validators=[DataRequired()])
+    title_en = StringField(_l("Title (English)"), validators=[Optional()])
+    description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional()])
+    description_en = TextAreaField(_l("Description (English)"), validators=[Optional()])
+    amount = DecimalField(_l("Amount"), places=2, validators=[Optional()])
+    currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES)
+    effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional()])
     needed_by = DateField(_l("Needed by"), validators=[Optional()])
     languages = CheckboxesField(_l("Working languages"), choices=select_choices("language"))
 
@@ -85,21 +102,26 @@ class PartnerRegistrationForm(FlaskForm):
     sectors = CheckboxesField(_l("Sectors of experience"), choices=select_choices("sector"))
     help_kinds = CheckboxesField(_l("Help you can give"), choices=select_choices("help_kind"),
                                  validators=[DataRequired(message=_l("Choose at least one kind of help."))])
-    about = TextAreaField(_l("About your organisation"), validators=[Optional(), Length(max=5000)])
+    about = TextAreaField(_l("About your organisation"), validators=[Optional(), *form_validators(PartnerProfile,
+                                                                                                   "about")])
 
 
-class OfferForm(FlaskForm):
+class OfferForm(ModelForm):
+    model = Offer
+
     kind = SelectField(_l("Kind of help"), choices=select_choices("help_kind"), validators=[DataRequired()])
-    amount = DecimalField(_l("Amount"), places=2, validators=[Optional(), NumberRange(min=0)])
-    currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in ("EUR", "UAH", "USD")])
-    effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional(), NumberRange(min=0, max=10000)])
+    amount = DecimalField(_l("Amount"), places=2, validators=[Optional()])
+    currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES)
+    effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional()])
     period_start = DateField(_l("From"), validators=[Optional()])
     period_end = DateField(_l("Until"), validators=[Optional()])
-    message = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=5000)])
+    message = TextAreaField(_l("Message"), validators=[DataRequired()])
 
 
-class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Your message"), validators=[DataRequired(), Length(max=5000)])
+class MessageForm(ModelForm):
+    model = OfferMessage
+
+    body = TextAreaField(_l("Your message"), validators=[DataRequired()])
 
 
 class AcceptForm(FlaskForm):
@@ -113,16 +135,20 @@ class DeclineForm(FlaskForm):
     note = TextAreaField(_l("Reason (sent to the partner)"), validators=[Optional(), Length(max=5000)])
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(ModelForm):
+    model = PartnershipActivity
+
     kind = SelectField(_l("Kind of activity"), choices=select_choices("activity_kind"), validators=[DataRequired()])
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Title"), validators=[DataRequired()])
     held_on = DateField(_l("Date"), validators=[DataRequired()])
-    participants = IntegerField(_l("Participants"), validators=[Optional(), NumberRange(min=0, max=100000)])
-    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=10000)])
+    participants = IntegerField(_l("Participants"), validators=[Optional()])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional()])
 
 
-class PartnershipForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=300)])
+class PartnershipForm(ModelForm):
+    model = Partnership
+
+    name = StringField(_l("Name"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=select_choices("partnership_kind"), validators=[DataRequired()])
     role = SelectField(_l("Role of the EU partners"), choices=[
         SelectChoice(r, LABELS["party_role"][r]) for r in ("twinning_partner", "co_financer", "technical_assistance")])
@@ -131,9 +157,10 @@ class PartnershipForm(FlaskForm):
     started_on = DateField(_l("Started on"), validators=[Optional()])
 
 
-class FollowForm(FlaskForm):
-    email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Email(check_deliverability=False),
-                                                      Length(max=255)])
+class FollowForm(ModelForm):
+    model = ProjectFollower
+
+    email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
 
 
 #: Services' refusals go beside the field they name (one rule for every form).

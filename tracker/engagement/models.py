@@ -14,7 +14,19 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from tracker.core.columns import MONEY, TIMESTAMP, utcnow
+from tracker.core.columns import TIMESTAMP, code_field, long_text_field, money_field, utcnow
+from tracker.core.i18n import localized
+from tracker.core.vocab import (
+    ActivityKind,
+    CapacityArea,
+    Currency,
+    HelpKind,
+    NeedStatus,
+    OfferStatus,
+    PartnershipKind,
+    PartyRole,
+    Sector,
+)
 
 
 def codes(text: str | None) -> list[str]:
@@ -41,7 +53,7 @@ class PartnerProfile(SQLModel, table=True):
     languages: str = Field(default="", max_length=200, description="ISO 639-1 codes, comma-separated")
     sectors: str = Field(default="", max_length=500, description="OC4IDS sector codes, comma-separated")
     help_kinds: str = Field(default="", max_length=200, description="HelpKind codes, comma-separated")
-    about: Optional[str] = Field(default=None, sa_type=Text)
+    about: Optional[str] = long_text_field(5000)
     confirmed_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
     confirmed_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     is_hidden: bool = Field(default=False)
@@ -63,28 +75,28 @@ class Need(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     authority_id: int = Field(foreign_key="authority.id", index=True)
     project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
-    capacity_area: Optional[str] = Field(default=None, max_length=40)
-    sector: Optional[str] = Field(default=None, max_length=60, index=True)
-    help_kind: str = Field(max_length=20, index=True)
+    capacity_area: Optional[CapacityArea] = code_field(CapacityArea, 40, default=None)
+    sector: Optional[Sector] = code_field(Sector, 60, default=None, index=True)
+    help_kind: HelpKind = code_field(HelpKind, 20, index=True)
     title_uk: str = Field(max_length=300)
     title_en: Optional[str] = Field(default=None, max_length=300)
-    description_uk: Optional[str] = Field(default=None, sa_type=Text)
-    description_en: Optional[str] = Field(default=None, sa_type=Text)
-    amount: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    currency: str = Field(default="EUR", max_length=3)
-    effort_days: Optional[int] = None
+    description_uk: Optional[str] = long_text_field(10_000)
+    description_en: Optional[str] = long_text_field(10_000)
+    amount: Optional[Decimal] = money_field(None)
+    currency: Currency = code_field(Currency, 3, default=Currency.EUR)
+    effort_days: Optional[int] = Field(default=None, ge=0, le=10_000)
     needed_by: Optional[date] = None
     languages: str = Field(default="", max_length=200, description="Working languages, comma-separated")
-    status: str = Field(default="open", max_length=20, index=True)
+    status: NeedStatus = code_field(NeedStatus, 20, default=NeedStatus.OPEN, index=True)
     is_hidden: bool = Field(default=False)
     created_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     def title(self, locale: str) -> str:
-        return (self.title_en or self.title_uk) if locale == "en" else self.title_uk
+        return localized(self, "title", locale)
 
     def description(self, locale: str) -> Optional[str]:
-        return (self.description_en or self.description_uk) if locale == "en" else self.description_uk
+        return localized(self, "description", locale)
 
 
 class Offer(SQLModel, table=True):
@@ -98,14 +110,14 @@ class Offer(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     need_id: int = Field(foreign_key="need.id", index=True)
     partner_id: int = Field(foreign_key="partner_profile.id", index=True)
-    kind: str = Field(max_length=20)
-    amount: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    currency: str = Field(default="EUR", max_length=3)
-    effort_days: Optional[int] = None
+    kind: HelpKind = code_field(HelpKind, 20)
+    amount: Optional[Decimal] = money_field(None)
+    currency: Currency = code_field(Currency, 3, default=Currency.EUR)
+    effort_days: Optional[int] = Field(default=None, ge=0, le=10_000)
     period_start: Optional[date] = None
     period_end: Optional[date] = None
-    message: str = Field(sa_type=Text)
-    status: str = Field(default="pending", max_length=20, index=True)
+    message: str = Field(max_length=5000, sa_type=Text)
+    status: OfferStatus = code_field(OfferStatus, 20, default=OfferStatus.PENDING, index=True)
     is_hidden: bool = Field(default=False)
     created_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
@@ -121,7 +133,7 @@ class OfferMessage(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     offer_id: int = Field(foreign_key="offer.id", index=True)
     author_id: int = Field(foreign_key="user_account.id")
-    body: str = Field(sa_type=Text)
+    body: str = Field(max_length=5000, sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 
@@ -130,12 +142,12 @@ class Partnership(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=300)
-    kind: str = Field(default="one_to_one", max_length=20)
-    role: str = Field(max_length=30, description="PartyRole: twinning_partner, co_financer, technical_assistance")
+    kind: PartnershipKind = code_field(PartnershipKind, 20, default=PartnershipKind.ONE_TO_ONE)
+    role: PartyRole = code_field(PartyRole, 30, description="twinning_partner, co_financer or technical_assistance")
     project_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True)
     offer_id: Optional[int] = Field(default=None, foreign_key="offer.id", unique=True)
-    amount: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    currency: Optional[str] = Field(default=None, max_length=3)
+    amount: Optional[Decimal] = money_field(None)
+    currency: Optional[Currency] = code_field(Currency, 3, default=None)
     started_on: Optional[date] = None
     created_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
@@ -163,11 +175,11 @@ class PartnershipActivity(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     partnership_id: int = Field(foreign_key="partnership.id", index=True)
-    kind: str = Field(max_length=20)
+    kind: ActivityKind = code_field(ActivityKind, 20)
     title: str = Field(max_length=300)
     held_on: date
-    participants: Optional[int] = None
-    outcome: Optional[str] = Field(default=None, sa_type=Text)
+    participants: Optional[int] = Field(default=None, ge=0, le=100_000)
+    outcome: Optional[str] = long_text_field(10_000)
     created_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 

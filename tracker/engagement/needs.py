@@ -10,14 +10,12 @@ from sqlmodel import Session, select
 
 from tracker.accounts.models import User
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.fields import check_values
 from tracker.core.models import Authority
 from tracker.core.vocab import (
-    CapacityArea,
     Currency,
-    HelpKind,
     NeedStatus,
     ProjectState,
-    Sector,
     Stage,
     WorkingLanguage,
 )
@@ -61,20 +59,15 @@ class NeedFilters:
 def create_need(*, session: Session, authority: Authority, data: NeedCreate, actor: User,
                 project: Project | None = None) -> Need:
     """Publish a need of ``authority``, tied to one of its projects or to a capacity it wants to build."""
-    _check(data.help_kind, HelpKind, "help_kind")
-    _check(data.currency, Currency, "currency")
-    if data.capacity_area:
-        _check(data.capacity_area, CapacityArea, "capacity_area")
-    if data.sector:
-        _check(data.sector, Sector, "sector")
+    check_values(Need, {"help_kind": data.help_kind, "currency": data.currency,
+                        "capacity_area": data.capacity_area or None, "sector": data.sector or None,
+                        "title_uk": (data.title_uk or "").strip(), "title_en": data.title_en,
+                        "description_uk": data.description_uk, "description_en": data.description_en,
+                        "amount": data.amount, "effort_days": data.effort_days})
     for language in data.languages:
         _check(language, WorkingLanguage, "languages")
-    if not data.title_uk or not data.title_uk.strip():
-        raise ServiceError("the Ukrainian title is required", field="title_uk")
     if project is None and not data.capacity_area:
         raise ServiceError("a need is for a project or for a capacity: choose one", field="project")
-    if data.amount is not None and data.amount < 0:
-        raise ServiceError("the amount cannot be negative", field="amount")
     if project is not None:
         _check_project(project, authority)
     need = Need(authority_id=authority.id, project_id=project.id if project else None,

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from tracker.accounts.models import User
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.fields import check_values
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import Currency, HelpKind, NeedStatus, OfferStatus, PartyRole
 from tracker.engagement import notifications, rate_limits
@@ -64,14 +65,10 @@ def make_offer(*, session: Session, need: Need, profile: PartnerProfile, user: U
 
 
 def _check_offer(data: OfferCreate) -> None:
-    if data.kind not in set(HelpKind):
-        raise ServiceError(f"unknown kind of help {data.kind!r}", field="kind")
-    if data.currency not in set(Currency):
-        raise ServiceError(f"unknown currency {data.currency!r}", field="currency")
     if not data.message or not data.message.strip():
         raise ServiceError("say what you offer in the message", field="message")
-    if data.amount is not None and data.amount < 0:
-        raise ServiceError("the amount cannot be negative", field="amount")
+    check_values(Offer, {"kind": data.kind, "currency": data.currency, "amount": data.amount,
+                         "effort_days": data.effort_days, "message": data.message})
     if data.kind == HelpKind.FUNDS and not data.amount:
         raise ServiceError("an offer of funds states the amount", field="amount")
     if data.period_start and data.period_end and data.period_end < data.period_start:

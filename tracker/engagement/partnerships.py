@@ -12,8 +12,9 @@ from sqlmodel import Session, select
 from tracker.accounts.models import User
 from tracker.accounts.operations import scope_paths
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.fields import check_values
 from tracker.core.models import Authority, Organisation
-from tracker.core.vocab import ActivityKind, HelpKind, PartnershipKind, PartyRole
+from tracker.core.vocab import HelpKind, PartnershipKind, PartyRole
 from tracker.engagement import policy
 from tracker.engagement.models import Need, Offer, PartnerProfile, Partnership, PartnershipActivity, PartnershipMember
 from tracker.engagement.partners import PARTNER_KINDS, funding_source_for
@@ -60,8 +61,7 @@ def create_partnership(*, session: Session, name: str, kind: str, role: str, org
                        authorities: Sequence[Authority], actor: User, project: Project | None = None,
                        started_on: date | None = None) -> Partnership:
     """A partnership set up directly: one EU organisation with one authority, or a cluster of several."""
-    if kind not in set(PartnershipKind):
-        raise ServiceError(f"unknown kind of partnership {kind!r}", field="kind")
+    check_values(Partnership, {"kind": kind, "name": name.strip()})
     if role not in ROLES:
         raise ServiceError(f"unknown role {role!r}", field="role")
     if not name.strip():
@@ -97,12 +97,10 @@ def create_partnership(*, session: Session, name: str, kind: str, role: str, org
 def add_activity(*, session: Session, partnership: Partnership, kind: str, title: str, held_on: date,
                  actor: User, participants: int | None = None, outcome: str | None = None) -> PartnershipActivity:
     """Log a peer exchange, training or visit and its outcome."""
-    if kind not in set(ActivityKind):
-        raise ServiceError(f"unknown kind of activity {kind!r}", field="kind")
     if not title.strip():
         raise ServiceError("the activity needs a title", field="title")
-    if participants is not None and participants < 0:
-        raise ServiceError("participants cannot be negative", field="participants")
+    check_values(PartnershipActivity, {"kind": kind, "title": title.strip(), "participants": participants,
+                                       "outcome": outcome})
     activity = PartnershipActivity(partnership_id=partnership.id, kind=kind, title=title.strip(), held_on=held_on,
                                    participants=participants, outcome=(outcome or "").strip() or None,
                                    created_by_id=actor.id)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from tracker.core.i18n import localized
 from tracker.core.models import Authority
 from tracker.governance.evaluations import latest_evaluation, scorecard_of
 from tracker.governance.models import Evaluation
@@ -81,4 +82,4 @@ def authority_scorecard(*, session: Session, authority: Authority, visible=None)
 
 
 def principle_titles(locale: str) -> dict[str, str]:
-    return {code: (p.title_en if locale == "en" else p.title_uk) for code, p in PRINCIPLES.items()}
+    return {code: localized(p, "title", locale) for code, p in PRINCIPLES.items()}

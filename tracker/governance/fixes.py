@@ -5,6 +5,7 @@ import re
 
 from flask import current_app, url_for
 
+from tracker.core.i18n import localized
 from tracker.rules import VOCABULARY
 
 #: Where each section of facts is edited: an endpoint and its arguments besides the project reference.
@@ -61,7 +62,7 @@ def fix_links(result: dict, reference: str, locale: str) -> list[tuple[str, str]
             continue
         endpoint, arguments = target
         fact = VOCABULARY[name]
-        label = fact.title_en if locale == "en" else fact.title_uk
+        label = localized(fact, "title", locale)
         # Form fields are named after the fact within its section: planning.council_decision.date
         # is the field council_decision_date of the planning form.
         anchor = rest.replace(".", "_")

@@ -6,14 +6,19 @@ stage history for auditors and the public. The gate evaluation is stored and lin
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from tracker.accounts.models import User
+from tracker.accounts.operations import scope_paths as user_scope_paths
 from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.core.fields import check_values
+from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.core.vocab import ProjectState, Stage
-from tracker.governance import reevaluation
+from tracker.governance import policy, reevaluation
 from tracker.governance.evaluations import TRIGGER_GATE, ProjectEvaluation, evaluate_projects, store
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
@@ -54,10 +59,26 @@ def preview_next_gate(*, session: Session, project: Project, context: RuleContex
     return GatePreview(target.value, check_gate(evaluation.results, target.value), evaluation)
 
 
+def _deciding(session: Session, project: Project, actor: User, scope_paths: Sequence[str] | None,
+              ) -> tuple[Authority, Sequence[str]]:
+    """The project's authority and the actor's scope; ``PermissionDenied`` unless the policy lets them move it."""
+    authority = session.get(Authority, project.authority_id)
+    paths = scope_paths if scope_paths is not None else user_scope_paths(session=session, user=actor)
+    if authority is None or not policy.can_move_stage(actor, authority, paths):
+        raise PermissionDenied("only the project's planners or an administrator may move it")
+    return authority, paths
+
+
 def move_to_next_stage(*, session: Session, project: Project, context: RuleContext, expected_version: int,
-                       actor_id: int | None, justification: str | None = None,
-                       may_override: bool = False) -> StageHistory:
-    """Move through the gate, or raise GateBlocked / PermissionDenied / Conflict and write nothing."""
+                       actor: User, justification: str | None = None,
+                       scope_paths: Sequence[str] | None = None) -> StageHistory:
+    """Move through the gate, or raise GateBlocked / PermissionDenied / Conflict and write nothing.
+
+    The governance policy decides whether ``actor`` may move the project and whether they may override a
+    closed gate; ``scope_paths`` (the actor's authority paths) is read from the database unless the caller
+    has it already.
+    """
+    authority, paths = _deciding(session, project, actor, scope_paths)
     if project.state != ProjectState.ACTIVE:
         raise ServiceError(f"a {project.state} project does not move between stages; resume it first",
                            field="state")
@@ -68,7 +89,7 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
     if not preview.gate.allowed:
         if justification is None:
             raise GateBlocked(preview)
-        if not may_override:
+        if not policy.can_override_gate(actor, authority, paths):
             raise PermissionDenied("only an administrator or a higher authority's planner may override a gate")
         if len(justification) < MIN_JUSTIFICATION:
             raise ServiceError(f"an override needs a justification of at least {MIN_JUSTIFICATION} characters",
@@ -81,8 +102,8 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
     # The gate's evaluation is of the project's data at its new stage: stored after the move it becomes the
     # latest, and the project needs no second, identical evaluation before commit.
     [gate_evaluation] = store(session=session, evaluations=[preview.evaluation], trigger=TRIGGER_GATE,
-                              actor_id=actor_id)
-    move = StageHistory(project_id=project.id, from_stage=origin, to_stage=preview.target, moved_by_id=actor_id,
+                              actor_id=actor.id)
+    move = StageHistory(project_id=project.id, from_stage=origin, to_stage=preview.target, moved_by_id=actor.id,
                         evaluation_id=gate_evaluation.id, override_justification=justification)
     session.add(move)
     session.flush()
@@ -94,10 +115,10 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
 
 
 def change_state(*, session: Session, project: Project, state: str, expected_version: int,
-                 actor_id: int | None, note: str) -> StageHistory:
+                 actor: User, note: str, scope_paths: Sequence[str] | None = None) -> StageHistory:
     """Suspend, cancel or resume a project; the reason is recorded in its history."""
-    if state not in set(ProjectState):
-        raise ServiceError(f"unknown state {state!r}", field="state")
+    _deciding(session, project, actor, scope_paths)
+    check_values(Project, {"state": state})
     if project.state == ProjectState.CANCELLED:
         raise ServiceError("a cancelled project stays cancelled", field="state")
     if state == project.state:
@@ -108,7 +129,7 @@ def change_state(*, session: Session, project: Project, state: str, expected_ver
     project.state = state
     save_from_version(session=session, project=project, expected_version=expected_version)
     # State changes share the history with stage moves: from and to hold states here.
-    move = StageHistory(project_id=project.id, from_stage=previous, to_stage=state, moved_by_id=actor_id,
+    move = StageHistory(project_id=project.id, from_stage=previous, to_stage=state, moved_by_id=actor.id,
                         note=note.strip())
     session.add(move)
     session.flush()

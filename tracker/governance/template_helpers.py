@@ -7,7 +7,7 @@ from flask import Flask, current_app
 from flask_babel import format_percent
 from flask_babel import lazy_gettext as _l
 
-from tracker.core.i18n import current_language
+from tracker.core.i18n import current_language, localized
 from tracker.governance.fixes import fix_links
 from tracker.rules import PILLARS, PRINCIPLES
 
@@ -34,14 +34,14 @@ def pillar_principles(code: str) -> tuple[str, ...]:
 
 def principle_title(code: str) -> str:
     principle = PRINCIPLES[code]
-    return principle.title_en if current_language() == "en" else principle.title_uk
+    return localized(principle, "title", current_language())
 
 
 def rule_set_title(rule_set_id: str) -> str:
     rule_set = current_app.extensions["tracker.rules"].rule_sets.get(rule_set_id)
     if rule_set is None:
         return rule_set_id
-    return rule_set.title_en if current_language() == "en" else rule_set.title_uk
+    return localized(rule_set, "title", current_language())
 
 
 def init_app(app: Flask) -> None:

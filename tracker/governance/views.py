@@ -53,8 +53,8 @@ def move(reference: str):
         try:
             stage_service.move_to_next_stage(
                 session=session, project=project, context=current_rules(),
-                expected_version=form.expected_version(), actor_id=user_or_none().id,
-                justification=form.justification.data, may_override=may_override)
+                expected_version=form.expected_version(), actor=user_or_none(),
+                justification=form.justification.data, scope_paths=current_scope_paths())
         except stage_service.GateBlocked as blocked:
             preview = blocked.preview  # the page shows why, from the evaluation that refused the move
             flash(_("The move is blocked: fix the failing rules below, or override with a justification."),
@@ -93,8 +93,8 @@ def change_state(reference: str):
     if form.validate_on_submit():
         try:
             stage_service.change_state(session=get_session(), project=project, state=form.state.data,
-                                       expected_version=form.expected_version(), actor_id=user_or_none().id,
-                                       note=form.note.data)
+                                       expected_version=form.expected_version(), actor=user_or_none(),
+                                       note=form.note.data, scope_paths=current_scope_paths())
         except Conflict:
             flash(_("Someone else changed this project meanwhile. Review it and try again."), "error")
             return redirect(url_for("stages.move", reference=reference)), 303

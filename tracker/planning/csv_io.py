@@ -13,120 +13,36 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from tracker.core.errors import ServiceError
+from tracker.core.fields import cell_parser, spec
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
-from tracker.core.vocab import ProjectType, Purpose, RdnaSector, Sector, Urgency
 from tracker.planning.history import as_text
 from tracker.planning.models import NeedsAssessment, ProgressObservation, ProjectPlan
 from tracker.planning.stage_data import ID_CHUNK, one_per_project
 from tracker.planning.stage_edit import check_needs, check_plan
 from tracker.projects import operations as project_service
-from tracker.projects.models import Project
+from tracker.projects.models import Project, ProjectBase
 
 MAX_ROWS = 50_000
-KATOTTG = re.compile(r"^UA\d{17}$")
 
 
-# --- cell parsers: text in, typed value out, ValueError with a readable message ----------------------
+# --- cells: each column reads its cell the way its model field declares (``core.fields.cell_parser``) ----
 
-def _text(limit: int) -> Callable[[str], str | None]:
-    def parse(raw: str) -> str | None:
-        if len(raw) > limit:
-            raise ValueError(f"longer than {limit} characters")
-        return raw or None
-    return parse
-
-
-def _integer(minimum: int = 0, maximum: int = 10**9) -> Callable[[str], int | None]:
-    def parse(raw: str) -> int | None:
-        if not raw:
-            return None
-        if not re.fullmatch(r"-?\d+", raw.replace(" ", "")):
-            raise ValueError(f"{raw!r} is not a whole number")
-        value = int(raw.replace(" ", ""))
-        if not minimum <= value <= maximum:
-            raise ValueError(f"must lie between {minimum} and {maximum}")
-        return value
-    return parse
-
-
-def _decimal(places: int = 2, minimum: Decimal | None = Decimal("0")) -> Callable[[str], Decimal | None]:
-    def parse(raw: str) -> Decimal | None:
-        if not raw:
-            return None
-        cleaned = raw.replace("\u00a0", "").replace(" ", "")
-        if "," in cleaned and "." not in cleaned:
-            cleaned = cleaned.replace(",", ".")  # Ukrainian decimal comma
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise ValueError(f"{raw!r} is not a number") from None
-        if not value.is_finite() or (minimum is not None and value < minimum):
-            raise ValueError(f"must be a number of at least {minimum}")
-        if value.as_tuple().exponent < -places:
-            raise ValueError(f"at most {places} decimal places")
-        return value.quantize(Decimal(1).scaleb(-places))
-    return parse
-
-
-def _float(minimum: float, maximum: float) -> Callable[[str], float | None]:
-    def parse(raw: str) -> float | None:
-        value = _decimal(8, None)(raw)
-        if value is None:
-            return None
-        if not minimum <= value <= maximum:
-            raise ValueError(f"must lie between {minimum} and {maximum}")
-        return float(raw.replace(",", "."))
-    return parse
-
-
-def _date(raw: str) -> date | None:
+def _version(raw: str) -> int | None:
     if not raw:
         return None
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(raw, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
-
-
-def _boolean(raw: str) -> bool | None:
-    lowered = raw.lower()
-    if lowered in ("true", "yes", "1", "так"):
-        return True
-    if lowered in ("false", "no", "0", "ні"):
-        return False
-    if not raw:
-        return None
-    raise ValueError(f"{raw!r} is not true or false")
-
-
-def _choice(vocabulary) -> Callable[[str], str | None]:
-    allowed = [item.value for item in vocabulary]
-
-    def parse(raw: str) -> str | None:
-        if raw and raw not in allowed:
-            raise ValueError(f"{raw!r} is not one of: {', '.join(allowed)}")
-        return raw or None
-    return parse
-
-
-def _katottg(raw: str) -> str | None:
-    if raw and not KATOTTG.match(raw):
-        raise ValueError("a KATOTTG code is UA followed by 17 digits")
-    return raw or None
+    if not raw.strip().isdigit() or len(raw.strip()) > 9:
+        raise ValueError(f"{raw!r} is not a version number")
+    return int(raw)
 
 
 @dataclass(frozen=True)
@@ -145,45 +61,63 @@ class Column:
         return self.attribute or self.name
 
 
+#: The model each section's columns are declared on.
+_DECLARED_ON = {"meta": Project, "project": ProjectBase, "needs": NeedsAssessment, "planning": ProjectPlan,
+                "progress": ProgressObservation}
+
+
+def _declared(name: str, section: str, *, required: bool | None = None, help: str = "",
+              declared_as: str = "", pattern_message: str | None = None) -> Column:
+    """A column read and checked as its model declares the field ``declared_as`` (by default its own name)."""
+    model = _DECLARED_ON[section]
+    field_name = declared_as or name
+    return Column(name, section, cell_parser(model, field_name, pattern_message=pattern_message),
+                  required=spec(model, field_name).required if required is None else required, help=help)
+
+
+_KATOTTG_MESSAGE = "a KATOTTG code is UA followed by 17 digits"
+
 PROJECT_COLUMNS: tuple[Column, ...] = (
-    Column("reference", "meta", _text(20), help="Empty for a new project; VID-… to update one"),
-    Column("version", "meta", _integer(1), help="As exported; a project changed since is refused"),
-    Column("authority_code", "meta", _katottg, required=True, help="KATOTTG code of the owning authority"),
-    Column("parent_reference", "meta", _text(20), help="Reference of the programme this project belongs to"),
-    Column("stage", "meta", _text(20), help="Read only: stage moves go through the stage gate"),
-    Column("title_uk", "project", _text(500), required=True),
-    Column("title_en", "project", _text(500)),
-    Column("description_uk", "project", _text(20000)),
-    Column("description_en", "project", _text(20000)),
-    Column("sector", "project", _choice(Sector), required=True),
-    Column("project_type", "project", _choice(ProjectType), required=True),
-    Column("purpose", "project", _choice(Purpose), required=True),
-    Column("location_code", "project", _katottg),
-    Column("address", "project", _text(500)),
-    Column("latitude", "project", _float(-90, 90)),
-    Column("longitude", "project", _float(-180, 180)),
-    Column("is_public", "project", _boolean, help="true or false"),
-    Column("damage_register_ref", "needs", _text(100)),
-    Column("assessment_date", "needs", _date),
-    Column("rdna_sector", "needs", _choice(RdnaSector)),
-    Column("estimated_cost", "needs", _decimal(), help="UAH"),
-    Column("beneficiaries", "needs", _integer()),
-    Column("idp_beneficiaries", "needs", _integer()),
-    Column("urgency", "needs", _choice(Urgency)),
-    Column("strategy_ref", "needs", _text(500)),
-    Column("budget_total", "planning", _decimal(), help="UAH"),
-    Column("budget_capex", "planning", _decimal(), help="UAH"),
-    Column("budget_opex_annual", "planning", _decimal(), help="UAH"),
-    Column("council_decision_number", "planning", _text(60)),
-    Column("council_decision_date", "planning", _date),
-    Column("project_manager_name", "planning", _text(200)),
+    _declared("reference", "meta", required=False, help="Empty for a new project; VID-… to update one"),
+    Column("version", "meta", _version, help="As exported; a project changed since is refused"),
+    Column("authority_code", "meta", cell_parser(Authority, "code", pattern_message=_KATOTTG_MESSAGE),
+           required=True, help="KATOTTG code of the owning authority"),
+    _declared("parent_reference", "meta", declared_as="reference", required=False,
+              help="Reference of the programme this project belongs to"),
+    _declared("stage", "meta", required=False, help="Read only: stage moves go through the stage gate"),
+    _declared("title_uk", "project"),
+    _declared("title_en", "project"),
+    _declared("description_uk", "project"),
+    _declared("description_en", "project"),
+    _declared("sector", "project"),
+    _declared("project_type", "project"),
+    _declared("purpose", "project"),
+    _declared("location_code", "project", pattern_message=_KATOTTG_MESSAGE),
+    _declared("address", "project"),
+    _declared("latitude", "project"),
+    _declared("longitude", "project"),
+    _declared("is_public", "project", required=False, help="true or false"),
+    _declared("damage_register_ref", "needs"),
+    _declared("assessment_date", "needs"),
+    _declared("rdna_sector", "needs"),
+    _declared("estimated_cost", "needs", help="UAH"),
+    _declared("beneficiaries", "needs"),
+    _declared("idp_beneficiaries", "needs"),
+    _declared("urgency", "needs"),
+    _declared("strategy_ref", "needs"),
+    _declared("budget_total", "planning", help="UAH"),
+    _declared("budget_capex", "planning", help="UAH"),
+    _declared("budget_opex_annual", "planning", help="UAH"),
+    _declared("council_decision_number", "planning"),
+    _declared("council_decision_date", "planning"),
+    _declared("project_manager_name", "planning"),
 )
 
 PROGRESS_COLUMNS: tuple[Column, ...] = (
-    Column("reference", "meta", _text(20), required=True),
-    Column("observed_on", "progress", _date, required=True),
-    Column("physical_percent", "progress", _integer(0, 100), required=True, help="0 to 100"),
-    Column("note", "progress", _text(5000)),
+    _declared("reference", "meta", required=True),
+    _declared("observed_on", "progress"),
+    _declared("physical_percent", "progress", help="0 to 100"),
+    _declared("note", "progress"),
 )
 
 _SECTION_MODELS = {"needs": NeedsAssessment, "planning": ProjectPlan}

@@ -19,13 +19,27 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
+from tracker.core.forms import ModelForm
 from tracker.core.forms import VersionedForm as BaseVersionedForm
 from tracker.core.labels import choices
-
-MONEY_MAX = 10**13  # fits MONEY's 14 digits before the point
-TENDER_ID_PATTERN = r"^UA-\d{4}-\d{2}-\d{2}-\d{6}-[a-z]$"
+from tracker.core.vocab import Currency
+from tracker.planning.document_models import Document
+from tracker.planning.models import (
+    Contract,
+    ContractVariation,
+    Disbursement,
+    Indicator,
+    Milestone,
+    NeedsAssessment,
+    Permit,
+    ProgressObservation,
+    ProjectCompletion,
+    ProjectImplementation,
+    ProjectPlan,
+)
+from tracker.projects.models import FundingLine
 
 
 def options(vocabulary: str, blank: bool = True) -> list[SelectChoice]:
@@ -34,31 +48,35 @@ def options(vocabulary: str, blank: bool = True) -> list[SelectChoice]:
     return ([SelectChoice("", _l("— not given —"))] if blank else []) + items
 
 
+# The helpers below say only what kind of input a field is and whether the form requires it: limits, ranges and
+# patterns come from the form's model (``ModelForm``), where they are declared once.
+
 def money(label, description=None, required=False):
     return DecimalField(label, places=2, description=description,
-                        validators=[InputRequired() if required else Optional(), NumberRange(min=0, max=MONEY_MAX)])
+                        validators=[InputRequired() if required else Optional()])
 
 
-def text(label, limit, description=None, required=False):
-    return StringField(label, description=description,
-                       validators=[DataRequired() if required else Optional(), Length(max=limit)])
+def text(label, description=None, required=False):
+    return StringField(label, description=description, validators=[DataRequired() if required else Optional()])
 
 
 def long_text(label, description=None):
-    return TextAreaField(label, description=description, validators=[Optional(), Length(max=20000)])
+    return TextAreaField(label, description=description, validators=[Optional()])
 
 
-def count(label, description=None, maximum=10_000_000, required=False):
-    return IntegerField(label, description=description,
-                        validators=[InputRequired() if required else Optional(), NumberRange(min=0, max=maximum)])
+def count(label, description=None, required=False):
+    return IntegerField(label, description=description, validators=[InputRequired() if required else Optional()])
 
 
 def day(label, description=None, required=False):
     return DateField(label, description=description, validators=[InputRequired() if required else Optional()])
 
 
-class VersionedForm(BaseVersionedForm):
-    """A stage or list-item form: the project version it was loaded from, and its values as a dict."""
+class VersionedForm(ModelForm, BaseVersionedForm):
+    """A stage or list-item form: the project version it was loaded from, and its values as a dict.
+
+    Each subclass names its ``model``: the model's declared limits become the fields' validators.
+    """
 
     fieldsets: tuple = ()
     #: Fields that are not data: left out of ``values()``.
@@ -82,7 +100,8 @@ class VersionedForm(BaseVersionedForm):
 # --- the four stages ---------------------------------------------------------------------------------
 
 class NeedsForm(VersionedForm):
-    damage_register_ref = text(_l("Damage register reference"), 100, _l(
+    model = NeedsAssessment
+    damage_register_ref = text(_l("Damage register reference"), _l(
         "The entry in the State Register of Damaged and Destroyed Property, e.g. DR-2023-000481"))
     assessment_date = day(_l("Assessment date"), _l("When the damage and the needs were assessed"))
     damage_description = long_text(_l("Damage description"), _l("What was damaged or is missing, and how badly"))
@@ -91,10 +110,9 @@ class NeedsForm(VersionedForm):
     estimated_cost = money(_l("Estimated cost of the need (UAH)"))
     beneficiaries = count(_l("Beneficiaries"), _l("People who will use or benefit from the result"))
     idp_beneficiaries = count(_l("Of whom internally displaced"), _l("Cannot exceed the number of beneficiaries"))
-    hromadas_served = count(_l("Hromadas served"), _l("More than one calls for an inter-municipal agreement"),
-                            maximum=2000)
+    hromadas_served = count(_l("Hromadas served"), _l("More than one calls for an inter-municipal agreement"))
     urgency = SelectField(_l("Urgency"), choices=options("urgency"), validators=[Optional()])
-    strategy_ref = text(_l("Strategy it serves"), 500, _l(
+    strategy_ref = text(_l("Strategy it serves"), _l(
         "The local or regional development strategy and the goal it implements"))
 
     fieldsets = (
@@ -105,27 +123,28 @@ class NeedsForm(VersionedForm):
 
 
 class PlanForm(VersionedForm):
-    scope_output = text(_l("Main output"), 300, _l("What will be built or restored, e.g. school building"))
-    scope_quantity = DecimalField(_l("Quantity"), places=4, validators=[Optional(), NumberRange(min=0, max=10**12)])
-    scope_unit = text(_l("Unit"), 40, _l("e.g. m2, km, beds, places"))
-    alternatives_considered = count(_l("Alternatives considered"), maximum=100)
+    model = ProjectPlan
+    scope_output = text(_l("Main output"), _l("What will be built or restored, e.g. school building"))
+    scope_quantity = DecimalField(_l("Quantity"), places=4, validators=[Optional()])
+    scope_unit = text(_l("Unit"), _l("e.g. m2, km, beds, places"))
+    alternatives_considered = count(_l("Alternatives considered"))
     alternatives_description = long_text(_l("Alternatives and why this one"))
     budget_total = money(_l("Total budget (UAH)"))
     budget_capex = money(_l("Capital expenditure (UAH)"), _l("Cannot exceed the total budget"))
     budget_opex_annual = money(_l("Annual operating cost (UAH)"), _l("What running the result will cost each year"))
     budget_life_cycle_cost = money(_l("Life-cycle cost (UAH)"))
-    council_decision_number = text(_l("Council budget decision number"), 60)
+    council_decision_number = text(_l("Council budget decision number"))
     council_decision_date = day(_l("Council budget decision date"))
-    cofinancing_agreement_ref = text(_l("Co-financing agreement"), 100,
+    cofinancing_agreement_ref = text(_l("Co-financing agreement"),
                                      _l("Needed when more than one level of government pays"))
     cofinancing_agreement_date = day(_l("Co-financing agreement date"))
-    intermunicipal_agreement_ref = text(_l("Inter-municipal co-operation agreement"), 100)
+    intermunicipal_agreement_ref = text(_l("Inter-municipal co-operation agreement"))
     consultation_start_date = day(_l("Consultation start"))
     consultation_end_date = day(_l("Consultation end"))
     consultation_participants = count(_l("Participants"))
     consultation_outcome = long_text(_l("Outcome of the consultation"))
     consultation_outcome_published_date = day(_l("Outcome published on"))
-    consultation_url = URLField(_l("Link to the consultation"), validators=[Optional(), URL(), Length(max=500)])
+    consultation_url = URLField(_l("Link to the consultation"), validators=[Optional(), URL()])
     environmental_impact = long_text(_l("Environmental impact"))
     social_impact = long_text(_l("Social impact"))
     land_impact = long_text(_l("Land and resettlement impact"))
@@ -133,10 +152,10 @@ class PlanForm(VersionedForm):
     consequence_class = SelectField(_l("Consequence class"), choices=options("consequence_class"),
                                     validators=[Optional()],
                                     description=_l("CC2 and CC3 need a state expert review"))
-    expert_review_ref = text(_l("Expert review report number"), 100)
+    expert_review_ref = text(_l("Expert review report number"))
     expert_review_date = day(_l("Expert review date"))
     procurement_plan = long_text(_l("Procurement plan"), _l("What will be procured, how and when"))
-    project_manager_name = text(_l("Project manager"), 200)
+    project_manager_name = text(_l("Project manager"))
     project_manager_certified = BooleanField(_l("The project manager is certified"))
     partners_involvement = long_text(_l("Partners' involvement"))
     schedule_start = day(_l("Planned start"))
@@ -159,24 +178,26 @@ class PlanForm(VersionedForm):
 
 
 class ImplementationForm(VersionedForm):
-    technical_supervision = text(_l("Technical supervision"), 300, _l("Who supervises the works technically"))
+    model = ProjectImplementation
+    technical_supervision = text(_l("Technical supervision"), _l("Who supervises the works technically"))
     rollup_weight = DecimalField(_l("Weight in the programme"), places=4,
-                                 validators=[Optional(), NumberRange(min=0, max=10**5)],
+                                 validators=[Optional()],
                                  description=_l("Leave empty to weigh sub-projects by their budgets"))
     fieldsets = ((_l("Implementation"), ("technical_supervision", "rollup_weight")),)
 
 
 class CompletionForm(VersionedForm):
+    model = ProjectCompletion
     status = SelectField(_l("Project status (OC4IDS)"), choices=options("project_status", blank=False),
                          default="completion", validators=[DataRequired()])
     completion_date = day(_l("Completion date"))
     final_cost = money(_l("Final cost (UAH)"))
     final_scope = long_text(_l("Scope at completion"))
     change_reasons = long_text(_l("Reasons for changes"), _l("Why cost, scope or schedule changed"))
-    acceptance_certificate = text(_l("Acceptance certificate"), 100,
+    acceptance_certificate = text(_l("Acceptance certificate"),
                                   _l("Number of the certificate of readiness for operation"))
-    audit_report_ref = text(_l("Audit report"), 300)
-    evaluation_report_ref = text(_l("Evaluation report"), 300)
+    audit_report_ref = text(_l("Audit report"))
+    evaluation_report_ref = text(_l("Evaluation report"))
     fieldsets = ((_l("Result"), ("status", "completion_date", "final_cost", "final_scope", "change_reasons")),
                  (_l("Acceptance and reports"), ("acceptance_certificate", "audit_report_ref",
                                                  "evaluation_report_ref")))
@@ -189,14 +210,16 @@ STAGE_FORMS = {"needs": NeedsForm, "planning": PlanForm, "implementation": Imple
 # --- list items --------------------------------------------------------------------------------------
 
 class PermitForm(VersionedForm):
-    kind = text(_l("Kind of permit"), 200, _l("e.g. construction permit, land allocation"), required=True)
-    ref = text(_l("Number"), 100, required=True)
+    model = Permit
+    kind = text(_l("Kind of permit"), _l("e.g. construction permit, land allocation"), required=True)
+    ref = text(_l("Number"), required=True)
     issued_date = day(_l("Issued on"))
 
 
 class IndicatorForm(VersionedForm):
-    name = text(_l("Indicator"), 300, required=True)
-    unit = text(_l("Unit"), 40, required=True)
+    model = Indicator
+    name = text(_l("Indicator"), required=True)
+    unit = text(_l("Unit"), required=True)
     baseline = DecimalField(_l("Baseline"), places=4, validators=[Optional()])
     target = DecimalField(_l("Target"), places=4, validators=[Optional()])
     actual = DecimalField(_l("Actual value"), places=4, validators=[Optional()],
@@ -204,33 +227,36 @@ class IndicatorForm(VersionedForm):
 
 
 class ContractForm(VersionedForm):
-    title = text(_l("Contract title"), 300, required=True)
+    model = Contract
+    pattern_messages = {
+        "tender_id": _l("A Prozorro tender id looks like UA-2024-01-31-000123-a."),
+        "supplier_edrpou": _l("An EDRPOU code has 8 digits (10 for a sole trader)."),
+    }
+    title = text(_l("Contract title"), required=True)
     subject = SelectField(_l("Subject"), choices=options("contract_subject", blank=False),
                           validators=[DataRequired()])
     procurement_method = SelectField(_l("Procurement method"), choices=options("procurement_method", blank=False),
                                      validators=[DataRequired()])
     tender_id = StringField(_l("Prozorro tender id"), description=_l("e.g. UA-2024-01-31-000123-a"),
-                            validators=[Optional(), Regexp(TENDER_ID_PATTERN, message=_l(
-                                "A Prozorro tender id looks like UA-2024-01-31-000123-a."))])
-    tenderers = count(_l("Number of tenderers"), maximum=1000)
-    supplier_name = text(_l("Supplier"), 300, required=True)
+                            validators=[Optional()])
+    tenderers = count(_l("Number of tenderers"))
+    supplier_name = text(_l("Supplier"), required=True)
     supplier_edrpou = StringField(_l("Supplier's EDRPOU code"),
                                   description=_l("8 digits for a company, 10 for a sole trader"),
-                                  validators=[DataRequired(), Regexp(r"^\d{8}(\d{2})?$", message=_l(
-                                      "An EDRPOU code has 8 digits (10 for a sole trader)."))])
+                                  validators=[DataRequired()])
     signed_price = money(_l("Price at signature (UAH)"), required=True)
     cost_estimate = money(_l("Cost estimate (UAH)"))
     escalation = DecimalField(_l("Price escalation (UAH)"), places=2, default=0,
-                              validators=[Optional(), NumberRange(min=-MONEY_MAX, max=MONEY_MAX)])
+                              validators=[Optional()])
     signed_date = day(_l("Signed on"))
     start_date = day(_l("Start date"))
-    duration_days = IntegerField(_l("Duration (days)"), validators=[Optional(), NumberRange(min=1, max=36500)])
+    duration_days = IntegerField(_l("Duration (days)"), validators=[Optional()])
     status = SelectField(_l("Contract status"), choices=options("contract_status", blank=False), default="active")
     contract_type = SelectField(_l("Contract type"), choices=options("contract_type", blank=False),
                                 default="lump_sum")
-    procuring_entity = text(_l("Procuring entity"), 300)
-    procuring_entity_contact = text(_l("Procuring entity contact"), 300)
-    administrative_entity = text(_l("Contract administered by"), 300)
+    procuring_entity = text(_l("Procuring entity"))
+    procuring_entity_contact = text(_l("Procuring entity contact"))
+    administrative_entity = text(_l("Contract administered by"))
     scope = long_text(_l("Scope of work"))
 
     def values(self) -> dict:
@@ -240,15 +266,15 @@ class ContractForm(VersionedForm):
 
 
 class VariationForm(VersionedForm):
+    model = ContractVariation
     contract_id = SelectField(_l("Contract"), coerce=int, validators=[DataRequired()])
     agreed_date = day(_l("Agreed on"), required=True)
     price_change = DecimalField(_l("Change to the price (UAH)"), places=2, default=0,
                                 description=_l("Negative when the price went down"),
-                                validators=[Optional(), NumberRange(min=-MONEY_MAX, max=MONEY_MAX)])
-    duration_change_days = IntegerField(_l("Change to the duration (days)"), default=0,
-                                        validators=[Optional(), NumberRange(min=-36500, max=36500)])
+                                validators=[Optional()])
+    duration_change_days = IntegerField(_l("Change to the duration (days)"), default=0, validators=[Optional()])
     scope_changed = BooleanField(_l("The scope changed"))
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired()])
 
     def values(self) -> dict:
         result = super().values()
@@ -258,35 +284,38 @@ class VariationForm(VersionedForm):
 
 
 class DisbursementForm(VersionedForm):
+    model = Disbursement
     paid_on = day(_l("Paid on"), required=True)
-    amount = DecimalField(_l("Amount (UAH)"), places=2, validators=[InputRequired(),
-                                                                     NumberRange(min=0.01, max=MONEY_MAX)])
+    amount = DecimalField(_l("Amount (UAH)"), places=2, validators=[InputRequired()])
     source = SelectField(_l("Source"), choices=options("funding_source", blank=False), validators=[DataRequired()])
     contract_id = SelectField(_l("For contract"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                               validators=[Optional()])
 
 
 class ObservationForm(VersionedForm):
+    model = ProgressObservation
     observed_on = day(_l("Observed on"), required=True)
     physical_percent = IntegerField(_l("Physical progress (%)"), description=_l("0 to 100"),
-                                    validators=[InputRequired(), NumberRange(min=0, max=100)])
-    note = TextAreaField(_l("What was seen"), validators=[Optional(), Length(max=5000)])
+                                    validators=[InputRequired()])
+    note = TextAreaField(_l("What was seen"), validators=[Optional()])
 
 
 class MilestoneForm(VersionedForm):
-    name = text(_l("Milestone"), 300, required=True)
+    model = Milestone
+    name = text(_l("Milestone"), required=True)
     planned_date = day(_l("Planned for"))
     actual_date = day(_l("Reached on"))
 
 
 class FundingForm(VersionedForm):
+    model = FundingLine
     source = SelectField(_l("Source"), choices=options("funding_source", blank=False), validators=[DataRequired()],
                          description=_l("The level of government follows from the source"))
     amount_committed = money(_l("Committed"), required=True)
     amount_disbursed = money(_l("Disbursed"), _l("Cannot exceed the committed amount"))
-    currency = SelectField(_l("Currency"), choices=[SelectChoice(c, c) for c in ("UAH", "EUR", "USD")],
+    currency = SelectField(_l("Currency"), choices=[SelectChoice(c.value, c.value) for c in Currency],
                            default="UAH")
-    note = text(_l("Note"), 500, _l("e.g. the financier and the agreement"))
+    note = text(_l("Note"), _l("e.g. the financier and the agreement"))
 
     def values(self) -> dict:
         result = super().values()
@@ -304,11 +333,12 @@ class DeleteForm(VersionedForm):
 
 
 class DocumentForm(VersionedForm):
+    model = Document
     file = FileField(_l("File"), validators=[FileRequired()],
                      description=_l("PDF, JPEG, PNG, WebP, GIF or office documents"))
     document_type = SelectField(_l("Document type"), choices=options("document_type", blank=False),
                                 validators=[DataRequired()])
-    title = text(_l("Title"), 300)
+    title = text(_l("Title"))
     is_public = BooleanField(_l("Public: shown on the portal"), default=True,
                              description=_l("Leave unticked for documents with personal or sensitive data"))
     _skip = VersionedForm._skip | {"file"}

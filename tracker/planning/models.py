@@ -15,10 +15,24 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Numeric, Text
 from sqlmodel import Field, SQLModel
 
-from tracker.core.columns import MONEY, TIMESTAMP, utcnow
+from tracker.core.columns import MONEY_MAX, TIMESTAMP, code_field, long_text_field, money_field, utcnow
+from tracker.core.identifiers import PROZORRO_TENDER_ID, SUPPLIER_CODE
+from tracker.core.vocab import (
+    ConsequenceClass,
+    ContractStatus,
+    ContractSubject,
+    ContractType,
+    FundingSource,
+    ProcurementMethod,
+    ProjectStatus,
+    RdnaSector,
+    Urgency,
+)
 
 #: Quantities (scope, indicator values) are exact decimals with room for fractions of a unit.
 QUANTITY = Numeric(18, 4)
+#: The most people (beneficiaries, participants) one field may count.
+COUNT_MAX = 10_000_000
 
 
 class NeedsAssessment(SQLModel, table=True):
@@ -35,14 +49,14 @@ class NeedsAssessment(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", unique=True)
     damage_register_ref: Optional[str] = Field(default=None, max_length=100)
     assessment_date: Optional[date] = None
-    damage_description: Optional[str] = Field(default=None, sa_type=Text)
-    rdna_sector: Optional[str] = Field(default=None, max_length=40)
-    estimated_cost: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    beneficiaries: Optional[int] = None
-    idp_beneficiaries: Optional[int] = None
-    urgency: Optional[str] = Field(default=None, max_length=20)
+    damage_description: Optional[str] = long_text_field()
+    rdna_sector: Optional[RdnaSector] = code_field(RdnaSector, 40, default=None)
+    estimated_cost: Optional[Decimal] = money_field(None)
+    beneficiaries: Optional[int] = Field(default=None, ge=0, le=COUNT_MAX)
+    idp_beneficiaries: Optional[int] = Field(default=None, ge=0, le=COUNT_MAX)
+    urgency: Optional[Urgency] = code_field(Urgency, 20, default=None)
     strategy_ref: Optional[str] = Field(default=None, max_length=500)
-    hromadas_served: Optional[int] = None
+    hromadas_served: Optional[int] = Field(default=None, ge=0, le=2000)
 
 
 class ProjectPlan(SQLModel, table=True):
@@ -58,14 +72,14 @@ class ProjectPlan(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", unique=True)
     scope_output: Optional[str] = Field(default=None, max_length=300)
-    scope_quantity: Optional[Decimal] = Field(default=None, sa_type=QUANTITY)
+    scope_quantity: Optional[Decimal] = Field(default=None, ge=0, le=10**12, sa_type=QUANTITY)
     scope_unit: Optional[str] = Field(default=None, max_length=40)
-    alternatives_considered: Optional[int] = None
-    alternatives_description: Optional[str] = Field(default=None, sa_type=Text)
-    budget_total: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    budget_capex: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    budget_opex_annual: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    budget_life_cycle_cost: Optional[Decimal] = Field(default=None, sa_type=MONEY)
+    alternatives_considered: Optional[int] = Field(default=None, ge=0, le=100)
+    alternatives_description: Optional[str] = long_text_field()
+    budget_total: Optional[Decimal] = money_field(None)
+    budget_capex: Optional[Decimal] = money_field(None)
+    budget_opex_annual: Optional[Decimal] = money_field(None)
+    budget_life_cycle_cost: Optional[Decimal] = money_field(None)
     cofinancing_agreement_ref: Optional[str] = Field(default=None, max_length=100)
     cofinancing_agreement_date: Optional[date] = None
     intermunicipal_agreement_ref: Optional[str] = Field(default=None, max_length=100)
@@ -73,21 +87,21 @@ class ProjectPlan(SQLModel, table=True):
     council_decision_date: Optional[date] = None
     consultation_start_date: Optional[date] = None
     consultation_end_date: Optional[date] = None
-    consultation_participants: Optional[int] = None
-    consultation_outcome: Optional[str] = Field(default=None, sa_type=Text)
+    consultation_participants: Optional[int] = Field(default=None, ge=0, le=COUNT_MAX)
+    consultation_outcome: Optional[str] = long_text_field()
     consultation_outcome_published_date: Optional[date] = None
     consultation_url: Optional[str] = Field(default=None, max_length=500)
-    environmental_impact: Optional[str] = Field(default=None, sa_type=Text)
-    social_impact: Optional[str] = Field(default=None, sa_type=Text)
-    land_impact: Optional[str] = Field(default=None, sa_type=Text)
-    risk_assessment: Optional[str] = Field(default=None, sa_type=Text)
-    consequence_class: Optional[str] = Field(default=None, max_length=3)
+    environmental_impact: Optional[str] = long_text_field()
+    social_impact: Optional[str] = long_text_field()
+    land_impact: Optional[str] = long_text_field()
+    risk_assessment: Optional[str] = long_text_field()
+    consequence_class: Optional[ConsequenceClass] = code_field(ConsequenceClass, 3, default=None)
     expert_review_ref: Optional[str] = Field(default=None, max_length=100)
     expert_review_date: Optional[date] = None
-    procurement_plan: Optional[str] = Field(default=None, sa_type=Text)
+    procurement_plan: Optional[str] = long_text_field()
     project_manager_name: Optional[str] = Field(default=None, max_length=200)
     project_manager_certified: bool = Field(default=False)
-    partners_involvement: Optional[str] = Field(default=None, sa_type=Text)
+    partners_involvement: Optional[str] = long_text_field()
     schedule_start: Optional[date] = None
     schedule_end: Optional[date] = None
 
@@ -101,7 +115,7 @@ class ProjectImplementation(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", unique=True)
     technical_supervision: Optional[str] = Field(default=None, max_length=300)
     #: The project's share of its programme's progress; None weighs it by its budget.
-    rollup_weight: Optional[Decimal] = Field(default=None, sa_type=Numeric(9, 4))
+    rollup_weight: Optional[Decimal] = Field(default=None, ge=0, le=10**5, sa_type=Numeric(9, 4))
 
 
 class ProjectCompletion(SQLModel, table=True):
@@ -112,11 +126,12 @@ class ProjectCompletion(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", unique=True)
-    status: str = Field(default="completion", max_length=20, description="OC4IDS projectStatus")
+    status: ProjectStatus = code_field(ProjectStatus, 20, default=ProjectStatus.COMPLETION,
+                                       description="OC4IDS projectStatus")
     completion_date: Optional[date] = None
-    final_cost: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    final_scope: Optional[str] = Field(default=None, sa_type=Text)
-    change_reasons: Optional[str] = Field(default=None, sa_type=Text)
+    final_cost: Optional[Decimal] = money_field(None)
+    final_scope: Optional[str] = long_text_field()
+    change_reasons: Optional[str] = long_text_field()
     acceptance_certificate: Optional[str] = Field(default=None, max_length=100)
     audit_report_ref: Optional[str] = Field(default=None, max_length=300)
     evaluation_report_ref: Optional[str] = Field(default=None, max_length=300)
@@ -157,25 +172,27 @@ class Contract(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     title: str = Field(max_length=300)
-    subject: str = Field(max_length=10, description="goods, services or works")
+    subject: ContractSubject = code_field(ContractSubject, 10, description="goods, services or works")
     tender_id: Optional[str] = Field(default=None, max_length=40, index=True,
+                                     schema_extra={"pattern": PROZORRO_TENDER_ID.pattern},
                                      description="Prozorro id, UA-2024-01-31-000123-a")
-    procurement_method: str = Field(max_length=30)
-    tenderers: Optional[int] = None
+    procurement_method: ProcurementMethod = code_field(ProcurementMethod, 30)
+    tenderers: Optional[int] = Field(default=None, ge=0, le=1000)
     procuring_entity: Optional[str] = Field(default=None, max_length=300)
     procuring_entity_contact: Optional[str] = Field(default=None, max_length=300)
     administrative_entity: Optional[str] = Field(default=None, max_length=300)
-    status: str = Field(default="active", max_length=20)
-    contract_type: str = Field(default="lump_sum", max_length=20)
+    status: ContractStatus = code_field(ContractStatus, 20, default=ContractStatus.ACTIVE)
+    contract_type: ContractType = code_field(ContractType, 20, default=ContractType.LUMP_SUM)
     supplier_name: str = Field(max_length=300)
-    supplier_edrpou: str = Field(max_length=10)
-    cost_estimate: Optional[Decimal] = Field(default=None, sa_type=MONEY)
-    signed_price: Decimal = Field(sa_type=MONEY)
-    escalation: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
-    scope: Optional[str] = Field(default=None, sa_type=Text)
+    supplier_edrpou: str = Field(max_length=10, schema_extra={"pattern": SUPPLIER_CODE.pattern},
+                                 description="EDRPOU (8 digits) or, for a sole trader, RNOKPP (10 digits)")
+    cost_estimate: Optional[Decimal] = money_field(None)
+    signed_price: Decimal = money_field()
+    escalation: Decimal = money_field(Decimal("0"), minimum=-MONEY_MAX)
+    scope: Optional[str] = long_text_field()
     signed_date: Optional[date] = None
     start_date: Optional[date] = None
-    duration_days: Optional[int] = None
+    duration_days: Optional[int] = Field(default=None, ge=1, le=36500)
 
 
 class ContractVariation(SQLModel, table=True):
@@ -187,10 +204,10 @@ class ContractVariation(SQLModel, table=True):
     contract_id: int = Field(foreign_key="contract.id", ondelete="CASCADE", index=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     agreed_date: date
-    price_change: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
-    duration_change_days: int = Field(default=0)
+    price_change: Decimal = money_field(Decimal("0"), minimum=-MONEY_MAX)
+    duration_change_days: int = Field(default=0, ge=-36500, le=36500)
     scope_changed: bool = Field(default=False)
-    reason: str = Field(sa_type=Text)
+    reason: str = Field(max_length=5000, sa_type=Text)
 
 
 class Disbursement(SQLModel, table=True):
@@ -202,8 +219,8 @@ class Disbursement(SQLModel, table=True):
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     contract_id: Optional[int] = Field(default=None, foreign_key="contract.id", ondelete="SET NULL", index=True)
     paid_on: date
-    amount: Decimal = Field(sa_type=MONEY)
-    source: str = Field(max_length=30)
+    amount: Decimal = money_field(minimum=Decimal("0.01"))
+    source: FundingSource = code_field(FundingSource, 30)
 
 
 class ProgressObservation(SQLModel, table=True):
@@ -217,8 +234,8 @@ class ProgressObservation(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
     observed_on: date
-    physical_percent: int
-    note: Optional[str] = Field(default=None, sa_type=Text)
+    physical_percent: int = Field(ge=0, le=100)
+    note: Optional[str] = long_text_field(5000)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
 

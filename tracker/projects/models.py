@@ -8,22 +8,31 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, Column, Integer, Text
 from sqlmodel import Field, SQLModel
 
-from tracker.core.columns import MONEY, TIMESTAMP, utcnow
+from tracker.core.columns import TIMESTAMP, code_field, long_text_field, money_field, utcnow
+from tracker.core.i18n import localized
+from tracker.core.identifiers import KATOTTG_CODE
+from tracker.core.vocab import Currency, FundingSource, PartyRole, ProjectState, ProjectType, Purpose, Sector, Stage
 
 
 class ProjectBase(SQLModel):
+    """A project's general data: each field's limits and vocabulary are declared here, once.
+
+    Forms, CSV columns and the services derive their checks from these declarations (``tracker.core.fields``).
+    """
+
     title_uk: str = Field(max_length=500)
     title_en: Optional[str] = Field(default=None, max_length=500)
-    description_uk: Optional[str] = Field(default=None, sa_type=Text)
-    description_en: Optional[str] = Field(default=None, sa_type=Text)
-    sector: str = Field(max_length=60, index=True, description="OC4IDS projectSector code")
+    description_uk: Optional[str] = long_text_field()
+    description_en: Optional[str] = long_text_field()
+    sector: Sector = code_field(Sector, 60, index=True, description="OC4IDS projectSector code")
     subsector: Optional[str] = Field(default=None, max_length=200,
                                      description="What exactly is built: school, bridge, boiler house… (CoST IDS 3)")
-    project_type: str = Field(max_length=30, description="OC4IDS projectType code")
-    purpose: str = Field(max_length=20, description="restoration or development (DREAM)")
-    location_code: Optional[str] = Field(default=None, max_length=19, description="KATOTTG code of the site")
-    latitude: Optional[float] = None
-    longitude: Optional[float] = None
+    project_type: ProjectType = code_field(ProjectType, 30, description="OC4IDS projectType code")
+    purpose: Purpose = code_field(Purpose, 20, description="restoration or development (DREAM)")
+    location_code: Optional[str] = Field(default=None, max_length=19, schema_extra={"pattern": KATOTTG_CODE.pattern},
+                                         description="KATOTTG code of the site")
+    latitude: Optional[float] = Field(default=None, ge=-90, le=90)
+    longitude: Optional[float] = Field(default=None, ge=-180, le=180)
     address: Optional[str] = Field(default=None, max_length=500)
     is_public: bool = Field(default=True, index=True)
     dream_code: Optional[str] = Field(default=None, max_length=40,
@@ -51,18 +60,18 @@ class Project(ProjectBase, table=True):
     authority_id: int = Field(foreign_key="authority.id", index=True)
     parent_id: Optional[int] = Field(default=None, foreign_key="project.id", index=True,
                                      description="The programme this project belongs to")
-    stage: str = Field(default="needs_assessment", max_length=20, index=True)
-    state: str = Field(default="active", max_length=20, index=True)
+    stage: Stage = code_field(Stage, 20, default=Stage.NEEDS_ASSESSMENT, index=True)
+    state: ProjectState = code_field(ProjectState, 20, default=ProjectState.ACTIVE, index=True)
     #: Raised by one on every change; a write that expected another number is refused (optimistic locking).
     version: int = Field(default=1, sa_column=_VERSION_COLUMN)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     def title(self, locale: str) -> str:
-        return (self.title_en or self.title_uk) if locale == "en" else self.title_uk
+        return localized(self, "title", locale)
 
     def description(self, locale: str) -> Optional[str]:
-        return (self.description_en or self.description_uk) if locale == "en" else self.description_uk
+        return localized(self, "description", locale)
 
 
 class ProjectParty(SQLModel, table=True):
@@ -75,16 +84,16 @@ class ProjectParty(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
-    role: str = Field(max_length=30)
+    role: PartyRole = code_field(PartyRole, 30)
     authority_id: Optional[int] = Field(default=None, foreign_key="authority.id", index=True)
     organisation_id: Optional[int] = Field(default=None, foreign_key="organisation.id", index=True)
 
 
 class FundingLineBase(SQLModel):
-    source: str = Field(max_length=30, description="local_budget, oblast_budget, state_budget, eu, ...")
-    amount_committed: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
-    amount_disbursed: Decimal = Field(default=Decimal("0"), sa_type=MONEY)
-    currency: str = Field(default="UAH", max_length=3)
+    source: FundingSource = code_field(FundingSource, 30, description="Who pays: local_budget, state_budget, eu…")
+    amount_committed: Decimal = money_field(Decimal("0"))
+    amount_disbursed: Decimal = money_field(Decimal("0"))
+    currency: Currency = code_field(Currency, 3, default=Currency.UAH)
     note: Optional[str] = Field(default=None, max_length=500)
 
 
@@ -110,6 +119,7 @@ class StageHistory(SQLModel, table=True):
 
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
+    #: A stage, or a state for suspensions and cancellations (so plain text, not one enum).
     from_stage: Optional[str] = Field(default=None, max_length=20)
     to_stage: str = Field(max_length=20)
     moved_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)

@@ -13,31 +13,17 @@ from sqlmodel import Session, SQLModel, select
 
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.fields import check_values, validated
 from tracker.core.models import Authority, Organisation
 from tracker.core.versioning import save_from_version
-from tracker.core.vocab import Currency, FundingSource, PartyRole, ProjectState, ProjectType, Purpose, Sector, Stage
+from tracker.core.vocab import Currency, ProjectState, ProjectType, Purpose, Sector, Stage
 from tracker.projects.models import FundingLine, Project, ProjectBase, ProjectParty, StageHistory
 
 REFERENCE_PREFIX = "VID"
 
 
 class ProjectCreate(ProjectBase):
-    """What a planner supplies to register a project; vocabulary fields are checked here."""
-
-    @field_validator("sector")
-    @classmethod
-    def _known_sector(cls, value: str) -> str:
-        return _check_in(value, Sector, "sector")
-
-    @field_validator("project_type")
-    @classmethod
-    def _known_type(cls, value: str) -> str:
-        return _check_in(value, ProjectType, "project type")
-
-    @field_validator("purpose")
-    @classmethod
-    def _known_purpose(cls, value: str) -> str:
-        return _check_in(value, Purpose, "purpose")
+    """What a planner supplies to register a project; the base class declares every field's limits."""
 
     @field_validator("title_uk")
     @classmethod
@@ -48,16 +34,16 @@ class ProjectCreate(ProjectBase):
 
 
 class ProjectUpdate(SQLModel):
-    """The editable general fields; ``None`` leaves a field as it is."""
+    """The editable general fields; ``None`` leaves a field as it is (checked against ``ProjectBase`` on save)."""
 
     title_uk: Optional[str] = None
     title_en: Optional[str] = None
     description_uk: Optional[str] = None
     description_en: Optional[str] = None
-    sector: Optional[str] = None
+    sector: Optional[Sector] = None
     subsector: Optional[str] = None
-    project_type: Optional[str] = None
-    purpose: Optional[str] = None
+    project_type: Optional[ProjectType] = None
+    purpose: Optional[Purpose] = None
     location_code: Optional[str] = None
     latitude: Optional[float] = None
     longitude: Optional[float] = None
@@ -65,11 +51,14 @@ class ProjectUpdate(SQLModel):
     is_public: Optional[bool] = None
 
 
-def _check_in(value: str, vocabulary, what: str) -> str:
-    if value not in set(vocabulary):
-        allowed = ", ".join(v.value for v in vocabulary)
-        raise ValueError(f"unknown {what} {value!r}; expected one of: {allowed}")
-    return value
+def project_data(values: dict) -> ProjectCreate:
+    """``values`` checked as a project's general data; a ``ServiceError`` names the first field that is wrong."""
+    return validated(ProjectCreate, values)
+
+
+def project_changes(values: dict) -> ProjectUpdate:
+    """``values`` as changes to a project's general data, each checked for its type (``ServiceError`` if not)."""
+    return validated(ProjectUpdate, values)
 
 
 def make_reference(project_id: int, year: int) -> str:
@@ -80,8 +69,7 @@ def create_project(*, session: Session, authority: Authority, data: ProjectCreat
                    actor_id: int | None = None, stage: str = Stage.NEEDS_ASSESSMENT,
                    created_at: datetime | None = None) -> Project:
     """Register a project under ``authority``; its reference derives from its id and year."""
-    if stage not in set(Stage):
-        raise ServiceError(f"unknown stage {stage!r}", field="stage")
+    check_values(Project, {"stage": stage})
     created_at = created_at or utcnow()
     project = Project.model_validate(data, update={
         "authority_id": authority.id, "stage": stage, "state": ProjectState.ACTIVE,
@@ -115,7 +103,7 @@ def update_project(*, session: Session, project: Project, changes: ProjectUpdate
     differs from the submitted one: {field: (saved, submitted)}.
     """
     values = changes.model_dump(exclude_unset=True)
-    validated = ProjectCreate.model_validate({**project.model_dump(), **values})
+    validated = project_data({**project.model_dump(), **values})
     values = {name: getattr(validated, name) for name in values}
     changed = {name: (getattr(project, name), new) for name, new in values.items()
                if getattr(project, name) != new}
@@ -139,12 +127,8 @@ def add_funding_line(*, session: Session, project: Project, source: str, amount_
                      financier_organisation: Organisation | None = None,
                      financier_authority: Authority | None = None, note: str | None = None) -> FundingLine:
     """Record money a source commits to the project; disbursed may not exceed committed."""
-    _check_choice(source, FundingSource, "source")
-    _check_choice(currency, Currency, "currency")
-    if amount_committed < 0:
-        raise ServiceError("the committed amount cannot be negative", field="amount_committed")
-    if amount_disbursed < 0:
-        raise ServiceError("the disbursed amount cannot be negative", field="amount_disbursed")
+    check_values(FundingLine, {"source": source, "currency": currency, "amount_committed": amount_committed,
+                               "amount_disbursed": amount_disbursed, "note": note})
     line = FundingLine(project_id=project.id, source=source, amount_committed=amount_committed,
                        amount_disbursed=amount_disbursed, currency=currency, note=note,
                        financier_organisation_id=financier_organisation.id if financier_organisation else None,
@@ -157,7 +141,7 @@ def add_funding_line(*, session: Session, project: Project, source: str, amount_
 def link_party(*, session: Session, project: Project, role: str, authority: Authority | None = None,
                organisation: Organisation | None = None) -> ProjectParty:
     """Link another authority or an organisation to the project in a role."""
-    _check_choice(role, PartyRole, "role")
+    check_values(ProjectParty, {"role": role})
     if (authority is None) == (organisation is None):
         raise ServiceError("a party is either an authority or an organisation", field="party")
     party = ProjectParty(project_id=project.id, role=role,
@@ -173,10 +157,3 @@ def count_by_stage(*, session: Session, project_filter=None) -> dict[str, int]:
     if project_filter is not None:
         query = query.where(project_filter)
     return {stage: count for stage, count in session.exec(query)}
-
-
-def _check_choice(value: str, vocabulary, field: str) -> None:
-    try:
-        _check_in(value, vocabulary, field.replace("_", " "))
-    except ValueError as exc:
-        raise ServiceError(str(exc), field=field) from exc

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, ServiceError
+from tracker.core.forms import attach_error
 from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
 from tracker.core.labels import label
@@ -37,11 +38,11 @@ def create():
         if authority is None or not can_create_under(user_or_none(), authority, current_scope_paths()):
             abort(403)
         try:
-            data = project_service.ProjectCreate.model_validate(form.project_values())
+            data = project_service.project_data(form.project_values())
             project = project_service.create_project(session=get_session(), authority=authority, data=data,
                                                      actor_id=user_or_none().id)
-        except (ServiceError, ValueError) as error:
-            form.form_errors.append(str(error))
+        except ServiceError as error:
+            attach_error(form, error)
         else:
             flash(_("Project %(ref)s registered.", ref=project.reference), "success")
             return redirect(url_for("portal.project_detail", reference=project.reference))
@@ -59,15 +60,15 @@ def edit(reference: str):
         form.arm(project.version)
     if form.validate_on_submit():
         try:
-            changes = project_service.ProjectUpdate(**form.project_values())
+            changes = project_service.project_changes(form.project_values())
             project_service.update_project(session=get_session(), project=project, changes=changes,
                                            expected_version=form.expected_version())
         except Conflict as conflict:
             # Keep the person's entries but arm the form with the version they have now seen.
             form.arm(conflict.current_version)
             return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
-        except (ServiceError, ValueError) as error:
-            form.form_errors.append(str(error))
+        except ServiceError as error:
+            attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("portal.project_detail", reference=project.reference))

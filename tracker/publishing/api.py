@@ -1,13 +1,13 @@
 """The read-only JSON API, /api/v1: public projects, authorities and figures, with an OpenAPI description.
 
 Public data only, whoever asks: every answer is a public model variant, or an envelope of
-``tracker.publishing.openapi`` around them, rendered by ``plain()``; the OpenAPI description is generated
-from those same types. GET only; lists are paginated with ``page`` and ``per_page`` (at most 100) and say
-how many items there are in all.
+``tracker.publishing.openapi`` around them, written by ``model_dump(mode="json")``; the OpenAPI description
+is those same models' ``model_json_schema()``. GET only; lists are paginated with ``page`` and ``per_page``
+(at most 100) and say how many items there are in all.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
@@ -27,7 +27,7 @@ from tracker.publishing.openapi import (
     openapi_document,
     with_links,
 )
-from tracker.publishing.public import plain
+from tracker.publishing.public import PublicVariant
 from tracker.publishing.report_views import portfolio_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -43,8 +43,8 @@ def projects():
                                    page=request.args.get("page", 1, type=int), per_page=per_page)
     items = tuple(with_links(ProjectItem, item, _project_links(item.reference))
                   for item in public_views.summaries(session=session, rows=page.rows))
-    return jsonify(plain(ProjectPage(page=page.page, per_page=page.per_page, pages=page.pages, total=page.total,
-                                     items=items)))
+    return _answer(ProjectPage(page=page.page, per_page=page.per_page, pages=page.pages, total=page.total,
+                               items=items))
 
 
 @bp.get("/projects/<reference>")
@@ -56,7 +56,7 @@ def project(reference: str):
         view = public_views.project_view(session=session, project=found)
     except NotFound:
         abort(404)
-    return jsonify(plain(with_links(ProjectDetail, view, _project_links(reference))))
+    return _answer(with_links(ProjectDetail, view, _project_links(reference)))
 
 
 @bp.get("/authorities/<int:authority_id>")
@@ -70,14 +70,13 @@ def authority(authority_id: int):
     links = AuthorityLinks(
         report_pdf=url_for("reports.authority_report", authority_id=authority_id, fmt="pdf", _external=True),
         oc4ids=url_for("reports.oc4ids_authority", authority_id=authority_id, _external=True))
-    return jsonify(plain(AuthorityAnswer(authority=public_views.public_authority(found), figures=figures,
-                                         links=links)))
+    return _answer(AuthorityAnswer(authority=public_views.public_authority(found), figures=figures, links=links))
 
 
 @bp.get("/figures")
 def figures():
     """Headline figures of all public projects."""
-    return jsonify(plain(public_views.portfolio_figures(session=get_session())))
+    return _answer(public_views.portfolio_figures(session=get_session()))
 
 
 @bp.get("/openapi.json")
@@ -88,7 +87,12 @@ def openapi():
 
 @bp.errorhandler(404)
 def _not_found(_error):
-    return jsonify(plain(ApiError(error="not found"))), 404
+    return _answer(ApiError(error="not found")), 404
+
+
+def _answer(model: PublicVariant) -> Response:
+    """The JSON of an answer: every field the model declares (None and defaults included), nothing else."""
+    return jsonify(model.model_dump(mode="json"))
 
 
 def _project_links(reference: str) -> ProjectLinks:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale, gettext
 
 from tracker.core.db import session_scope
 from tracker.core.errors import NotFound
@@ -16,6 +17,7 @@ from tracker.projects.operations import get_project
 from tracker.publishing import oc4ids
 from tracker.publishing import read_models as public_views
 from tracker.publishing import reports as documents
+from tracker.publishing.links import public_base_url
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["pdf", "html"]), default="pdf", show_default=True)
 OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -73,15 +75,16 @@ def portfolio_report(fmt: str, output: Path, lang: str) -> None:
     """The report of the whole public portfolio."""
     with session_scope() as session:
         data = public_views.portfolio(session=session)
-    title = "Reconstruction projects of Ukraine" if lang == "en" else "Проєкти відновлення України"
+    with force_locale(lang):
+        title = gettext("Reconstruction projects of Ukraine")  # the web route's title, from the same catalogue
     _write(documents.Report("portfolio", data, lang, _today(), title), fmt, output)
 
 
 def _write(report: documents.Report, fmt: str, output: Path) -> None:
     steps = ["html", "pdf", "write"] if fmt == "pdf" else ["html", "write"]
     content: bytes = b""
-    with current_app.test_request_context(), click.progressbar(steps, label=f"{report.kind} report",
-                                                               file=sys.stderr) as bar:
+    # Only the app context of the command: a report needs no request (links come from PUBLIC_BASE_URL).
+    with click.progressbar(steps, label=f"{report.kind} report", file=sys.stderr) as bar:
         for step in bar:
             if step == "html":
                 html = documents.render_html(report, asset_base="" if fmt == "pdf" else _asset_uri())
@@ -113,7 +116,7 @@ def export_oc4ids(code: str | None, output: Path) -> None:
     """An OC4IDS 0.9 project package of the public projects, written as it is read (flat memory)."""
     config = current_app.config
     publication = oc4ids.Publication(prefix=config["OC4IDS_PREFIX"], publisher=config["PUBLISHER_NAME"],
-                                     base_url=(config["PUBLIC_BASE_URL"] or "http://localhost/").rstrip("/") + "/")
+                                     base_url=public_base_url())
     with session_scope() as session:
         authority = _fail_unless(lambda: get_by_code(session=session, code=code), code) if code else None
         total = public_views.count_public(session=session, authority=authority)

@@ -1,41 +1,38 @@
-"""The OpenAPI 3.1 description of /api/v1, generated from the very types the answers are built from.
+"""The OpenAPI 3.1 description of /api/v1, generated from the very models the answers are dumped from.
 
-Every answer is a dataclass below or in ``tracker.publishing.public`` turned into JSON by ``plain()``, and
-the response schemas are generated from those dataclasses by pydantic, taught plain's conventions (every
-field present, nothing else; Decimal as ``str()`` and datetime as ``isoformat()`` write them). A field added
-to a public variant thus appears in the description without anyone editing it.
+Every answer is a model below or a public variant of ``tracker.publishing.public``, written as JSON by
+``model_dump(mode="json")``; its schema is that model's ``model_json_schema()`` in serialization mode, its
+nested models' ``$defs`` hoisted into ``components/schemas``. Nothing here lists fields: a field added to a
+public variant appears in the description, and one removed from it leaves it, without anyone editing this.
 """
 from __future__ import annotations
 
 import copy
-import dataclasses
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Any
 
-from pydantic import TypeAdapter, WithJsonSchema
-from pydantic.json_schema import GenerateJsonSchema
+from pydantic import WithJsonSchema
 
 from tracker.core.vocab import FundingSource, Stage
 
 # Imported for its side effect: governance registers the compliance filters the list offers.
 from tracker.governance import compliance as _compliance  # noqa: F401
 from tracker.projects.queries import COMPLIANCE_FILTERS
-from tracker.publishing.public import PortfolioFigures, PublicAuthority, PublicProject, PublicProjectSummary
+from tracker.publishing.public import (
+    PortfolioFigures,
+    PublicAuthority,
+    PublicProject,
+    PublicProjectSummary,
+    PublicVariant,
+)
 
 MAX_PER_PAGE = 100
 REF_TEMPLATE = "#/components/schemas/{model}"
-#: ``str(Decimal)`` of a finite amount: "1500000.00", "0", "-1.5", "1E+3".
-DECIMAL_PATTERN = r"^-?\d+(\.\d+)?(E[+-]\d+)?$"
-#: ``datetime.isoformat()``; the offset is missing where the database keeps none (SQLite), so this is not
-#: JSON Schema's "date-time" format, which requires one.
-DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?([+-]\d{2}:\d{2}(:\d{2}(\.\d{6})?)?)?$"
 
 Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
 
 
-@dataclass(frozen=True)
-class ProjectLinks:
+class ProjectLinks(PublicVariant):
     """The same project as a web page, an API answer, a PDF report and an OC4IDS package."""
 
     page: Url
@@ -44,22 +41,19 @@ class ProjectLinks:
     oc4ids: Url
 
 
-@dataclass(frozen=True, kw_only=True)
 class ProjectItem(PublicProjectSummary):
     """A project in a list: its public summary and its links."""
 
     links: ProjectLinks
 
 
-@dataclass(frozen=True, kw_only=True)
 class ProjectDetail(PublicProject):
     """One public project with its links."""
 
     links: ProjectLinks
 
 
-@dataclass(frozen=True)
-class ProjectPage:
+class ProjectPage(PublicVariant):
     """A page of public projects; ``total`` counts them all."""
 
     page: int
@@ -69,14 +63,12 @@ class ProjectPage:
     items: tuple[ProjectItem, ...]
 
 
-@dataclass(frozen=True)
-class AuthorityLinks:
+class AuthorityLinks(PublicVariant):
     report_pdf: Url
     oc4ids: Url
 
 
-@dataclass(frozen=True)
-class AuthorityAnswer:
+class AuthorityAnswer(PublicVariant):
     """An authority with the figures and scorecard of the public projects in its subtree."""
 
     authority: PublicAuthority
@@ -84,55 +76,43 @@ class AuthorityAnswer:
     links: AuthorityLinks
 
 
-@dataclass(frozen=True)
-class ApiError:
+class ApiError(PublicVariant):
     error: str
 
 
-def with_links(cls: type, value: Any, links: Any) -> Any:
+def with_links(cls: type[PublicVariant], value: PublicVariant, links: PublicVariant) -> Any:
     """``value`` (a public variant) as its linked answer type ``cls``; a shallow copy, fields unchanged."""
-    return cls(**{f.name: getattr(value, f.name) for f in dataclasses.fields(value)}, links=links)
-
-
-class PlainJsonSchema(GenerateJsonSchema):
-    """JSON Schema of what ``plain()`` emits rather than of what pydantic would serialise."""
-
-    def field_is_required(self, field, total: bool) -> bool:
-        return True  # plain() writes every field, defaults included
-
-    def dataclass_args_schema(self, schema) -> dict:
-        json_schema = super().dataclass_args_schema(schema)
-        json_schema["additionalProperties"] = False  # nor anything else: properties are not fields
-        return json_schema
-
-    def default_schema(self, schema) -> dict:
-        return self.generate_inner(schema["schema"])  # defaults of a constructor say nothing about an answer
-
-    def field_title_should_be_set(self, schema) -> bool:
-        return False
-
-    def get_decimal_pattern(self, schema) -> str:
-        return DECIMAL_PATTERN
-
-    def datetime_schema(self, schema) -> dict:
-        return {"type": "string", "pattern": DATETIME_PATTERN}
+    return cls.model_validate({**{name: getattr(value, name) for name in type(value).model_fields}, "links": links})
 
 
 #: The answer of each endpoint, by its name in the description.
-ANSWERS = (ProjectPage, ProjectDetail, AuthorityAnswer, PortfolioFigures, ApiError)
+ANSWERS: tuple[type[PublicVariant], ...] = (ProjectPage, ProjectDetail, AuthorityAnswer, PortfolioFigures, ApiError)
+
+
+def model_schema(cls: type[PublicVariant]) -> tuple[dict, dict[str, dict]]:
+    """(``cls``'s own schema, the schemas of the models it nests by name): pydantic's JSON Schema of what
+    ``model_dump(mode="json")`` writes, its ``$ref``s pointing into ``components/schemas``."""
+    schema = cls.model_json_schema(mode="serialization", ref_template=REF_TEMPLATE)
+    return schema, schema.pop("$defs", {})
 
 
 @lru_cache(maxsize=1)
-def _generated() -> tuple[dict[type, dict], dict[str, dict]]:
-    """(a $ref per answer type, components/schemas): pydantic's ``$defs`` hoisted into the components."""
-    refs, top = TypeAdapter.json_schemas([(cls, "serialization", TypeAdapter(cls)) for cls in ANSWERS],
-                                         ref_template=REF_TEMPLATE, schema_generator=PlainJsonSchema)
-    return {cls: refs[(cls, "serialization")] for cls in ANSWERS}, top["$defs"]
+def component_schemas() -> dict[str, dict]:
+    """``components/schemas``: every answer model and every model nested in one, by its name."""
+    components: dict[str, dict] = {}
+    for cls in ANSWERS:
+        schema, nested = model_schema(cls)
+        for name, definition in {**nested, cls.__name__: schema}.items():
+            if components.setdefault(name, definition) != definition:
+                raise RuntimeError(f"two different schemas are both named {name}")
+    return components
 
 
-def response_schema(cls: type) -> dict:
+def response_schema(cls: type[PublicVariant]) -> dict:
     """The ``$ref`` to the schema of answer type ``cls`` (one of ``ANSWERS``)."""
-    return dict(_generated()[0][cls])
+    if cls not in ANSWERS:
+        raise KeyError(cls.__name__)
+    return {"$ref": REF_TEMPLATE.format(model=cls.__name__)}
 
 
 def _json(description: str, cls: type) -> dict:
@@ -183,5 +163,5 @@ def openapi_document(publisher: str) -> dict:
                 "responses": {"200": _json("Figures", PortfolioFigures)}}},
         },
         # A copy, so that a caller editing its document cannot change the next one.
-        "components": {"schemas": copy.deepcopy(_generated()[1])},
+        "components": {"schemas": copy.deepcopy(component_schemas())},
     }

@@ -1,23 +1,52 @@
 """Public model variants: what may leave the system about a project, an authority or a portfolio.
 
-Public pages, reports, the JSON API and the OC4IDS export are all built from these frozen dataclasses and
-never from table rows, so a field that is not declared here (a restricted document, a funding note, who
+Public pages, reports, the JSON API and the OC4IDS export are all built from these frozen pydantic models
+and never from table rows, so a field that is not declared here (a restricted document, a funding note, who
 made a change, a non-public project) cannot reach a citizen by a template forgetting to hide it.
 ``tracker.publishing.read_models`` fills them from the database; they hold plain values only.
+
+They are also the API's contract: its JSON is their ``model_dump(mode="json")`` and the OpenAPI description
+their ``model_json_schema()`` (``tracker.publishing.openapi``), so a field added here appears in both, and
+one removed from here leaves both. Plain ``pydantic.BaseModel`` rather than SQLModel: none of them is a
+table or shares a table's fields (they deliberately differ from the rows), and SQLModel adds nothing but
+its table machinery to a frozen model.
 """
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
+
+from tracker.core.i18n import localized
 from tracker.rules import Scorecard
 
+#: ``str(Decimal)`` of a finite amount, which is how pydantic writes one: "1500000.00", "0", "-1.5", "1E+3".
+DECIMAL_PATTERN = r"^-?\d+(\.\d+)?(E[+-]\d+)?$"
+#: ``datetime.isoformat()``; the offset is missing where the database keeps none (SQLite), so this is not
+#: JSON Schema's "date-time" format, which requires one.
+DATETIME_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{6})?([+-]\d{2}:\d{2}(:\d{2}(\.\d{6})?)?)?$"
 
-@dataclass(frozen=True)
-class PublicAuthority:
+#: An amount: a Decimal, written in JSON as its ``str()`` (never a float, which would round it).
+Amount = Annotated[Decimal, WithJsonSchema({"type": "string", "pattern": DECIMAL_PATTERN})]
+#: A moment, written as ``isoformat()`` (an aware UTC one ends "+00:00", as it always has, not pydantic's "Z").
+Timestamp = Annotated[datetime, PlainSerializer(datetime.isoformat, return_type=str, when_used="json"),
+                      WithJsonSchema({"type": "string", "pattern": DATETIME_PATTERN})]
+
+
+class PublicVariant(BaseModel):
+    """The base of every public variant: immutable, no undeclared field, every field in every answer.
+
+    ``json_schema_serialization_defaults_required``: ``model_dump`` writes each field, defaults included, so
+    the schema of an answer requires each one; ``extra="forbid"`` refuses an undeclared field on
+    construction and says ``additionalProperties: false`` in the schema (properties are not fields).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class PublicAuthority(PublicVariant):
     id: int
     code: str | None
     level: str
@@ -25,35 +54,32 @@ class PublicAuthority:
     name_en: str | None
 
     def name(self, locale: str) -> str:
-        return (self.name_en or self.name_uk) if locale == "en" else self.name_uk
+        return localized(self, "name", locale)
 
 
-@dataclass(frozen=True)
-class Money:
+class Money(PublicVariant):
     """Committed and disbursed amounts in one currency."""
 
     currency: str
-    committed: Decimal
-    disbursed: Decimal
+    committed: Amount
+    disbursed: Amount
 
     @property
     def disbursed_share(self) -> Decimal | None:
         return (self.disbursed / self.committed) if self.committed else None
 
 
-@dataclass(frozen=True)
-class ComplianceSummary:
+class ComplianceSummary(PublicVariant):
     """The counts of the latest stored evaluation (what lists and the OC4IDS export show)."""
 
-    evaluated_at: datetime
+    evaluated_at: Timestamp
     passed: int
     failed: int
     errors: int
     failing_blockers: int
 
 
-@dataclass(frozen=True)
-class PublicProjectSummary:
+class PublicProjectSummary(PublicVariant):
     """A public project as a list row, an API item and an authority report line show it."""
 
     reference: str
@@ -66,36 +92,34 @@ class PublicProjectSummary:
     state: str
     authority: PublicAuthority
     location_code: str | None
-    updated_at: datetime
+    updated_at: Timestamp
     money: tuple[Money, ...] = ()
     physical_progress: int | None = None
     compliance: ComplianceSummary | None = None
 
     def title(self, locale: str) -> str:
-        return (self.title_en or self.title_uk) if locale == "en" else self.title_uk
+        return localized(self, "title", locale)
 
     def money_in(self, currency: str) -> Money | None:
         return next((item for item in self.money if item.currency == currency), None)
 
 
-@dataclass(frozen=True)
-class PublicFunding:
+class PublicFunding(PublicVariant):
     source: str
     level: str
     financier_uk: str | None
     financier_en: str | None
     currency: str
-    committed: Decimal
-    disbursed: Decimal
+    committed: Amount
+    disbursed: Amount
     financier_identifier: str | None = None
     financier_country: str | None = None
 
     def financier(self, locale: str) -> str | None:
-        return (self.financier_en or self.financier_uk) if locale == "en" else (self.financier_uk or self.financier_en)
+        return localized(self, "financier", locale)
 
 
-@dataclass(frozen=True)
-class PublicParty:
+class PublicParty(PublicVariant):
     role: str
     name_uk: str
     name_en: str | None
@@ -105,11 +129,10 @@ class PublicParty:
     identifier: str | None = None
 
     def name(self, locale: str) -> str:
-        return (self.name_en or self.name_uk) if locale == "en" else self.name_uk
+        return localized(self, "name", locale)
 
 
-@dataclass(frozen=True)
-class PublicContract:
+class PublicContract(PublicVariant):
     title: str
     subject: str
     status: str
@@ -119,30 +142,28 @@ class PublicContract:
     procuring_entity: str | None
     supplier_name: str
     supplier_edrpou: str
-    signed_price: Decimal
-    current_price: Decimal
+    signed_price: Amount
+    current_price: Amount
     signed_date: date | None
     start_date: date | None
     duration_days: int | None
 
 
-@dataclass(frozen=True)
-class PublicDocument:
+class PublicDocument(PublicVariant):
     """A public document only: restricted ones are never turned into this class."""
 
     id: int
     document_type: str
     title: str
     media_type: str
-    uploaded_at: datetime
+    uploaded_at: Timestamp
 
     @property
     def is_photo(self) -> bool:
         return self.document_type.startswith("illustration") and self.media_type.startswith("image/")
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
+class TimelineEvent(PublicVariant):
     """One dated step from the need to the result; ``kind`` picks the translated label."""
 
     on: date
@@ -150,11 +171,10 @@ class TimelineEvent:
     detail: str | None = None
 
 
-@dataclass(frozen=True)
-class PublicChange:
+class PublicChange(PublicVariant):
     """A change of a public field; who made it stays out of public view."""
 
-    changed_at: datetime
+    changed_at: Timestamp
     entity: str
     action: str
     field: str | None
@@ -162,8 +182,7 @@ class PublicChange:
     new_value: str | None
 
 
-@dataclass(frozen=True)
-class PublicResult:
+class PublicResult(PublicVariant):
     rule_id: str
     rule_set_id: str
     outcome: str
@@ -175,24 +194,23 @@ class PublicResult:
     explanation_en: str
 
 
-@dataclass(frozen=True)
-class RuleSetVersion:
+class RuleSetVersion(PublicVariant):
     id: str
     version: str
     sha256: str
 
 
-@dataclass(frozen=True)
-class PublicCompliance:
+class PublicCompliance(PublicVariant):
     """The latest stored evaluation as the public sees it: when, which rule set versions, what result."""
 
-    evaluated_at: datetime
+    evaluated_at: Timestamp
     stage: str
     rule_sets: tuple[RuleSetVersion, ...]
     passed: int
     failed: int
     errors: int
     failing_blockers: int
+    #: The rules package's own frozen dataclass: pydantic takes it as it is and writes its fields.
     scorecard: Scorecard
     results: tuple[PublicResult, ...]
 
@@ -200,8 +218,7 @@ class PublicCompliance:
         return [result for result in self.results if code in result.principles]
 
 
-@dataclass(frozen=True)
-class PublicFinding:
+class PublicFinding(PublicVariant):
     """A finding an auditor chose to publish: what, how grave, what to do, by when, where it stands."""
 
     severity: str
@@ -213,8 +230,7 @@ class PublicFinding:
     raised_on: date
 
 
-@dataclass(frozen=True)
-class PublicFindings:
+class PublicFindings(PublicVariant):
     """The published findings of a project (unpublished ones have no field here)."""
 
     open: int
@@ -222,8 +238,7 @@ class PublicFindings:
     items: tuple[PublicFinding, ...]
 
 
-@dataclass(frozen=True)
-class PublicProject:
+class PublicProject(PublicVariant):
     """Everything the public project page and the project report show."""
 
     summary: PublicProjectSummary
@@ -233,7 +248,7 @@ class PublicProject:
     latitude: float | None
     longitude: float | None
     dream_code: str | None
-    created_at: datetime
+    created_at: Timestamp
     authority_chain: tuple[PublicAuthority, ...]
     funding: tuple[PublicFunding, ...] = ()
     parties: tuple[PublicParty, ...] = ()
@@ -242,15 +257,15 @@ class PublicProject:
     timeline: tuple[TimelineEvent, ...] = ()
     progress: tuple[tuple[date, int], ...] = ()
     changes: tuple[PublicChange, ...] = ()
-    budget_total: Decimal | None = None
+    budget_total: Amount | None = None
     beneficiaries: int | None = None
     completion_date: date | None = None
-    final_cost: Decimal | None = None
+    final_cost: Amount | None = None
     compliance: PublicCompliance | None = None
     findings: PublicFindings | None = None
 
     def description(self, locale: str) -> str | None:
-        return (self.description_en or self.description_uk) if locale == "en" else self.description_uk
+        return localized(self, "description", locale)
 
     def funding_by_level(self, currency: str = "UAH") -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}
@@ -260,47 +275,47 @@ class PublicProject:
         return totals
 
 
-@dataclass(frozen=True)
-class PortfolioFigures:
+class PortfolioFigures(PublicVariant):
     """Headline figures of a set of public projects."""
 
     projects: int
     by_stage: dict[str, int]
     money: tuple[Money, ...]
-    committed_uah_by_level: dict[str, Decimal]
-    committed_uah_by_source: dict[str, Decimal]
+    committed_uah_by_level: dict[str, Amount]
+    committed_uah_by_source: dict[str, Amount]
     scorecard: Scorecard
     evaluated: int
     #: The distinct rule set versions the evaluations behind the scorecard used, and the latest of them.
     rule_sets: tuple[RuleSetVersion, ...] = ()
-    last_evaluated_at: datetime | None = None
+    last_evaluated_at: Timestamp | None = None
 
 
-@dataclass(frozen=True)
-class RegionRow:
+class RegionRow(PublicVariant):
     authority: PublicAuthority
     projects: int
-    committed_uah: Decimal
+    committed_uah: Amount
 
 
-@dataclass(frozen=True)
-class PublicPortfolio:
+class PublicPortfolio(PublicVariant):
     figures: PortfolioFigures
     regions: tuple[RegionRow, ...] = ()
 
 
-@dataclass(frozen=True)
-class PublicAuthorityReport:
+class PublicAuthorityReport(PublicVariant):
     authority: PublicAuthority
     chain: tuple[PublicAuthority, ...]
     figures: PortfolioFigures
-    projects: tuple[PublicProjectSummary, ...] = field(default=())
+    projects: tuple[PublicProjectSummary, ...] = ()
 
 
 def plain(value: Any) -> Any:
-    """JSON-ready structure of a public model (Decimal and dates as strings), for the API and cache keys."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """JSON-ready structure of public data (Decimal and dates as strings), for cache keys and tests.
+
+    A public variant is its ``model_dump(mode="json")``, exactly what the API writes; dicts, lists and tuples
+    around them (a report's data with its date and title) are walked.
+    """
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
     if isinstance(value, dict):
         return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -106,7 +106,8 @@ def _money_by_project(session: Session, ids: Sequence[int]) -> dict[int, list[Mo
                  .group_by(FundingLine.project_id, FundingLine.currency)
                  .order_by(FundingLine.project_id, FundingLine.currency))
         for project_id, currency, committed, disbursed in session.exec(query):
-            grouped[project_id].append(Money(currency, Decimal(committed or 0), Decimal(disbursed or 0)))
+            grouped[project_id].append(Money(currency=currency, committed=Decimal(committed or 0),
+                                             disbursed=Decimal(disbursed or 0)))
     return grouped
 
 
@@ -129,7 +130,8 @@ def _compliance_summaries(session: Session, ids: Sequence[int]) -> dict[int, Com
                         Evaluation.errors, Evaluation.failing_blockers)
                  .where(Evaluation.project_id.in_(chunk), Evaluation.is_latest.is_(True)))
         for project_id, at, passed, failed, errors, blockers in session.exec(query):
-            found[project_id] = ComplianceSummary(at, passed, failed, errors, blockers)
+            found[project_id] = ComplianceSummary(evaluated_at=at, passed=passed, failed=failed, errors=errors,
+                                                  failing_blockers=blockers)
     return found
 
 
@@ -216,14 +218,20 @@ def public_summary(*, project: Project, authority: Authority, funding: Sequence[
     for line in funding:
         money[line.currency][0] += line.committed
         money[line.currency][1] += line.disbursed
-    return _summary(project, authority, [Money(c, v[0], v[1]) for c, v in sorted(money.items())],
+    return _summary(project, authority, _money(money),
                     observations[-1].physical_percent if observations else None,
                     compliance_summary(evaluation) if evaluation else None)
 
 
 def compliance_summary(evaluation: Evaluation) -> ComplianceSummary:
-    return ComplianceSummary(evaluation.evaluated_at, evaluation.passed, evaluation.failed, evaluation.errors,
-                             evaluation.failing_blockers)
+    return ComplianceSummary(evaluated_at=evaluation.evaluated_at, passed=evaluation.passed,
+                             failed=evaluation.failed, errors=evaluation.errors,
+                             failing_blockers=evaluation.failing_blockers)
+
+
+def _money(totals: dict[str, list[Decimal]]) -> list[Money]:
+    """[committed, disbursed] per currency as Money, by currency."""
+    return [Money(currency=c, committed=v[0], disbursed=v[1]) for c, v in sorted(totals.items())]
 
 
 def _funding(session: Session, ids: Sequence[int]) -> dict[int, list[PublicFunding]]:
@@ -257,10 +265,12 @@ def _parties(session: Session, ids: Sequence[int]) -> dict[int, list[PublicParty
 def public_party(role: str, authority: Authority | None, org: Organisation | None) -> PublicParty | None:
     """A party as the public sees it: an authority or an organisation in a role (None when it is neither)."""
     if authority is not None:
-        return PublicParty(role, authority.name_uk, authority.name_en, "UA", authority_id=authority.id,
+        return PublicParty(role=role, name_uk=authority.name_uk, name_en=authority.name_en, country="UA",
+                           authority_id=authority.id,
                            identifier=authority.code)
     if org is not None:
-        return PublicParty(role, org.name_uk or org.name, org.name_en or org.name, org.country,
+        return PublicParty(role=role, name_uk=org.name_uk or org.name, name_en=org.name_en or org.name,
+                           country=org.country,
                            organisation_id=org.id, identifier=org.identifier)
     return None
 
@@ -302,29 +312,34 @@ def public_document(doc: Document) -> PublicDocument:
     """A public document's listing; refuses a restricted one, so none can be turned into this by mistake."""
     if not doc.is_public:
         raise ValueError(f"document {doc.id} is restricted")
-    return PublicDocument(doc.id, doc.document_type, doc.title, doc.media_type, doc.uploaded_at)
+    return PublicDocument(id=doc.id, document_type=doc.document_type, title=doc.title, media_type=doc.media_type,
+                          uploaded_at=doc.uploaded_at)
+
+
+def _event(on, kind: str, detail: str | None = None) -> TimelineEvent:
+    return TimelineEvent(on=on, kind=kind, detail=detail)
 
 
 def _timeline(project, needs, plan, contracts, milestones, observations, completion, moves) -> list[TimelineEvent]:
-    events = [TimelineEvent(project.created_at.date(), "registered")]
+    events = [_event(project.created_at.date(), "registered")]
     if needs and needs.assessment_date:
-        events.append(TimelineEvent(needs.assessment_date, "needs_assessed"))
+        events.append(_event(needs.assessment_date, "needs_assessed"))
     if plan:
         for on, kind in ((plan.consultation_start_date, "consultation_started"),
                          (plan.consultation_end_date, "consultation_ended"),
                          (plan.council_decision_date, "budget_approved"),
                          (plan.expert_review_date, "expert_review"), (plan.schedule_start, "works_scheduled")):
             if on:
-                events.append(TimelineEvent(on, kind))
-    events += [TimelineEvent(c.signed_date, "contract_signed", c.title) for c in contracts if c.signed_date]
+                events.append(_event(on, kind))
+    events += [_event(c.signed_date, "contract_signed", c.title) for c in contracts if c.signed_date]
     for m in milestones:
         if m.actual_date or m.planned_date:
-            events.append(TimelineEvent(m.actual_date or m.planned_date,
-                                        "milestone_reached" if m.actual_date else "milestone_planned", m.name))
-    events += [TimelineEvent(o.observed_on, "progress", f"{o.physical_percent}%") for o in observations]
-    events += [TimelineEvent(move.moved_at.date(), "stage", move.to_stage) for move in moves]
+            events.append(_event(m.actual_date or m.planned_date,
+                                 "milestone_reached" if m.actual_date else "milestone_planned", m.name))
+    events += [_event(o.observed_on, "progress", f"{o.physical_percent}%") for o in observations]
+    events += [_event(move.moved_at.date(), "stage", move.to_stage) for move in moves]
     if completion and completion.completion_date:
-        events.append(TimelineEvent(completion.completion_date, "completed"))
+        events.append(_event(completion.completion_date, "completed"))
     return sorted(events, key=lambda event: event.on)
 
 
@@ -332,7 +347,8 @@ def _changes(session: Session, project_id: int, limit: int = 50) -> list[PublicC
     query = (select(ChangeRecord).where(ChangeRecord.project_id == project_id,
                                         ChangeRecord.entity.in_(registry.PUBLIC_TABLES))
              .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit))
-    return [PublicChange(r.changed_at, r.entity, r.action, r.field, r.old_value, r.new_value)
+    return [PublicChange(changed_at=r.changed_at, entity=r.entity, action=r.action, field=r.field,
+                         old_value=r.old_value, new_value=r.new_value)
             for r in session.exec(query) if r.field not in PRIVATE_CHANGE_FIELDS]
 
 
@@ -349,12 +365,14 @@ def public_compliance_of(evaluation: Evaluation) -> PublicCompliance:
     for rule_set in evaluation.results:
         for r in rule_set["results"]:
             if r["outcome"] != "not_applicable":
-                results.append(PublicResult(r["rule_id"], rule_set["rule_set_id"], r["outcome"], r["severity"],
-                                            tuple(r["principles"]), r["title_uk"], r["title_en"],
-                                            r["explanation_uk"], r["explanation_en"]))
+                results.append(PublicResult(
+                    rule_id=r["rule_id"], rule_set_id=rule_set["rule_set_id"], outcome=r["outcome"],
+                    severity=r["severity"], principles=tuple(r["principles"]), title_uk=r["title_uk"],
+                    title_en=r["title_en"], explanation_uk=r["explanation_uk"], explanation_en=r["explanation_en"]))
     return PublicCompliance(
         evaluated_at=evaluation.evaluated_at, stage=evaluation.stage,
-        rule_sets=tuple(RuleSetVersion(item["id"], item["version"], item["sha256"]) for item in evaluation.rule_sets),
+        rule_sets=tuple(RuleSetVersion(id=item["id"], version=item["version"], sha256=item["sha256"])
+                        for item in evaluation.rule_sets),
         passed=evaluation.passed, failed=evaluation.failed, errors=evaluation.errors,
         failing_blockers=evaluation.failing_blockers, scorecard=scorecard_of([evaluation]), results=tuple(results))
 
@@ -390,10 +408,10 @@ def portfolio_figures(*, session: Session, authority: Authority | None = None,
     versions = {(item["id"], item["version"], item["sha256"]) for e in evaluations for item in e.rule_sets}
     return PortfolioFigures(
         projects=sum(by_stage.values()), by_stage=by_stage,
-        money=tuple(Money(c, v[0], v[1]) for c, v in sorted(money.items())),
+        money=tuple(_money(money)),
         committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
         scorecard=scorecard_of(evaluations), evaluated=len(evaluations),
-        rule_sets=tuple(RuleSetVersion(*v) for v in sorted(versions)),
+        rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha) for i, v, sha in sorted(versions)),
         last_evaluated_at=max((e.evaluated_at for e in evaluations), default=None))
 
 
@@ -442,7 +460,8 @@ def portfolio(*, session: Session) -> PublicPortfolio:
             .where(is_public_project(), FundingLine.currency == "UAH").group_by(Authority.path)):
         committed[_oblast_id(path)] += Decimal(amount or 0)
     oblasts = {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(list(counts))))}
-    regions = sorted((RegionRow(public_authority(oblasts[i]), n, committed.get(i, Decimal(0)))
+    regions = sorted((RegionRow(authority=public_authority(oblasts[i]), projects=n,
+                                committed_uah=committed.get(i, Decimal(0)))
                       for i, n in counts.items() if i in oblasts), key=lambda row: row.authority.name_uk)
     return PublicPortfolio(figures=portfolio_figures(session=session), regions=tuple(regions))
 
@@ -459,7 +478,8 @@ def public_findings(*, session: Session, project_id: int) -> PublicFindings | No
                              .order_by(Finding.id.desc())))
     if not rows:
         return None
-    items = tuple(PublicFinding(f.severity, f.principle, f.title, f.recommendation, f.status, f.due_date,
-                                f.raised_at.date()) for f in rows)
+    items = tuple(PublicFinding(severity=f.severity, principle=f.principle, title=f.title,
+                                recommendation=f.recommendation, status=f.status, due_date=f.due_date,
+                                raised_on=f.raised_at.date()) for f in rows)
     still_open = sum(1 for f in rows if f.status != FindingStatus.CLOSED)
     return PublicFindings(open=still_open, closed=len(rows) - still_open, items=items)

@@ -24,6 +24,7 @@ from tracker.projects.operations import get_project
 from tracker.publishing import oc4ids
 from tracker.publishing import read_models as public_views
 from tracker.publishing import reports as documents
+from tracker.publishing.links import public_base_url
 from tracker.publishing.pdf import ASSETS
 
 bp = Blueprint("reports", __name__, template_folder=str(PROJECT_ROOT / "reports" / "templates"))
@@ -169,9 +170,8 @@ def oc4ids_all():
 
 
 def publication() -> oc4ids.Publication:
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root
     return oc4ids.Publication(prefix=current_app.config["OC4IDS_PREFIX"],
-                              publisher=current_app.config["PUBLISHER_NAME"], base_url=base.rstrip("/") + "/")
+                              publisher=current_app.config["PUBLISHER_NAME"], base_url=public_base_url())
 
 
 def _oc4ids_response(filename: str, *, authority: Authority | None = None, reference: str | None = None):

@@ -3,7 +3,9 @@
 A report is drawn from public model variants only (``tracker.publishing.public``). The same template and
 the same print stylesheet serve both outputs; only where the stylesheet and fonts are found differs
 (``asset_base``: the web route for HTML, the assets folder through the safe fetcher for PDF).
-Rendering needs a Flask app context (templates and translations); the CLI pushes one too.
+Rendering needs a Flask app context (templates and translations) and no request: the language is the
+report's own (``Report.locale``) and links to public pages are absolute (``links.public_url``), so the
+command line and background jobs draw up the same report the web serves.
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from flask_babel import force_locale
 
 from tracker.publishing import charts
 from tracker.publishing.cache import PdfCache, cache_key
+from tracker.publishing.links import public_base_url, public_url
 from tracker.publishing.pdf import AssetFetcher, render_pdf
 
 KINDS = ("project", "authority", "portfolio")
@@ -32,8 +35,10 @@ class Report:
     title: str
 
     def key(self) -> str:
+        # The report prints links to the public site, so the site's address is part of what it shows.
         return cache_key(kind=self.kind, locale=self.locale,
-                         data={"data": self.data, "generated_on": self.generated_on, "title": self.title})
+                         data={"data": self.data, "generated_on": self.generated_on, "title": self.title,
+                               "site": public_base_url()})
 
 
 def render_html(report: Report, *, asset_base: str) -> str:
@@ -61,7 +66,9 @@ def configured_cache() -> PdfCache:
 
 
 def init_app(app) -> None:
-    """Make the chart builders available to every template (pages and reports draw the same charts)."""
+    """Make the chart builders available to every template (pages and reports draw the same charts),
+    and ``public_url`` for the reports' links to public pages."""
     app.add_template_global(charts.bars, "chart_bars")
     app.add_template_global(charts.progress, "chart_progress")
     app.add_template_global(charts.scorecard, "chart_scorecard")
+    app.add_template_global(public_url, "public_url")

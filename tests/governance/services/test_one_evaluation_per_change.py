@@ -88,7 +88,7 @@ def test_a_stage_move_stores_exactly_one_evaluation_which_becomes_the_latest(eva
     evaluated_session.commit()
     before = _stored(evaluated_session, world.school)
     move = stages.move_to_next_stage(session=evaluated_session, project=world.school, context=context,
-                                     expected_version=world.school.version, actor_id=world.kharkiv_planner.id)
+                                     expected_version=world.school.version, actor=world.kharkiv_planner)
     evaluated_session.commit()
     assert _stored(evaluated_session, world.school) == before + 1
     [latest] = evaluated_session.exec(select(Evaluation).where(Evaluation.project_id == world.school.id,
@@ -109,7 +109,7 @@ def test_a_blocked_move_evaluates_once_and_stores_nothing(evaluated_session, con
     before = _stored(evaluated_session, world.school)
     with pytest.raises(stages.GateBlocked) as blocked:
         stages.move_to_next_stage(session=evaluated_session, project=world.school, context=context,
-                                  expected_version=world.school.version, actor_id=world.kharkiv_planner.id)
+                                  expected_version=world.school.version, actor=world.kharkiv_planner)
     evaluated_session.rollback()
     assert calls == ["planning"]
     assert blocked.value.preview.gate is blocked.value.gate  # the page reuses it instead of evaluating again

@@ -19,7 +19,7 @@ def test_missing_data_blocks_as_unresolved(evaluated_session, context):
     world = build_world(evaluated_session)
     with pytest.raises(GateBlocked) as blocked:
         move_to_next_stage(session=evaluated_session, project=world.school, context=context,
-                           expected_version=world.school.version, actor_id=world.kharkiv_planner.id)
+                           expected_version=world.school.version, actor=world.kharkiv_planner)
     [unproven] = blocked.value.gate.unresolved
     assert unproven.rule_id == "T-SITE" and unproven.missing == ("identification.location_code",)
 
@@ -31,7 +31,7 @@ def test_blocked_move_names_the_failing_rule_and_writes_nothing(evaluated_sessio
     evaluated_session.commit()
     with pytest.raises(GateBlocked) as blocked:
         move_to_next_stage(session=evaluated_session, project=world.school, context=context,
-                           expected_version=world.school.version, actor_id=world.kharkiv_planner.id)
+                           expected_version=world.school.version, actor=world.kharkiv_planner)
     [failing] = blocked.value.gate.blockers
     assert failing.rule_id == "T-SITE"
     assert failing.explanation_en == "The site has no KATOTTG code."
@@ -49,7 +49,7 @@ def test_move_succeeds_once_the_data_is_fixed(evaluated_session, context):
     preview = preview_next_gate(session=evaluated_session, project=world.school, context=context)
     assert preview.target == "planning" and preview.gate.allowed
     move = move_to_next_stage(session=evaluated_session, project=world.school, context=context,
-                              expected_version=world.school.version, actor_id=world.kharkiv_planner.id)
+                              expected_version=world.school.version, actor=world.kharkiv_planner)
     evaluated_session.commit()
     assert (move.from_stage, move.to_stage) == ("needs_assessment", "planning")
     gate_evaluation = evaluated_session.get(Evaluation, move.evaluation_id)
@@ -68,16 +68,16 @@ def test_override_needs_authority_and_a_justification(evaluated_session, context
     assert not can_override(world.auditor, world.derhachi_hromada, [])
     with pytest.raises(PermissionDenied):
         move_to_next_stage(session=evaluated_session, project=world.clinic, context=context,
-                           expected_version=world.clinic.version, actor_id=world.derhachi_planner.id,
-                           justification=JUSTIFICATION, may_override=False)
+                           expected_version=world.clinic.version, actor=world.derhachi_planner,
+                           justification=JUSTIFICATION)
     with pytest.raises(ServiceError) as short:
         move_to_next_stage(session=evaluated_session, project=world.clinic, context=context,
-                           expected_version=world.clinic.version, actor_id=world.kharkiv_planner.id,
-                           justification="because", may_override=True)
+                           expected_version=world.clinic.version, actor=world.kharkiv_planner,
+                           justification="because")
     assert short.value.field == "justification"
     move = move_to_next_stage(session=evaluated_session, project=world.clinic, context=context,
-                              expected_version=world.clinic.version, actor_id=world.kharkiv_planner.id,
-                              justification=JUSTIFICATION, may_override=True)
+                              expected_version=world.clinic.version, actor=world.kharkiv_planner,
+                              justification=JUSTIFICATION)
     evaluated_session.commit()
     assert move.override_justification == JUSTIFICATION
     assert world.clinic.stage == "planning"
@@ -90,22 +90,45 @@ def test_stale_version_is_refused(evaluated_session, context):
     evaluated_session.commit()
     with pytest.raises(Conflict):
         move_to_next_stage(session=evaluated_session, project=world.bridge, context=context,
-                           expected_version=1, actor_id=world.irpin_planner.id)
+                           expected_version=1, actor=world.irpin_planner)
 
 
 def test_suspended_projects_do_not_move_and_states_are_recorded(evaluated_session, context):
     world = build_world(evaluated_session)
     change_state(session=evaluated_session, project=world.bridge, state="suspended",
-                 expected_version=world.bridge.version, actor_id=world.irpin_planner.id,
+                 expected_version=world.bridge.version, actor=world.irpin_planner,
                  note="Shelling near the site")
     evaluated_session.commit()
     with pytest.raises(ServiceError, match="resume"):
         move_to_next_stage(session=evaluated_session, project=world.bridge, context=context,
-                           expected_version=world.bridge.version, actor_id=world.irpin_planner.id)
+                           expected_version=world.bridge.version, actor=world.irpin_planner)
     with pytest.raises(ServiceError):
         change_state(session=evaluated_session, project=world.bridge, state="suspended",
-                     expected_version=world.bridge.version, actor_id=None, note="again")
+                     expected_version=world.bridge.version, actor=world.irpin_planner, note="again")
     moves = evaluated_session.exec(select(StageHistory).where(StageHistory.project_id == world.bridge.id)
                                    .order_by(StageHistory.id)).all()
     assert (moves[-1].from_stage, moves[-1].to_stage, moves[-1].note) == ("active", "suspended",
                                                                           "Shelling near the site")
+
+
+def test_the_service_asks_the_policy_itself_whoever_calls_it(evaluated_session, context):
+    """A planner of another oblast, or an auditor, cannot move or suspend a project by calling the service."""
+    world = build_world(evaluated_session)
+    for outsider in (world.irpin_planner, world.auditor):
+        with pytest.raises(PermissionDenied):
+            move_to_next_stage(session=evaluated_session, project=world.clinic, context=context,
+                               expected_version=world.clinic.version, actor=outsider, justification=JUSTIFICATION)
+        with pytest.raises(PermissionDenied):
+            change_state(session=evaluated_session, project=world.clinic, state="suspended",
+                         expected_version=world.clinic.version, actor=outsider, note="Shelling near the site")
+    evaluated_session.rollback()
+    evaluated_session.refresh(world.clinic)
+    assert (world.clinic.stage, world.clinic.state) == ("needs_assessment", "active")
+
+
+def test_an_unknown_state_is_refused_on_its_field(evaluated_session, context):
+    world = build_world(evaluated_session)
+    with pytest.raises(ServiceError) as refused:
+        change_state(session=evaluated_session, project=world.bridge, state="paused",
+                     expected_version=world.bridge.version, actor=world.irpin_planner, note="why not")
+    assert refused.value.field == "state" and "suspended" in refused.value.message
