@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from wtforms.validators import Length, NumberRange, Regexp
 
+from tracker.audit import forms as audit_forms
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, check_values, form_validators, problems, spec, validated
 from tracker.core.vocab import Currency, FundingSource, Sector, Urgency
@@ -108,7 +109,8 @@ def _limit(validators, kind):
 def test_every_form_field_over_a_model_field_carries_the_declared_limits():
     forms = [ProjectForm, *STAGE_FORMS.values(), *ITEM_FORMS.values(), engagement_forms.NeedForm,
              engagement_forms.OfferForm, engagement_forms.MessageForm, engagement_forms.ActivityForm,
-             engagement_forms.PartnershipForm, engagement_forms.FollowForm]
+             engagement_forms.PartnershipForm, engagement_forms.FollowForm, audit_forms.MarkForm,
+             audit_forms.SignoffForm, audit_forms.FindingForm]
     checked = 0
     for form in forms:
         model = form.model
@@ -117,8 +119,9 @@ def test_every_form_field_over_a_model_field_carries_the_declared_limits():
                 continue
             declared = spec(model, name)
             validators = unbound.kwargs.get("validators") or []
-            if declared.max_length is not None:
-                assert _limit(validators, Length).max == declared.max_length, (form.__name__, name)
+            if declared.max_length is not None or declared.min_length is not None:
+                length = _limit(validators, Length)
+                assert (length.min, length.max) == (declared.min_length or -1, declared.max_length or -1), name
             if declared.minimum is not None or declared.maximum is not None:
                 bound = _limit(validators, NumberRange)
                 assert (bound.min, bound.max) == (declared.minimum, declared.maximum), (form.__name__, name)

@@ -33,11 +33,11 @@ def test_history_has_one_head():
         heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     finally:
         engine.dispose()
-    assert heads == ["0007_merge"]
+    assert heads == ["0008_evaluation_summaries"]
 
 
 def test_an_upgraded_database_stands_at_the_one_head(engine):
-    assert current_revision(engine) == "0007_merge"
+    assert current_revision(engine) == "0008_evaluation_summaries"
 
 
 def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
@@ -50,6 +50,49 @@ def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
             upgrade(engine, branch_head)
         assert current_revision(engine) == "0003_planner_workflow,0004_engagement,0006_audit"
         upgrade(engine)
-        assert current_revision(engine) == "0007_merge"
+        assert current_revision(engine) == "0008_evaluation_summaries"
     finally:
         engine.dispose()
+
+
+def test_the_summaries_migration_summarises_the_latest_evaluations_already_stored(tmp_path):
+    """Evaluations stored before 0008 get their per-principle counts, red flags and versions; older ones do not."""
+    import json
+
+    from sqlalchemy import text
+
+    from tracker.core.db import make_engine
+
+    result = {"rule_id": "UA-PROC-04", "outcome": "fail", "severity": "major", "principles": ["P7", "P11"]}
+    passing = {"rule_id": "COST-IDS-01", "outcome": "pass", "severity": "major", "principles": ["P7"]}
+    results = json.dumps([{"rule_set_id": "x", "results": [result, passing], "overrides": []}])
+    rule_sets = json.dumps([{"id": "x", "version": "1.1", "sha256": "ab"}, {"id": "a", "version": "2", "sha256": "cd"}])
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-summaries.db'}")
+    try:
+        upgrade(engine, "0007_merge")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO authority (id, level, name_uk, path, created_at) "
+                                    "VALUES (1, 'hromada', 'Г', '/1/', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO project (id, reference, authority_id, title_uk, sector, project_type, purpose, "
+                "is_public, stage, state, version, created_at, updated_at) VALUES (1, 'VID-2026-000001', 1, 'Т', "
+                "'education', 'construction', 'restoration', 1, 'planning', 'active', 1, '2026-01-01', '2026-01-01')"))
+            for evaluation_id, latest in ((1, 0), (2, 1)):
+                connection.execute(text(
+                    "INSERT INTO evaluation (id, project_id, evaluated_at, trigger, stage, is_latest, facts, "
+                    "facts_sha256, rule_sets, results, passed, failed, errors, failing_blockers) VALUES "
+                    "(:id, 1, '2026-01-01', 'change', 'planning', :latest, '{}', 'f', :rule_sets, :results, "
+                    "1, 1, 0, 0)"), {"id": evaluation_id, "latest": latest, "rule_sets": rule_sets, "results": results})
+        upgrade(engine)
+        with engine.connect() as connection:
+            scores = {code: (p, f, e) for code, p, f, e in connection.execute(text(
+                "SELECT code, passed, failed, errors FROM evaluation_score WHERE evaluation_id = 2"))}
+            older = connection.execute(text("SELECT count(*) FROM evaluation_score WHERE evaluation_id = 1")).scalar()
+            red_flags, versions = connection.execute(text(
+                "SELECT red_flags, rule_versions FROM evaluation WHERE id = 2")).one()
+    finally:
+        engine.dispose()
+    assert scores["P7"] == (1, 1, 0) and scores["P11"] == (0, 1, 0) and scores["P1"] == (0, 0, 0)
+    assert len(scores) == 15 and older == 0
+    assert red_flags == 1  # UA-PROC-04 is tagged red_flag in the shipped rule set, though this result has no tags
+    assert json.loads(versions) == [["a", "2", "cd"], ["x", "1.1", "ab"]]

@@ -13,19 +13,24 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
+from tracker.audit.models import ChecklistSignoff, Finding, FindingEvent, ManualMark
+from tracker.core.fields import form_validators
+from tracker.core.forms import ModelForm
 from tracker.projects.forms import select_choices
 
 MARK_VERDICTS = ("pass", "fail", "not_applicable")
 
 
-class MarkForm(FlaskForm):
+class MarkForm(ModelForm):
     """An auditor's verdict on one manual item of a checklist."""
+
+    model = ManualMark
 
     stage = HiddenField(validators=[DataRequired()])
     verdict = RadioField(_l("Verdict"), choices=[], validators=[DataRequired()])
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)],
+    comment = TextAreaField(_l("Comment"), validators=[Optional()],
                             description=_l("Required when the item fails or does not apply."))
     evidence = SelectMultipleField(_l("Evidence documents"), coerce=int, choices=[], validate_choice=True)
 
@@ -35,22 +40,26 @@ class MarkForm(FlaskForm):
         self.evidence.choices = [(document.id, document.title) for document in documents]
 
 
-class SignoffForm(FlaskForm):
+class SignoffForm(ModelForm):
+    model = ChecklistSignoff
+
     stage = HiddenField(validators=[DataRequired()])
     statement = TextAreaField(
-        _l("Statement"), validators=[DataRequired(), Length(min=10, max=5000)],
+        _l("Statement"), validators=[DataRequired()],
         description=_l("What you reviewed and what you confirm, in your own words."))
 
 
-class FindingForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(min=3, max=300)])
+class FindingForm(ModelForm):
+    model = Finding
+
+    title = StringField(_l("Title"), validators=[DataRequired()])
     severity = SelectField(_l("Severity"), choices=[], validators=[DataRequired()])
     stage = SelectField(_l("Stage"), choices=[], validators=[DataRequired()])
     principle = SelectField(_l("OECD principle"), choices=[], validators=[Optional()])
-    rule_id = StringField(_l("Rule"), validators=[Optional(), Length(max=40)],
+    rule_id = StringField(_l("Rule"), validators=[Optional()],
                           description=_l("The id of the rule concerned, if any, e.g. UA-PROC-04."))
-    description = TextAreaField(_l("Description"), validators=[DataRequired(), Length(min=3, max=20000)])
-    recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired(), Length(min=3, max=20000)])
+    description = TextAreaField(_l("Description"), validators=[DataRequired()])
+    recommendation = TextAreaField(_l("Recommendation"), validators=[DataRequired()])
     due_date = DateField(_l("Due date"), validators=[DataRequired()])
     responsible_authority_id = SelectField(_l("Responsible authority"), coerce=int, choices=[],
                                            validators=[DataRequired()])
@@ -66,7 +75,7 @@ class FindingForm(FlaskForm):
 
 class StepForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=20000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), *form_validators(FindingEvent, "note")])
 
 
 class VisibilityForm(FlaskForm):

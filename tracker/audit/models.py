@@ -11,7 +11,7 @@ from typing import Optional
 from sqlalchemy import JSON, Column, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
-from tracker.core.columns import TIMESTAMP, utcnow
+from tracker.core.columns import LONG_TEXT_MAX, TIMESTAMP, long_text_field, utcnow
 
 
 class ManualMark(SQLModel, table=True):
@@ -27,7 +27,7 @@ class ManualMark(SQLModel, table=True):
     stage: str = Field(max_length=20)
     #: pass, fail or not_applicable (vocab.MarkVerdict).
     verdict: str = Field(max_length=20)
-    comment: Optional[str] = Field(default=None, sa_type=Text)
+    comment: Optional[str] = long_text_field(5000)
     #: Ids of the project's documents the verdict rests on.
     evidence_document_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     auditor_id: int = Field(foreign_key="user_account.id")
@@ -50,7 +50,7 @@ class ChecklistSignoff(SQLModel, table=True):
     signed_by_id: int = Field(foreign_key="user_account.id")
     signer_role: str = Field(max_length=20)
     signed_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
-    statement: str = Field(sa_type=Text)
+    statement: str = Field(min_length=10, max_length=5000, sa_type=Text)
 
 
 class Finding(SQLModel, table=True):
@@ -65,9 +65,9 @@ class Finding(SQLModel, table=True):
     severity: str = Field(max_length=20)
     principle: Optional[str] = Field(default=None, max_length=3, description="P1…P12")
     rule_id: Optional[str] = Field(default=None, max_length=40)
-    title: str = Field(max_length=300)
-    description: str = Field(sa_type=Text)
-    recommendation: str = Field(sa_type=Text)
+    title: str = Field(min_length=3, max_length=300)
+    description: str = Field(min_length=3, max_length=LONG_TEXT_MAX, sa_type=Text)
+    recommendation: str = Field(min_length=3, max_length=LONG_TEXT_MAX, sa_type=Text)
     due_date: date
     responsible_authority_id: int = Field(foreign_key="authority.id")
     status: str = Field(default="open", max_length=20)
@@ -91,7 +91,7 @@ class FindingEvent(SQLModel, table=True):
     actor_id: int = Field(foreign_key="user_account.id")
     actor_role: str = Field(max_length=20)
     at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
-    note: Optional[str] = Field(default=None, sa_type=Text)
+    note: Optional[str] = long_text_field()
 
 
 class AuditEntry(SQLModel, table=True):

@@ -20,14 +20,14 @@ from sqlmodel import Session, select
 
 from tracker.audit.findings import open_counts
 from tracker.core.models import Authority
-from tracker.governance.evaluations import scorecard_of
+from tracker.governance.evaluations import RED_FLAG_TAG, scorecard_of
 from tracker.governance.models import Evaluation
 from tracker.projects.models import Project
 from tracker.rules import Scorecard
 
 SORTS = ("risk", "amount", "reference")
-#: Red flags are the rules tagged so in their rule set (``tags: [red_flag]``; UA-PROC-04/05/06/09 as shipped).
-RED_FLAG_TAG = "red_flag"
+# Red flags are the rules tagged so in their rule set (``tags: [red_flag]``; UA-PROC-04/05/06/09 as shipped);
+# governance counts them into each stored evaluation (``Evaluation.red_flags``).
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from tracker.audit.checklists import build_checklist, stage_evaluation
 from tracker.audit.models import ChecklistSignoff
 from tracker.audit.policy import require_auditor
 from tracker.core.errors import ServiceError
+from tracker.core.fields import spec
 from tracker.governance.evaluations import facts_digest
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
@@ -24,8 +25,9 @@ from tracker.planning import history as change_history  # noqa: F401  (the chang
 from tracker.planning.history_models import ChangeRecord
 from tracker.projects.models import Project
 
-MIN_STATEMENT = 10
-MAX_STATEMENT = 5000
+#: The statement's length limits, as its model declares them.
+MIN_STATEMENT = spec(ChecklistSignoff, "statement").min_length
+MAX_STATEMENT = spec(ChecklistSignoff, "statement").max_length
 
 
 @dataclass(frozen=True)

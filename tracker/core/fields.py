@@ -40,6 +40,7 @@ class FieldSpec:
     kind: type
     required: bool
     max_length: int | None = None
+    min_length: int | None = None
     minimum: Any = None
     maximum: Any = None
     pattern: str | None = None
@@ -56,8 +57,8 @@ def spec(model: type[BaseModel], name: str) -> FieldSpec:
     kind, optional = _unwrap(info.annotation)
     limits: dict[str, Any] = {}
     for item in info.metadata:
-        for attribute, key in (("max_length", "max_length"), ("ge", "minimum"), ("le", "maximum"),
-                               ("pattern", "pattern")):
+        for attribute, key in (("max_length", "max_length"), ("min_length", "min_length"), ("ge", "minimum"),
+                               ("le", "maximum"), ("pattern", "pattern")):
             value = getattr(item, attribute, None)
             if value is not None and type(value).__name__ != "PydanticUndefinedType":
                 limits[key] = value
@@ -117,6 +118,8 @@ def _problem(field: FieldSpec, value: Any) -> str | None:
     if isinstance(value, str):
         if field.max_length is not None and len(value) > field.max_length:
             return f"longer than {field.max_length} characters"
+        if field.min_length is not None and len(value.strip()) < field.min_length:
+            return f"shorter than {field.min_length} characters"
         if field.pattern is not None and not re.search(field.pattern, value):
             return f"{value!r} does not have the expected form"
         return None
@@ -137,8 +140,8 @@ def form_validators(model: type[BaseModel], name: str, *, pattern_message=None) 
     """
     field = spec(model, name)
     validators: list = []
-    if field.max_length is not None:
-        validators.append(Length(max=field.max_length))
+    if field.max_length is not None or field.min_length is not None:
+        validators.append(Length(min=field.min_length or -1, max=field.max_length or -1))
     if field.minimum is not None or field.maximum is not None:
         validators.append(NumberRange(min=field.minimum, max=field.maximum))
     if field.pattern is not None:

@@ -1,18 +1,23 @@
 """Read models of stored evaluations for pages and reports: a project's compliance, an authority's scorecard."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
 
+from sqlalchemy import func, true
 from sqlmodel import Session, select
 
 from tracker.core.i18n import localized
 from tracker.core.models import Authority
 from tracker.governance.evaluations import latest_evaluation, scorecard_of
-from tracker.governance.models import Evaluation
+from tracker.governance.models import Evaluation, EvaluationScore
 from tracker.projects import queries
 from tracker.projects.models import Project
-from tracker.rules import PRINCIPLES, Scorecard
+from tracker.rules import PRINCIPLES, Scorecard, scorecard_from_counts
 
 
 def _latest_evaluation(*conditions):
@@ -70,15 +75,50 @@ def arrange(evaluation: Evaluation) -> ProjectCompliance:
                              by_rule_set=by_rule_set, overrides=overrides)
 
 
+@dataclass(frozen=True)
+class LatestSummary:
+    """What the latest evaluations of many projects add up to, read from the narrow summary columns."""
+
+    scorecard: Scorecard
+    evaluated: int
+    last_evaluated_at: datetime | None
+    #: (rule set id, version, sha256) of every rule set version in force among them.
+    rule_versions: tuple[tuple[str, str, str], ...]
+
+
+def latest_summary(*, session: Session, scope: Callable[[Any], Any] = lambda query: query) -> LatestSummary:
+    """Sum the latest evaluations of the projects ``scope`` keeps: three grouped queries, no result decoded.
+
+    ``scope`` receives each query already joined from ``Evaluation`` to ``Project`` and adds its own joins and
+    conditions (an authority's subtree, public projects only…). Cost and memory do not grow with the number
+    of projects beyond the database's own summing.
+    """
+    def latest(query):
+        return scope(query.join(Project, Project.id == Evaluation.project_id)
+                     .where(Evaluation.is_latest == true()))
+
+    counts = {code: (passed, failed, errors) for code, passed, failed, errors in session.exec(latest(
+        select(EvaluationScore.code, func.sum(EvaluationScore.passed), func.sum(EvaluationScore.failed),
+               func.sum(EvaluationScore.errors))
+        .select_from(EvaluationScore).join(Evaluation, Evaluation.id == EvaluationScore.evaluation_id))
+        .group_by(EvaluationScore.code))}
+    evaluated, last_at = session.exec(latest(select(func.count(), func.max(Evaluation.evaluated_at))
+                                             .select_from(Evaluation))).one()
+    versions = {tuple(item) for (text_,) in session.execute(
+        latest(select(Evaluation.rule_versions).select_from(Evaluation)).distinct()) for item in json.loads(text_)}
+    return LatestSummary(scorecard=scorecard_from_counts(counts), evaluated=evaluated, last_evaluated_at=last_at,
+                         rule_versions=tuple(sorted(versions)))
+
+
 def authority_scorecard(*, session: Session, authority: Authority, visible=None) -> tuple[Scorecard, int]:
     """The OECD scorecard over the latest evaluations of the projects in ``authority``'s subtree."""
-    query = (select(Evaluation).join(Project, Project.id == Evaluation.project_id)
-             .join(Authority, Authority.id == Project.authority_id)
-             .where(Evaluation.is_latest.is_(True), Authority.path.startswith(authority.path, autoescape=True)))
-    if visible is not None:
-        query = query.where(visible)
-    evaluations = list(session.exec(query))
-    return scorecard_of(evaluations), len(evaluations)
+    def subtree(query):
+        query = query.join(Authority, Authority.id == Project.authority_id).where(
+            Authority.path.startswith(authority.path, autoescape=True))
+        return query.where(visible) if visible is not None else query
+
+    summary = latest_summary(session=session, scope=subtree)
+    return summary.scorecard, summary.evaluated
 
 
 def principle_titles(locale: str) -> dict[str, str]:

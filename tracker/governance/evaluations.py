@@ -11,13 +11,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
 from tracker.core.models import Authority
 from tracker.governance.facts import build_facts
 from tracker.governance.manual_verdicts import verdicts_for
-from tracker.governance.models import Evaluation, RuleSetting
+from tracker.governance.models import Evaluation, EvaluationScore, RuleSetting
 from tracker.governance.rule_context import RuleContext
 from tracker.projects.models import Project
 from tracker.rules import (
@@ -31,6 +31,7 @@ from tracker.rules import (
     evaluate,
     normalise_facts,
     resolve_parameters,
+    score_counts,
 )
 from tracker.rules.evaluate import RuleResult
 from tracker.rules.types import jsonable
@@ -38,6 +39,8 @@ from tracker.rules.types import jsonable
 TRIGGER_CHANGE = "change"
 TRIGGER_GATE = "stage_gate"
 TRIGGER_MANUAL = "manual"
+#: Rules tagged so are integrity red flags (``tags: [red_flag]`` in their rule set).
+RED_FLAG_TAG = "red_flag"
 
 
 @dataclass(frozen=True)
@@ -94,20 +97,39 @@ def store(*, session: Session, evaluations: Iterable[ProjectEvaluation], trigger
     rows = [_row(item, trigger, actor_id) for item in evaluations]
     session.add_all(rows)
     session.flush()
+    # The scores are derived from the evaluation (which the audit trail records) and are reproducible from
+    # its results, so they go in as one bulk insert rather than as ORM rows.
+    scores = [{"evaluation_id": row.id, "code": code, "passed": passed, "failed": failed, "errors": errors}
+              for row, item in zip(rows, evaluations, strict=True)
+              for code, (passed, failed, errors) in score_counts(build_scorecard(_flat(item))).items()]
+    if scores:
+        session.execute(insert(EvaluationScore), scores)
     return rows
+
+
+def _flat(item: ProjectEvaluation) -> list[RuleResult]:
+    return [result for rule_set in item.results for result in rule_set.results]
 
 
 def _row(item: ProjectEvaluation, trigger: str, actor_id: int | None) -> Evaluation:
     facts = jsonable(item.facts)
-    flat = [result for rule_set in item.results for result in rule_set.results]
+    flat = _flat(item)
     counts = {outcome: sum(1 for r in flat if r.outcome is outcome) for outcome in Outcome}
+    versions = [{"id": r.rule_set_id, "version": r.version, "sha256": r.sha256} for r in item.results]
     return Evaluation(
         project_id=item.project.id, actor_id=actor_id, trigger=trigger, stage=item.stage,
         is_latest=item.stage == item.project.stage, facts=facts, facts_sha256=facts_digest(facts),
-        rule_sets=[{"id": r.rule_set_id, "version": r.version, "sha256": r.sha256} for r in item.results],
+        rule_sets=versions, rule_versions=rule_versions_text(versions),
         results=[r.to_dict() for r in item.results],
         passed=counts[Outcome.PASS], failed=counts[Outcome.FAIL], errors=counts[Outcome.ERROR],
-        failing_blockers=sum(1 for r in flat if r.outcome is Outcome.FAIL and r.severity == "blocker"))
+        failing_blockers=sum(1 for r in flat if r.outcome is Outcome.FAIL and r.severity == "blocker"),
+        red_flags=sum(1 for r in flat if r.outcome is Outcome.FAIL and RED_FLAG_TAG in r.tags))
+
+
+def rule_versions_text(rule_sets: Iterable[Mapping]) -> str:
+    """Canonical text of the rule set versions an evaluation used (sorted, so equal sets compare equal)."""
+    return json.dumps(sorted([item["id"], item["version"], item["sha256"]] for item in rule_sets),
+                      separators=(",", ":"))
 
 
 def facts_digest(facts: Mapping) -> str:

@@ -36,6 +36,27 @@ class Evaluation(SQLModel, table=True):
     failed: int = 0
     errors: int = 0
     failing_blockers: int = 0
+    #: Failing rules tagged ``red_flag`` (integrity red flags), counted when stored.
+    red_flags: int = 0
+    #: The rule sets' ``[[id, version, sha256], …]`` as canonical JSON text: few distinct values, so the
+    #: versions in force over a whole portfolio are one ``SELECT DISTINCT`` instead of decoding every row.
+    rule_versions: str = Field(default="[]", sa_type=Text)
+
+
+class EvaluationScore(SQLModel, table=True):
+    """One evaluation's counts for one OECD principle (``P1``…``P12``) or pillar (``I``…``III``).
+
+    Written once with the evaluation. Scorecards of many projects sum these rows in SQL over the latest
+    evaluations, so no page decodes stored results to count outcomes.
+    """
+
+    __tablename__ = "evaluation_score"
+
+    evaluation_id: int = Field(foreign_key="evaluation.id", primary_key=True)
+    code: str = Field(max_length=4, primary_key=True)
+    passed: int = 0
+    failed: int = 0
+    errors: int = 0
 
 
 class RuleSetting(SQLModel, table=True):

@@ -18,6 +18,7 @@ from tracker.core.errors import NotFound
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FindingStatus, FundingSource
+from tracker.governance.compliance import latest_summary
 from tracker.governance.evaluations import scorecard_of
 from tracker.governance.models import Evaluation
 from tracker.planning import registry
@@ -381,9 +382,10 @@ def public_compliance_of(evaluation: Evaluation) -> PublicCompliance:
 
 def portfolio_figures(*, session: Session, authority: Authority | None = None,
                       with_scorecard: bool = True) -> PortfolioFigures:
-    """Headline figures of the public projects (in ``authority``'s subtree when given): three queries.
+    """Headline figures of the public projects (in ``authority``'s subtree when given): five grouped queries.
 
-    The scorecard reads every latest evaluation of the subtree; ``with_scorecard=False`` skips it.
+    The scorecard sums the latest evaluations' summary rows (``governance.compliance.latest_summary``);
+    ``with_scorecard=False`` skips it.
     """
     def scoped(query):
         query = query.join(Authority, Authority.id == Project.authority_id).where(is_public_project())
@@ -403,16 +405,15 @@ def portfolio_figures(*, session: Session, authority: Authority | None = None,
         if currency == "UAH":
             by_level[FundingSource(source).level] += Decimal(committed or 0)
             by_source[source] += Decimal(committed or 0)
-    evaluations = list(session.exec(scoped(select(Evaluation).join(Project, Project.id == Evaluation.project_id)
-                                           .where(Evaluation.is_latest.is_(True))))) if with_scorecard else []
-    versions = {(item["id"], item["version"], item["sha256"]) for e in evaluations for item in e.rule_sets}
+    summary = latest_summary(session=session, scope=scoped) if with_scorecard else None
     return PortfolioFigures(
         projects=sum(by_stage.values()), by_stage=by_stage,
         money=tuple(_money(money)),
         committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
-        scorecard=scorecard_of(evaluations), evaluated=len(evaluations),
-        rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha) for i, v, sha in sorted(versions)),
-        last_evaluated_at=max((e.evaluated_at for e in evaluations), default=None))
+        scorecard=summary.scorecard if summary else scorecard_of([]), evaluated=summary.evaluated if summary else 0,
+        rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha)
+                        for i, v, sha in (summary.rule_versions if summary else ())),
+        last_evaluated_at=summary.last_evaluated_at if summary else None)
 
 
 def subtree_rows(*, session: Session, authority: Authority | None, limit: int | None = None,

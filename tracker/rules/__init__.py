@@ -11,7 +11,7 @@ from .model import RULE_TAGS, Kind, Parameter, Rule, RuleSet, Severity
 from .parameters import AppliedOverride, ResolvedParameters, check_settings, resolve_parameters
 from .principles import PILLARS, PRINCIPLES, Pillar, Principle
 from .registry import RuleRegistry
-from .scorecard import Score, Scorecard, build_scorecard
+from .scorecard import Score, Scorecard, build_scorecard, score_counts, scorecard_from_counts
 from .vocabulary import STAGES, VOCABULARY, Fact, normalise_facts, render_vocabulary
 
 __all__ = [
@@ -41,6 +41,8 @@ __all__ = [
     "Scorecard",
     "Severity",
     "build_scorecard",
+    "score_counts",
+    "scorecard_from_counts",
     "check_gate",
     "check_settings",
     "evaluate",

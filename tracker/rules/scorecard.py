@@ -6,7 +6,7 @@ counts once for each, and once per pillar even if it cites two principles of tha
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -75,3 +75,27 @@ def _score(code: str, title_uk: str, title_en: str, results: list[RuleResult], c
         if result.outcome in counts and cites(result.principles):
             counts[result.outcome] += 1
     return Score(code, title_uk, title_en, counts[Outcome.PASS], counts[Outcome.FAIL], counts[Outcome.ERROR])
+
+
+#: (passed, failed, errors) of one principle or pillar.
+Counts = tuple[int, int, int]
+
+
+def score_counts(scorecard: Scorecard) -> dict[str, Counts]:
+    """The scorecard as counts by code (``P1``…``P12`` and the pillars ``I``…``III``), for storing narrowly."""
+    return {score.code: (score.passed, score.failed, score.errors)
+            for score in (*scorecard.principles, *scorecard.pillars)}
+
+
+def scorecard_from_counts(counts: Mapping[str, Counts]) -> Scorecard:
+    """The scorecard whose counts are ``counts`` (codes absent count zero).
+
+    Counts add up across projects, so the sum of many projects' ``score_counts`` gives the same scorecard as
+    ``build_scorecard`` over all their results: aggregates are summed in SQL instead of rebuilt from results.
+    """
+    def score(code: str, title_uk: str, title_en: str) -> Score:
+        passed, failed, errors = counts.get(code, (0, 0, 0))
+        return Score(code, title_uk, title_en, int(passed), int(failed), int(errors))
+
+    return Scorecard(tuple(score(code, p.title_uk, p.title_en) for code, p in PRINCIPLES.items()),
+                     tuple(score(p.code, p.title_uk, p.title_en) for p in PILLARS.values()))
