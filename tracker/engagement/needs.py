@@ -21,6 +21,7 @@ from tracker.core.vocab import (
 )
 from tracker.engagement.models import Need, join_codes
 from tracker.projects.models import Project
+from tracker.projects.policy import public_condition
 from tracker.projects.queries import Page
 
 #: Needs can be posted while the project is still being shaped; later, partners come through procurement.
@@ -153,7 +154,7 @@ def projects_open_for_needs(*, session: Session, authority_filter) -> list[tuple
     """Projects a planner may attach a need to: public, active, in needs assessment or planning."""
     query = (select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
              .where(Project.stage.in_(OPEN_STAGES), Project.state == ProjectState.ACTIVE,
-                    Project.is_public.is_(True)))
+                    public_condition()))
     if authority_filter is not None:
         query = query.where(authority_filter)
     return list(session.exec(query.order_by(Project.reference)))

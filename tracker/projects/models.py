@@ -5,7 +5,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Column, Integer, Text
+from sqlalchemy import CheckConstraint, Column, Index, Integer, Text, text
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, code_field, long_text_field, money_field, utcnow
@@ -34,7 +34,7 @@ class ProjectBase(SQLModel):
     latitude: Optional[float] = Field(default=None, ge=-90, le=90)
     longitude: Optional[float] = Field(default=None, ge=-180, le=180)
     address: Optional[str] = Field(default=None, max_length=500)
-    is_public: bool = Field(default=True, index=True)
+    is_public: bool = Field(default=True)  # served by the partial ix_project_public_listing
     dream_code: Optional[str] = Field(default=None, max_length=40,
                                       description="The project's id in DREAM, when it is also there")
 
@@ -53,6 +53,11 @@ class Project(ProjectBase, table=True):
         CheckConstraint("latitude IS NULL OR (latitude BETWEEN -90 AND 90)", name="ck_project_latitude"),
         CheckConstraint("longitude IS NULL OR (longitude BETWEEN -180 AND 180)", name="ck_project_longitude"),
         CheckConstraint("version >= 1", name="ck_project_version"),
+        # The lists' order (newest first), for everyone and for the public (partial: public rows only; the
+        # predicate is written per backend as ``policy.public_condition`` renders it there).
+        Index("ix_project_listing", "created_at", "id"),
+        Index("ix_project_public_listing", "created_at", "id",
+              postgresql_where=text("is_public"), sqlite_where=text("is_public = 1")),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, or_
+from sqlalchemy import ColumnElement, or_, true
 from sqlmodel import col, select
 
 from tracker.accounts.models import User
@@ -16,6 +16,15 @@ from tracker.projects.models import Project
 
 #: Roles that read every project, public or not (they change none: ``can_edit_project``).
 READERS_OF_ALL = (Role.ADMIN, Role.AUDITOR)
+
+
+def public_condition() -> ColumnElement[bool]:
+    """The SQL condition "the project is public", written as the public indexes' predicate is.
+
+    ``is_public = true`` (not ``IS true``): PostgreSQL folds it into the partial index's ``WHERE is_public`` and
+    SQLite matches it with the index's ``WHERE is_public = 1``, so public lists read the index in order.
+    """
+    return col(Project.is_public) == true()
 
 
 def can_view_project(user: User | None, project: Project, authority: Authority,
@@ -48,7 +57,7 @@ def visible_projects(user: User | None, scope_paths: Sequence[str]) -> ColumnEle
     public ones plus their own subtree for planners, public ones for everyone else."""
     if user is not None and user.role in READERS_OF_ALL:
         return None
-    public = col(Project.is_public).is_(True)
+    public = public_condition()
     scope = scope_filter(user, scope_paths)
     if user is not None and user.role == Role.PLANNER and scope_paths and scope is not None:
         return or_(public, scope)

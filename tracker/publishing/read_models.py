@@ -35,6 +35,7 @@ from tracker.planning.models import (
 )
 from tracker.planning.stage_data import ID_CHUNK, by_project, contract_prices, one_per_project
 from tracker.projects.models import FundingLine, Project, StageHistory
+from tracker.projects.policy import public_condition
 from tracker.projects.queries import FundingView, funding_views, party_rows
 from tracker.publishing.public import (
     ComplianceSummary,
@@ -64,8 +65,8 @@ PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "origina
 
 
 def is_public_project():
-    """The one condition that makes a project public; every query here carries it."""
-    return Project.is_public.is_(True)
+    """The one condition that makes a project public; every query here carries it (the projects policy's)."""
+    return public_condition()
 
 
 def public_authority(authority: Authority) -> PublicAuthority:
