@@ -163,8 +163,11 @@ def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     values = step.values
     ctx = Context(facts, values)
     applies = rule.applies_if.evaluate(ctx) if rule.applies_if else None
-    # evaluated even when applies_if is false, so the stored tree shows what the rule would check
-    condition = rule.condition.evaluate(ctx) if rule.condition else None
+    # A rule that does not apply is not checked: its condition tree would be work nobody reads (pages show
+    # applicable results only). When applicability is unknown the condition is still evaluated, so the error
+    # lists every fact the rule needs, not only those of its applicability.
+    does_not_apply = applies is not None and applies.passed is False
+    condition = rule.condition.evaluate(ctx) if rule.condition and not does_not_apply else None
     outcome, reason = _outcome(rule, applies, condition, marks)
     missing: tuple[str, ...] = ()
     if outcome is Outcome.ERROR:  # only an error lists what is missing; skip the tree walk otherwise
