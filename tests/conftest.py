@@ -62,6 +62,8 @@ def _truncate_all(url: str) -> None:
     tables = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
     with engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # The migration's single data-version row, as a freshly migrated database has it.
+        connection.execute(text("INSERT INTO data_version (id, version, changed_at) VALUES (1, 1, now())"))
     engine.dispose()
 
 

@@ -10,6 +10,8 @@ from tracker.accounts.models import User, UserAuthority
 from tracker.audit import marks as _audit_marks  # noqa: E402,F401
 from tracker.audit import trail as _audit_trail  # noqa: E402,F401
 from tracker.audit.models import AuditEntry, AuditHead, ChecklistSignoff, Finding, FindingEvent, ManualMark
+from tracker.core import data_version
+from tracker.core.data_version import DataVersion
 from tracker.core.models import Authority, AuthorityBase, Organisation, OrganisationBase, OutboxMessage
 from tracker.engagement import notifications as _notifications  # noqa: E402,F401
 from tracker.engagement.models import (
@@ -54,4 +56,8 @@ __all__ = [
     "Document", "ChangeRecord", "Contract", "ContractVariation", "Disbursement", "Indicator", "Milestone",
     "NeedsAssessment", "Permit", "ProgressObservation", "ProjectCompletion", "ProjectImplementation", "ProjectPlan",
     "AuditEntry", "AuditHead", "ChecklistSignoff", "Finding", "FindingEvent", "ManualMark",
+    "DataVersion",
 ]
+
+# Last, after every feature's listeners: the data version's bump must be the final write of a transaction.
+data_version.install()

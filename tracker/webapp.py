@@ -35,12 +35,16 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (planner.bp, documents.bp, bulk.bp):
         app.register_blueprint(blueprint)
-    from tracker.publishing import api  # the public portal's reports, open data and API
+    from tracker.publishing import (
+        api,  # the public portal's reports, open data and API
+        http_cache,
+    )
     from tracker.publishing import report_views as reports
 
     reports.init_app(app)
     for blueprint in (reports.bp, api.bp):
         app.register_blueprint(blueprint)
+    http_cache.init_app(app)  # ETag / 304 / Cache-Control of everything public
     from tracker.audit import views as audit  # the auditor's workspace
 
     app.register_blueprint(audit.bp)

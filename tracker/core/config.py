@@ -43,6 +43,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RATE_LIMIT_REGISTRATIONS_PER_HOUR": int,
     "RATE_LIMIT_OFFERS_PER_HOUR": int,
     "RATE_LIMIT_FOLLOWS_PER_HOUR": int,
+    "PUBLIC_CACHE_SECONDS": int,
 }
 
 
@@ -101,6 +102,8 @@ def defaults(instance_path: str) -> dict:
         "RATE_LIMIT_REGISTRATIONS_PER_HOUR": 5,  # partner registrations per client address
         "RATE_LIMIT_OFFERS_PER_HOUR": 10,  # offers per partner
         "RATE_LIMIT_FOLLOWS_PER_HOUR": 10,  # follow requests per client address
+        #: How long a CDN or browser may reuse a public answer without asking (ETag revalidation after that).
+        "PUBLIC_CACHE_SECONDS": 60,
     }
 
 

@@ -73,7 +73,6 @@ def _deliver(report: documents.Report, fmt: str, name: str) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="vidnova-{_safe_name(name)}-{report.locale}.pdf"'
     response.headers["X-Report-Cache"] = "hit" if cached else "miss"
-    response.headers["ETag"] = report.key()
     return response
 
 
