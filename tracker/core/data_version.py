@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional
+from typing import Optional, cast
 
-from sqlalchemy import event, select, update
+from sqlalchemy import CursorResult, event, select, update
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field, SQLModel, col
 
 from tracker.core.columns import TIMESTAMP, utcnow
 
@@ -46,8 +46,8 @@ class Stamp:
 
 def current(session) -> Stamp:
     """The version readers see now (one primary-key read)."""
-    row = session.execute(select(DataVersion.version, DataVersion.changed_at)
-                          .where(DataVersion.id == ROW_ID)).first()
+    row = session.execute(select(col(DataVersion.version), col(DataVersion.changed_at))
+                          .where(col(DataVersion.id) == ROW_ID)).first()
     return Stamp(row[0], row[1]) if row else Stamp(0, None)
 
 
@@ -63,8 +63,9 @@ def _bump(session: OrmSession) -> None:
     # this row's, in the opposite order to a transaction that flushed earlier — a deadlock.
     session.flush()
     if session.info.pop(_CHANGED, False):
-        bumped = session.execute(update(DataVersion).where(DataVersion.id == ROW_ID)
-                                 .values(version=DataVersion.version + 1, changed_at=utcnow()))
+        bumped = cast(CursorResult, session.execute(
+            update(DataVersion).where(col(DataVersion.id) == ROW_ID)
+            .values(version=col(DataVersion.version) + 1, changed_at=utcnow())))
         if bumped.rowcount == 0:  # a database set up without the migration's row: start counting
             session.add(DataVersion(id=ROW_ID, version=2))
             session.flush()
