@@ -48,11 +48,54 @@ lint: install
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 
-# Benchmarks print figures and ratios; they are not part of the test suite.
-bench: install
+# Benchmarks print figures and ratios; they are not part of the test suite (docs/PERFORMANCE.md says what each prints).
+# `make bench` generates 20,000 projects into a SQLite file under bench-results/ (kept, and reused by the next run),
+# then measures the portal under gunicorn, a 60 s mixed load, reports, rules and the CSV import. PostgreSQL:
+#   make bench DB=postgresql+psycopg://postgres:postgres@127.0.0.1:5432/vidnova_bench
+# (a database whose name contains "bench": it is created when missing and emptied when it holds another size).
+BENCH_PROJECTS ?= 20000
+BENCH_REQUESTS ?= 200
+BENCH_CONCURRENCY ?= 1
+BENCH_SECONDS ?= 60
+BENCH_DIR ?= bench-results
+DB ?= sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-$(BENCH_PROJECTS).sqlite3
+BENCH_SIZES ?= 2000,20000,50000
+SCALING_DB ?= $(if $(filter postgresql%,$(DB)),$(DB)_{n},sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-{n}.sqlite3)
+SMOKE_DB ?= $(if $(filter postgresql%,$(DB)),$(DB),sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-2000.sqlite3)
+
+.PHONY: bench-data bench-portal bench-load bench-reports bench-scaling bench-smoke
+
+bench: bench-data
+	$(BIN)/python -m benchmarks.bench_portal --database-url '$(DB)' --requests $(BENCH_REQUESTS) \
+		--concurrency $(BENCH_CONCURRENCY)
+	$(BIN)/python -m benchmarks.bench_load --database-url '$(DB)' --seconds $(BENCH_SECONDS)
+	$(BIN)/python -m benchmarks.bench_reports --database-url '$(DB)'
 	$(BIN)/python -m benchmarks.bench_rules --projects 10000
 	$(BIN)/python -m benchmarks.bench_csv_import
-	$(BIN)/python -m benchmarks.bench_portal
+
+# The portfolio alone (reused when the database already holds BENCH_PROJECTS projects).
+bench-data: install
+	$(BIN)/python -m benchmarks.portfolio_generator --database-url '$(DB)' --projects $(BENCH_PROJECTS) --reuse --reset
+
+bench-portal: bench-data
+	$(BIN)/python -m benchmarks.bench_portal --database-url '$(DB)' --requests $(BENCH_REQUESTS) \
+		--concurrency $(BENCH_CONCURRENCY)
+
+bench-load: bench-data
+	$(BIN)/python -m benchmarks.bench_load --database-url '$(DB)' --seconds $(BENCH_SECONDS)
+
+bench-reports: bench-data
+	$(BIN)/python -m benchmarks.bench_reports --database-url '$(DB)'
+
+# 2,000, 20,000 and 50,000 projects in one table (each size keeps its database; see SCALING_DB).
+bench-scaling: install
+	$(BIN)/python -m benchmarks.bench_scaling --sizes $(BENCH_SIZES) --database-url '$(SCALING_DB)' --requests 50
+
+# A quick check that everything runs: 2,000 projects, 30 requests a page, a 20 s mixed load.
+bench-smoke: install
+	$(BIN)/python -m benchmarks.portfolio_generator --database-url '$(SMOKE_DB)' --projects 2000 --reuse --reset
+	$(BIN)/python -m benchmarks.bench_portal --database-url '$(SMOKE_DB)' --requests 30 --memory-requests 20
+	$(BIN)/python -m benchmarks.bench_load --database-url '$(SMOKE_DB)' --seconds 20 --healthz-seconds 10
 
 clean:
 	rm -rf $(VENV) build *.egg-info
