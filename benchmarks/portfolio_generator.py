@@ -912,6 +912,8 @@ def populate(url: str, count: int, *, seed: int = 2026, reset: bool = False, reu
         if reuse and present == count and evaluations >= rounds * count:
             if not quiet:
                 print(f"  reusing the {present:,} projects (and {evaluations:,} evaluations) already there")
+                with Session(engine) as session:
+                    print_storage(evaluation_storage(session), present)
             engine.dispose()
             return {"projects": present, "phases": {}, "reused": True}
         if not reset:
@@ -939,11 +941,48 @@ def populate(url: str, count: int, *, seed: int = 2026, reset: bool = False, reu
                 note["what"] = f"{stored:,} evaluations ({stored / (time.perf_counter() - tick):,.0f} a second)"
         total = time.perf_counter() - started
         counts = table_counts(session)
+        storage = evaluation_storage(session)
     engine.dispose()
     if not quiet:
         print(f"  {'total (rows and evaluations)':<44} {total:8.1f} s")
         describe(counts)
-    return {"projects": count, "phases": phases.times, "counts": counts, "reused": False}
+        print_storage(storage, count)
+    return {"projects": count, "phases": phases.times, "counts": counts, "storage": storage, "reused": False}
+
+
+#: What storing evaluations costs: the evaluations, their per-principle counts, the facts snapshots and the
+#: archived rule set files (the audit trail's entries are counted apart).
+EVALUATION_TABLES = ("evaluation", "evaluation_score", "evaluation_facts", "rule_set_source")
+
+
+def evaluation_storage(session: Session) -> dict[str, int]:
+    """Bytes on disk of each evaluation table with its indexes (PostgreSQL: with TOAST; SQLite: ``dbstat``),
+    and the payload bytes of the packed outcomes and facts snapshots."""
+    connection = session.connection()
+    sizes: dict[str, int] = {}
+    for table in EVALUATION_TABLES:
+        if connection.dialect.name == "postgresql":
+            sizes[table] = connection.execute(text("SELECT pg_total_relation_size(:t)"), {"t": table}).scalar()
+        else:
+            sizes[table] = connection.execute(text(
+                "SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = :t OR name IN "
+                "(SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = :t)"), {"t": table}).scalar()
+    sizes["payload: packed outcomes"] = connection.execute(text(
+        "SELECT coalesce(sum(length(outcomes)), 0) FROM evaluation")).scalar()
+    sizes["payload: facts snapshots"] = connection.execute(text(
+        "SELECT coalesce(sum(length(data)), 0) FROM evaluation_facts")).scalar()
+    sizes["audit entries of evaluations"] = connection.execute(text(
+        "SELECT coalesce(sum(length(changes)), 0) FROM audit_entry WHERE table_name = 'evaluation'")).scalar()
+    return sizes
+
+
+def print_storage(sizes: dict[str, int], projects: int) -> None:
+    total = sum(sizes[table] for table in EVALUATION_TABLES)
+    print("\n  evaluation storage (goal: at most 10 KB a project, history included)")
+    for name, size in sizes.items():
+        print(f"  {name:<44} {size / 1024 / 1024:10,.1f} MiB {size / projects / 1024:8.2f} KiB a project")
+    print(f"  {'all evaluation tables':<44} {total / 1024 / 1024:10,.1f} MiB "
+          f"{total / projects / 1024:8.2f} KiB a project ({total / projects / 1000:.2f} kB)")
 
 
 def table_counts(session: Session) -> dict[str, int]:

@@ -27,7 +27,7 @@ from tracker.engagement.models import (
 )
 from tracker.governance import compliance as _compliance  # noqa: E402,F401
 from tracker.governance import reevaluation as _reevaluation  # noqa: E402,F401
-from tracker.governance.models import Evaluation, EvaluationScore, RuleSetting
+from tracker.governance.models import Evaluation, EvaluationFacts, EvaluationScore, RuleSetSource, RuleSetting
 from tracker.planning import history as _change_history  # noqa: E402,F401
 from tracker.planning.document_models import Document
 from tracker.planning.history_models import ChangeRecord
@@ -47,7 +47,7 @@ from tracker.planning.models import (
 from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
 
 __all__ = [
-    "Evaluation", "EvaluationScore", "RuleSetting",
+    "Evaluation", "EvaluationFacts", "EvaluationScore", "RuleSetSource", "RuleSetting",
     "Authority", "AuthorityBase", "Organisation", "OrganisationBase",
     "FundingLine", "FundingLineBase", "Project", "ProjectBase", "ProjectParty", "StageHistory",
     "User", "UserAuthority",

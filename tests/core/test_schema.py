@@ -33,11 +33,11 @@ def test_history_has_one_head():
         heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     finally:
         engine.dispose()
-    assert heads == ["0010_data_version"]
+    assert heads == ["0011_compact_evaluations"]
 
 
 def test_an_upgraded_database_stands_at_the_one_head(engine):
-    assert current_revision(engine) == "0010_data_version"
+    assert current_revision(engine) == "0011_compact_evaluations"
 
 
 def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
@@ -50,7 +50,7 @@ def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
             upgrade(engine, branch_head)
         assert current_revision(engine) == "0003_planner_workflow,0004_engagement,0006_audit"
         upgrade(engine)
-        assert current_revision(engine) == "0010_data_version"
+        assert current_revision(engine) == "0011_compact_evaluations"
     finally:
         engine.dispose()
 
@@ -96,3 +96,46 @@ def test_the_summaries_migration_summarises_the_latest_evaluations_already_store
     assert len(scores) == 15 and older == 0
     assert red_flags == 1  # UA-PROC-04 is tagged red_flag in the shipped rule set, though this result has no tags
     assert json.loads(versions) == [["a", "2", "cd"], ["x", "1.1", "ab"]]
+
+
+def test_the_compaction_migration_moves_facts_and_keeps_old_results(tmp_path):
+    """Before 0011 an evaluation held its facts and rendered results: the facts move to one snapshot per digest,
+    the results stay readable as legacy results, and the versions survive the rule_sets column."""
+    import json
+    import zlib
+
+    from sqlalchemy import text
+
+    from tracker.core.db import make_engine
+
+    results = [{"rule_set_id": "x", "results": [{"rule_id": "R-1", "outcome": "pass"}], "overrides": []}]
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-compaction.db'}")
+    try:
+        upgrade(engine, "0010_data_version")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO authority (id, level, name_uk, path, created_at) "
+                                    "VALUES (1, 'hromada', 'Г', '/1/', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO project (id, reference, authority_id, title_uk, sector, project_type, purpose, "
+                "is_public, stage, state, version, created_at, updated_at) VALUES (1, 'VID-2026-000001', 1, 'Т', "
+                "'education', 'construction', 'restoration', 1, 'planning', 'active', 1, '2026-01-01', '2026-01-01')"))
+            for evaluation_id in (1, 2):  # two evaluations of the same facts
+                connection.execute(text(
+                    "INSERT INTO evaluation (id, project_id, evaluated_at, trigger, stage, is_latest, facts, "
+                    "facts_sha256, rule_sets, results, passed, failed, errors, failing_blockers) VALUES "
+                    "(:id, 1, '2026-01-01', 'change', 'planning', :latest, :facts, 'digest', :rule_sets, :results, "
+                    "1, 0, 0, 0)"), {"id": evaluation_id, "latest": evaluation_id == 2,
+                                     "facts": json.dumps({"identification": {"title": "Школа"}}),
+                                     "rule_sets": json.dumps([{"id": "x", "version": "1", "sha256": "ab"}]),
+                                     "results": json.dumps(results)})
+        upgrade(engine)
+        with engine.connect() as connection:
+            [(digest, data)] = connection.execute(text("SELECT sha256, data FROM evaluation_facts")).all()
+            rows = connection.execute(text(
+                "SELECT legacy_results, rule_versions, outcomes FROM evaluation ORDER BY id")).all()
+            columns = {row[1] for row in connection.execute(text("PRAGMA table_info(evaluation)"))}
+    finally:
+        engine.dispose()
+    assert digest == "digest" and json.loads(zlib.decompress(data)) == {"identification": {"title": "Школа"}}
+    assert [(json.loads(r[0]), json.loads(r[1]), r[2]) for r in rows] == [(results, [["x", "1", "ab"]], None)] * 2
+    assert not {"facts", "results", "rule_sets"} & columns

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from tests.factories import build_world
 from tracker.cli import main
 from tracker.governance.models import Evaluation, RuleSetting
+from tracker.governance.stored import unpack
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def test_settings_are_checked_before_they_are_written(cli, session, engine):
         [setting] = check.exec(select(RuleSetting)).all()
         assert (setting.rule_key, setting.name, setting.value) == ("OECD-P9-02", "max_budget_to_estimate", 2.5)
         # the oblast's two projects were re-evaluated with the new value in force
-        overridden = [e for e in check.exec(select(Evaluation).where(Evaluation.is_latest.is_(True)))
-                      if any(o["name"] == "max_budget_to_estimate" for rs in e.results for o in rs["overrides"])]
+        latest = check.exec(select(Evaluation).where(Evaluation.is_latest.is_(True)))
+        overridden = [e for e in latest if any(o["name"] == "max_budget_to_estimate"
+                                               for rs in unpack(e.outcomes) for o in rs["overrides"])]
         assert len(overridden) == 3

@@ -16,6 +16,7 @@ from tracker.core.vocab import MarkVerdict
 from tracker.governance.compliance import OUTCOME_ORDER
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
+from tracker.governance.stored import expand
 from tracker.planning.document_models import Document
 from tracker.projects.models import Project
 from tracker.rules import Kind
@@ -86,7 +87,7 @@ def build_checklist(*, session: Session, project: Project, stage: str, context: 
              current_marks(session=session, project_ids=[project.id]).items()}
     documents = _documents(session, marks.values())
     items = []
-    for rule_set in evaluation.results:
+    for rule_set in expand(session, evaluation):
         for result in rule_set["results"]:
             manual = kinds.get(result["rule_id"]) is Kind.MANUAL
             if result["outcome"] == "not_applicable" and not (manual and result.get("reason") != "stage"):

@@ -22,8 +22,9 @@ from tracker.audit.findings import open_counts
 from tracker.core.models import Authority
 from tracker.governance.evaluations import RED_FLAG_TAG, scorecard_of
 from tracker.governance.models import Evaluation
+from tracker.governance.stored import StoredOutcome, facts_for, outcomes
 from tracker.projects.models import Project
-from tracker.rules import Scorecard
+from tracker.rules import Outcome, Scorecard
 
 SORTS = ("risk", "amount", "reference")
 # Red flags are the rules tagged so in their rule set (``tags: [red_flag]``; UA-PROC-04/05/06/09 as shipped);
@@ -47,24 +48,26 @@ class PortfolioRow:
     project: Project
     authority: Authority
     evaluation: Evaluation | None
-    failing: list[dict] = field(default_factory=list)
+    failing: list[StoredOutcome] = field(default_factory=list)
+    #: The facts the evaluation read (budget and funding give the amount at stake).
+    facts: dict = field(default_factory=dict)
     open_findings: int = 0
     overdue_findings: int = 0
 
     @property
-    def red_flags(self) -> list[dict]:
-        return [r for r in self.failing if RED_FLAG_TAG in r.get("tags", ())]
+    def red_flags(self) -> list[StoredOutcome]:
+        return [r for r in self.failing if RED_FLAG_TAG in r.tags]
 
     @property
-    def failing_blockers(self) -> list[dict]:
-        return [r for r in self.failing if r["severity"] == "blocker"]
+    def failing_blockers(self) -> list[StoredOutcome]:
+        return [r for r in self.failing if r.severity == "blocker"]
 
     @property
     def amount_at_stake(self) -> Decimal | None:
         """The planned budget in UAH, else the committed funding, from the evaluated facts."""
         if self.evaluation is None:
             return None
-        planning = self.evaluation.facts.get("planning") or {}
+        planning = self.facts.get("planning") or {}
         total = _decimal((planning.get("budget") or {}).get("total"))
         if total is not None:
             return total
@@ -94,7 +97,7 @@ def _decimal(value) -> Decimal | None:
 
 
 def build_portfolio(*, session: Session, filters: PortfolioFilters, today: date | None = None) -> Portfolio:
-    """The filtered, sorted selection and its scorecard (two queries)."""
+    """The filtered, sorted selection and its scorecard (four queries)."""
     query = (select(Project, Authority, Evaluation).join(Authority, Authority.id == Project.authority_id)
              .outerjoin(Evaluation, (Evaluation.project_id == Project.id) & Evaluation.is_latest.is_(True)))
     if filters.authority_path:
@@ -104,19 +107,23 @@ def build_portfolio(*, session: Session, filters: PortfolioFilters, today: date 
     if filters.sector:
         query = query.where(Project.sector == filters.sector)
     rows = []
-    for project, authority, evaluation in session.exec(query.order_by(Project.reference)):
-        failing = [r for rule_set in (evaluation.results if evaluation else []) for r in rule_set["results"]
-                   if r["outcome"] == "fail"]
-        if filters.rule_id and not any(r["rule_id"] == filters.rule_id for r in failing):
+    selected = list(session.exec(query.order_by(Project.reference)))
+    stored = outcomes(session, [evaluation for _, _, evaluation in selected if evaluation is not None])
+    for project, authority, evaluation in selected:
+        failing = [r for r in (stored[evaluation.id] if evaluation else []) if r.outcome is Outcome.FAIL]
+        if filters.rule_id and not any(r.rule_id == filters.rule_id for r in failing):
             continue
-        if filters.principle and not any(filters.principle in r["principles"] for r in failing):
+        if filters.principle and not any(filters.principle in r.principles for r in failing):
             continue
         rows.append(PortfolioRow(project, authority, evaluation, failing))
+    facts = facts_for(session, [row.evaluation for row in rows if row.evaluation is not None])
+    for row in rows:
+        row.facts = facts.get(row.evaluation.id, {}) if row.evaluation else {}
     counts = open_counts(session=session, project_ids=[row.project.id for row in rows], today=today)
     for row in rows:
         row.open_findings, row.overdue_findings = counts.get(row.project.id, (0, 0))
     _sort(rows, filters.sort)
-    return Portfolio(rows, scorecard_of(row.evaluation for row in rows if row.evaluation is not None))
+    return Portfolio(rows, scorecard_of(session, (row.evaluation for row in rows if row.evaluation is not None)))
 
 
 def _sort(rows: list[PortfolioRow], sort: str) -> None:
@@ -143,8 +150,8 @@ def portfolio_csv(portfolio: Portfolio) -> str:
         writer.writerow([
             project.reference, _safe(project.title_uk), _safe(project.title_en or ""), _safe(row.authority.name_uk),
             row.authority.code or "", project.stage, project.sector,
-            " ".join(r["rule_id"] for r in row.red_flags), " ".join(r["rule_id"] for r in row.failing_blockers),
-            " ".join(r["rule_id"] for r in row.failing),
+            " ".join(r.rule_id for r in row.red_flags), " ".join(r.rule_id for r in row.failing_blockers),
+            " ".join(r.rule_id for r in row.failing),
             "" if row.amount_at_stake is None else format(row.amount_at_stake, "f"),
             row.open_findings, row.overdue_findings,
             evaluation.evaluated_at.isoformat() if evaluation else "", evaluation.facts_sha256 if evaluation else ""])

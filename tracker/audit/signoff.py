@@ -21,6 +21,7 @@ from tracker.core.fields import spec
 from tracker.governance.evaluations import facts_digest
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
+from tracker.governance.stored import facts_for, unpack
 from tracker.planning import history as change_history  # noqa: F401  (the change records staleness reads)
 from tracker.planning.history_models import ChangeRecord
 from tracker.projects.models import Project
@@ -54,7 +55,11 @@ class SignoffStatus:
 
 
 def results_digest(evaluation: Evaluation) -> str:
-    return facts_digest({"results": evaluation.results})
+    """What a sign-off pins of the results: every outcome, the overrides and the rule set versions (an
+    evaluation from before compact storage: its rendered results, as it was pinned then)."""
+    if evaluation.outcomes:
+        return facts_digest({"outcomes": unpack(evaluation.outcomes)})
+    return facts_digest({"results": evaluation.legacy_results or []})
 
 
 def sign_off(*, session: Session, project: Project, stage: str, user: User, statement: str,
@@ -102,7 +107,8 @@ def signoff_statuses(*, session: Session, project: Project) -> list[SignoffStatu
         status = SignoffStatus(signoff, signer, before, now)
         if now is not None and now.id != signoff.evaluation_id:
             if before is not None and now.facts_sha256 != signoff.facts_sha256:
-                status.facts_changed = diff_facts(before.facts, now.facts)
+                facts = facts_for(session, [before, now])
+                status.facts_changed = diff_facts(facts[before.id], facts[now.id])
             status.results_changed = results_digest(now) != signoff.results_sha256
         status.changes = [(record, who) for record, who in changes if _after(record.changed_at, signoff.signed_at)]
         statuses.append(status)

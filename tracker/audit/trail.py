@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from tracker.audit.models import AuditEntry, AuditHead
 from tracker.core.columns import utcnow
-from tracker.core.db import actor_of
+from tracker.core.db import actor_of, insert_ignoring_conflict
 
 GENESIS = "0" * 64
 HEAD_ID = 1
@@ -89,6 +89,9 @@ def as_utc(moment: datetime) -> datetime:
 
 
 def _logged(column: str, value: Any) -> Any:
+    if isinstance(value, bytes) and 2 * len(value) > MAX_JSON_VALUE:
+        # A compressed blob (an evaluation's outcomes): its digest pins it without hex-encoding it first.
+        return {"sha256": hashlib.sha256(value).hexdigest(), "length": len(value)}
     value = plain(value)
     if column in SECRET_COLUMNS and value is not None:
         return {"sha256": sha256(str(value))}
@@ -201,17 +204,10 @@ def _lock_head(connection) -> tuple[int, str]:
     # newest entry, letting a concurrent transaction that creates it first win.
     last = connection.execute(select(_ENTRY.c.seq, _ENTRY.c.hash).order_by(_ENTRY.c.seq.desc()).limit(1)).first()
     seq, digest = (last.seq, last.hash) if last else (0, GENESIS)
-    connection.execute(_insert_ignoring_conflict(connection, _HEAD).values(id=HEAD_ID, seq=seq, hash=digest))
+    connection.execute(insert_ignoring_conflict(connection.dialect.name, _HEAD)
+                       .values(id=HEAD_ID, seq=seq, hash=digest))
     row = connection.execute(query).first()
     return row.seq, row.hash
-
-
-def _insert_ignoring_conflict(connection, table: Table):
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(table).on_conflict_do_nothing()
 
 
 @event.listens_for(OrmSession, "after_flush")

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask, current_app, g
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
@@ -110,3 +110,13 @@ def database_answers(app: Flask | None = None) -> bool:
         return True
     except Exception:  # any driver error means "not answering"
         return False
+
+
+def insert_ignoring_conflict(dialect_name: str, table: Table):
+    """``INSERT … ON CONFLICT DO NOTHING`` on either database: for rows keyed by their content, and for
+    rows a concurrent transaction may create first."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if dialect_name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()

@@ -14,6 +14,7 @@ from tracker.core.hierarchy import get_by_code
 from tracker.governance.evaluations import TRIGGER_MANUAL, evaluate_and_store, latest_evaluation
 from tracker.governance.models import RuleSetting
 from tracker.governance.rule_settings import set_rule_setting
+from tracker.governance.stored import IrreproducibleEvaluation, expand
 from tracker.projects.models import Project
 from tracker.projects.operations import get_project
 
@@ -45,17 +46,24 @@ def explain(reference: str, lang: str, as_json: bool) -> None:
         evaluation = latest_evaluation(session=session, project_id=project.id)
         if evaluation is None:
             raise click.ClickException(f"{reference} has not been evaluated yet: run `vidnova rules eval --all`")
+        try:
+            results = expand(session, evaluation)
+        except IrreproducibleEvaluation as error:
+            raise click.ClickException(str(error)) from error
         if as_json:
             click.echo(json.dumps({"evaluated_at": evaluation.evaluated_at.isoformat(), "stage": evaluation.stage,
                                    "rule_sets": evaluation.rule_sets, "facts_sha256": evaluation.facts_sha256,
-                                   "results": evaluation.results}, ensure_ascii=False, indent=2))
+                                   "results": results}, ensure_ascii=False, indent=2))
             return
         click.echo(f"{project.reference} at stage {evaluation.stage}, "
                    f"evaluated {evaluation.evaluated_at:%Y-%m-%d %H:%M} "
                    f"({evaluation.passed} pass, {evaluation.failed} fail, {evaluation.errors} error)")
-        for rule_set in evaluation.results:
+        for rule_set in results:
             identity = next(r for r in evaluation.rule_sets if r["id"] == rule_set["rule_set_id"])
             click.echo(f"\n# {identity['id']} v{identity['version']} sha256:{identity['sha256'][:12]}")
+            if rule_set.get("reproduced") is False:
+                click.echo("  warning: the rules engine now gives other outcomes for some rules; "
+                           "the stored outcomes are shown")
             for override in rule_set["overrides"]:
                 click.echo(f"  setting in force: {override['rule_id']} {override['name']}={override['value']}"
                            f" (default {override['default']}, by {override['source']})")

@@ -15,6 +15,7 @@ from tracker.core.i18n import localized
 from tracker.core.models import Authority
 from tracker.governance.evaluations import latest_evaluation, scorecard_of
 from tracker.governance.models import Evaluation, EvaluationScore
+from tracker.governance.stored import expand
 from tracker.projects import queries
 from tracker.projects.models import Project
 from tracker.rules import PRINCIPLES, Scorecard, scorecard_from_counts
@@ -55,14 +56,15 @@ def project_compliance(*, session: Session, project: Project) -> ProjectComplian
     evaluation = latest_evaluation(session=session, project_id=project.id)
     if evaluation is None:
         return None
-    return arrange(evaluation)
+    return arrange(session, evaluation)
 
 
-def arrange(evaluation: Evaluation) -> ProjectCompliance:
+def arrange(session: Session, evaluation: Evaluation) -> ProjectCompliance:
+    """The evaluation rendered (explanations and trees) and grouped for a page."""
     by_principle: dict[str, list[dict]] = defaultdict(list)
     by_rule_set: dict[str, list[dict]] = {}
     overrides: list[dict] = []
-    for rule_set in evaluation.results:
+    for rule_set in expand(session, evaluation):
         applicable = sorted((r for r in rule_set["results"] if r["outcome"] != "not_applicable"),
                             key=lambda r: (OUTCOME_ORDER[r["outcome"]], r["rule_id"]))
         by_rule_set[rule_set["rule_set_id"]] = applicable
@@ -70,7 +72,7 @@ def arrange(evaluation: Evaluation) -> ProjectCompliance:
             for code in result["principles"]:
                 by_principle[code].append(result)
         overrides.extend({**item, "rule_set_id": rule_set["rule_set_id"]} for item in rule_set["overrides"])
-    return ProjectCompliance(evaluation=evaluation, scorecard=scorecard_of([evaluation]),
+    return ProjectCompliance(evaluation=evaluation, scorecard=scorecard_of(session, [evaluation]),
                              by_principle={code: by_principle.get(code, []) for code in PRINCIPLES},
                              by_rule_set=by_rule_set, overrides=overrides)
 

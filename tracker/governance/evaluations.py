@@ -1,7 +1,8 @@
 """Evaluating projects against the rule sets in force, and storing every evaluation for good.
 
-Stored evaluations carry the facts they read and each rule set's version and sha256; pages and
-reports read them back instead of recomputing, so any result shown can be reproduced later.
+Stored evaluations name the facts they read (by digest) and each rule set's version and sha256, and keep
+every outcome (``governance.stored`` says how, compactly); pages and reports read them back instead of
+recomputing, so any result shown can be reproduced later.
 """
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ from tracker.governance.facts import build_facts
 from tracker.governance.manual_verdicts import verdicts_for
 from tracker.governance.models import Evaluation, EvaluationScore, RuleSetting
 from tracker.governance.rule_context import RuleContext
+from tracker.governance.stored import (
+    StoredOutcome,
+    archive_rule_sets,
+    canonical_facts,
+    compress,
+    outcomes,
+    pack,
+    save_facts,
+)
 from tracker.projects.models import Project
 from tracker.rules import (
     Outcome,
@@ -51,6 +61,8 @@ class ProjectEvaluation:
     stage: str
     facts: dict
     results: tuple[RuleSetResult, ...]
+    #: The rule sets it was checked against (archived when it is stored).
+    rule_sets: tuple[RuleSet, ...] = ()
 
 
 def evaluate_projects(*, session: Session, projects: Sequence[Project], context: RuleContext,
@@ -70,7 +82,7 @@ def evaluate_projects(*, session: Session, projects: Sequence[Project], context:
                      parameters=_parameters(resolved, rule_set, context, layers[project.id]),
                      manual_marks=marks.get(project.id))
             for rule_set in context.rule_sets.values())
-        evaluations.append(ProjectEvaluation(project, at, facts, results))
+        evaluations.append(ProjectEvaluation(project, at, facts, results, tuple(context.rule_sets.values())))
     return evaluations
 
 
@@ -94,7 +106,12 @@ def store(*, session: Session, evaluations: Iterable[ProjectEvaluation], trigger
     if latest_ids:
         session.execute(update(Evaluation).where(Evaluation.project_id.in_(latest_ids),
                                                  Evaluation.is_latest.is_(True)).values(is_latest=False))
-    rows = [_row(item, trigger, actor_id) for item in evaluations]
+    snapshots: dict[str, bytes] = {}
+    rows = [_row(item, trigger, actor_id, snapshots) for item in evaluations]
+    # Content-addressed rows first (bulk, skipping what is there): the evaluations name them by digest.
+    save_facts(session, snapshots)
+    archive_rule_sets(session, {rule_set.sha256: rule_set for item in evaluations
+                                for rule_set in item.rule_sets}.values())
     session.add_all(rows)
     session.flush()
     # The scores are derived from the evaluation (which the audit trail records) and are reproducible from
@@ -111,16 +128,18 @@ def _flat(item: ProjectEvaluation) -> list[RuleResult]:
     return [result for rule_set in item.results for result in rule_set.results]
 
 
-def _row(item: ProjectEvaluation, trigger: str, actor_id: int | None) -> Evaluation:
-    facts = jsonable(item.facts)
+def _row(item: ProjectEvaluation, trigger: str, actor_id: int | None, snapshots: dict[str, bytes]) -> Evaluation:
+    text = canonical_facts(item.facts)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if digest not in snapshots:
+        snapshots[digest] = compress(text)
     flat = _flat(item)
     counts = {outcome: sum(1 for r in flat if r.outcome is outcome) for outcome in Outcome}
     versions = [{"id": r.rule_set_id, "version": r.version, "sha256": r.sha256} for r in item.results]
     return Evaluation(
         project_id=item.project.id, actor_id=actor_id, trigger=trigger, stage=item.stage,
-        is_latest=item.stage == item.project.stage, facts=facts, facts_sha256=facts_digest(facts),
-        rule_sets=versions, rule_versions=rule_versions_text(versions),
-        results=[r.to_dict() for r in item.results],
+        is_latest=item.stage == item.project.stage, facts_sha256=digest,
+        rule_versions=rule_versions_text(versions), outcomes=pack(item.results),
         passed=counts[Outcome.PASS], failed=counts[Outcome.FAIL], errors=counts[Outcome.ERROR],
         failing_blockers=sum(1 for r in flat if r.outcome is Outcome.FAIL and r.severity == "blocker"),
         red_flags=sum(1 for r in flat if r.outcome is Outcome.FAIL and RED_FLAG_TAG in r.tags))
@@ -133,8 +152,7 @@ def rule_versions_text(rule_sets: Iterable[Mapping]) -> str:
 
 
 def facts_digest(facts: Mapping) -> str:
-    canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_facts(facts).encode("utf-8")).hexdigest()
 
 
 def evaluate_and_store(*, session: Session, projects: Sequence[Project], context: RuleContext,
@@ -183,22 +201,11 @@ def history(*, session: Session, project_id: int, limit: int = 50) -> list[Evalu
                              .order_by(Evaluation.id.desc()).limit(limit)))
 
 
-def stored_results(evaluation: Evaluation) -> list[RuleResult]:
-    """The stored rule results as objects, for the scorecard (only what it needs is rebuilt)."""
-    return [_StoredResult(item) for rule_set in evaluation.results for item in rule_set["results"]]
+def stored_results(session: Session, evaluation: Evaluation) -> list[StoredOutcome]:
+    """The stored outcomes of one evaluation, with each rule's severity, principles and tags."""
+    return outcomes(session, [evaluation])[evaluation.id]
 
 
-class _StoredResult:
-    """A read-only view of a stored result with the attributes ``build_scorecard`` reads."""
-
-    __slots__ = ("outcome", "principles", "severity", "rule_id")
-
-    def __init__(self, data: dict):
-        self.outcome = Outcome(data["outcome"])
-        self.principles = tuple(data["principles"])
-        self.severity = data["severity"]
-        self.rule_id = data["rule_id"]
-
-
-def scorecard_of(evaluations: Iterable[Evaluation]) -> Scorecard:
-    return build_scorecard(result for evaluation in evaluations for result in stored_results(evaluation))
+def scorecard_of(session: Session, evaluations: Iterable[Evaluation]) -> Scorecard:
+    evaluations = list(evaluations)
+    return build_scorecard(result for results in outcomes(session, evaluations).values() for result in results)

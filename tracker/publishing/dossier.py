@@ -111,7 +111,7 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
             documents=[read_models.public_document(doc) for doc in documents if doc.is_public],
             need=needs, plan=plan, completion=completion, milestones=milestones, observations=observations,
             moves=[move for move, _who in page.history],
-            compliance=read_models.public_compliance_of(evaluation) if evaluation else None, findings=findings)
+            compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings)
     return ProjectDossier(
         page=page, needs=needs, plan=plan, completion=completion, contracts=contracts, observations=observations,
         milestones=milestones, documents=documents,
@@ -119,7 +119,7 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
                                 include_restricted=include_restricted),
         # Programmes are rare: the roll-up's queries (one set per level) run only when there are sub-projects.
         rollup=programme_progress(session=session, programme_ids=[pid]).get(pid) if has_children else None,
-        compliance=arrange(evaluation) if evaluation else None, findings=findings,
+        compliance=arrange(session, evaluation) if evaluation else None, findings=findings,
         partnerships=_partnerships(session, project), open_needs=_open_needs(session, project), public=public)
 
 

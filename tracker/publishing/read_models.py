@@ -21,6 +21,7 @@ from tracker.core.vocab import FindingStatus, FundingSource
 from tracker.governance.compliance import latest_summary
 from tracker.governance.evaluations import scorecard_of
 from tracker.governance.models import Evaluation
+from tracker.governance.stored import expand
 from tracker.planning import registry
 from tracker.planning.document_models import Document
 from tracker.planning.history_models import ChangeRecord
@@ -59,6 +60,7 @@ from tracker.publishing.public import (
     RuleSetVersion,
     TimelineEvent,
 )
+from tracker.rules import build_scorecard
 
 #: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
@@ -358,13 +360,14 @@ def public_compliance(*, session: Session, project_id: int) -> PublicCompliance 
     """The latest stored evaluation with the rule set versions it used; None before any."""
     evaluation = session.exec(select(Evaluation).where(Evaluation.project_id == project_id,
                                                        Evaluation.is_latest.is_(True))).first()
-    return public_compliance_of(evaluation) if evaluation is not None else None
+    return public_compliance_of(session, evaluation) if evaluation is not None else None
 
 
-def public_compliance_of(evaluation: Evaluation) -> PublicCompliance:
-    """A stored evaluation as the public sees it: applicable results and the rule set versions (no queries)."""
+def public_compliance_of(session: Session, evaluation: Evaluation) -> PublicCompliance:
+    """A stored evaluation as the public sees it: applicable results and the rule set versions (rendered
+    once per evaluation: ``governance.stored.expand``)."""
     results = []
-    for rule_set in evaluation.results:
+    for rule_set in expand(session, evaluation):
         for r in rule_set["results"]:
             if r["outcome"] != "not_applicable":
                 results.append(PublicResult(
@@ -376,7 +379,8 @@ def public_compliance_of(evaluation: Evaluation) -> PublicCompliance:
         rule_sets=tuple(RuleSetVersion(id=item["id"], version=item["version"], sha256=item["sha256"])
                         for item in evaluation.rule_sets),
         passed=evaluation.passed, failed=evaluation.failed, errors=evaluation.errors,
-        failing_blockers=evaluation.failing_blockers, scorecard=scorecard_of([evaluation]), results=tuple(results))
+        failing_blockers=evaluation.failing_blockers, scorecard=scorecard_of(session, [evaluation]),
+        results=tuple(results))
 
 
 # --- figures of many projects -----------------------------------------------------------------------
@@ -411,7 +415,7 @@ def portfolio_figures(*, session: Session, authority: Authority | None = None,
         projects=sum(by_stage.values()), by_stage=by_stage,
         money=tuple(_money(money)),
         committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
-        scorecard=summary.scorecard if summary else scorecard_of([]), evaluated=summary.evaluated if summary else 0,
+        scorecard=summary.scorecard if summary else build_scorecard(()), evaluated=summary.evaluated if summary else 0,
         rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha)
                         for i, v, sha in (summary.rule_versions if summary else ())),
         last_evaluated_at=summary.last_evaluated_at if summary else None)

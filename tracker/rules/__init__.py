@@ -8,7 +8,13 @@ from .evaluate import Outcome, RuleResult, RuleSetResult, evaluate
 from .gates import GateCheck, check_gate
 from .loader import load_rule_set, load_rule_set_files, load_rule_sets, load_settings_file, parse_rule_set
 from .model import RULE_TAGS, Kind, Parameter, Rule, RuleSet, Severity
-from .parameters import AppliedOverride, ResolvedParameters, check_settings, resolve_parameters
+from .parameters import (
+    AppliedOverride,
+    ResolvedParameters,
+    check_settings,
+    parameters_from_overrides,
+    resolve_parameters,
+)
 from .principles import PILLARS, PRINCIPLES, Pillar, Principle
 from .registry import RuleRegistry
 from .scorecard import Score, Scorecard, build_scorecard, score_counts, scorecard_from_counts
@@ -51,6 +57,7 @@ __all__ = [
     "load_rule_sets",
     "load_settings_file",
     "normalise_facts",
+    "parameters_from_overrides",
     "parse_rule_set",
     "render_vocabulary",
     "resolve_parameters",

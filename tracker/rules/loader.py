@@ -85,7 +85,8 @@ def _compile(data: bytes, name: str, digest: str) -> RuleSet:
         raise RuleLoadError(errors)
     return RuleSet(id=doc["id"], version=doc["version"], title_uk=doc["title_uk"], title_en=doc["title_en"],
                    source=doc["source"], description_uk=doc.get("description_uk"),
-                   description_en=doc.get("description_en"), rules=tuple(rules), path=name, sha256=digest)
+                   description_en=doc.get("description_en"), rules=tuple(rules), path=name, sha256=digest,
+                   text=data)
 
 
 def _yaml_error(exc: yaml.YAMLError, text: str, name: str) -> RuleError:

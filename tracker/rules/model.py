@@ -88,6 +88,8 @@ class RuleSet:
     path: str
     sha256: str
     _by_id: Mapping[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+    #: The file's bytes (whose sha256 is ``sha256``): what an archive keeps to reproduce old evaluations.
+    text: bytes = field(default=b"", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_by_id", {rule.id: rule for rule in self.rules})

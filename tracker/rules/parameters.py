@@ -87,6 +87,31 @@ def resolve_parameters(rule_set: RuleSet, settings: Layer | None = None,
     return ResolvedParameters(rule_set.id, values, frozenset(disabled), in_force)
 
 
+def parameters_from_overrides(rule_set: RuleSet, overrides: Sequence[Mapping[str, Any]]) -> ResolvedParameters:
+    """The parameters an evaluation ran with, rebuilt from the overrides it recorded (``AppliedOverride.to_dict``).
+
+    The overrides in force are exactly the values that differ from the defaults, so they and the rule set
+    determine every value: what reproduces a stored evaluation without the settings of its day.
+    """
+    values = {rule.id: rule.defaults() for rule in rule_set.rules}
+    disabled = set()
+    applied = []
+    for item in overrides:
+        rule = rule_set.rule(item["rule_id"])
+        if rule is None:
+            raise ParameterError(f"{rule_set.id} has no rule {item['rule_id']}")
+        name, raw = item["name"], item["value"]
+        if name == ENABLED:
+            value = bool(raw)
+            if value is False:
+                disabled.add(rule.id)
+        else:
+            value = _checked(rule, name, raw, item.get("source", "stored"), rule.id, rule_set)
+            values[rule.id][name] = value
+        applied.append(AppliedOverride(rule.id, name, value, item.get("default"), item.get("source", ""),
+                                       item.get("scope", rule.id)))
+    return ResolvedParameters(rule_set.id, values, frozenset(disabled), tuple(applied))
+
 
 def _checked(rule: Rule, name: str, raw: Any, source: str, scope: str, rule_set: RuleSet) -> Any:
     if name == ENABLED:

@@ -9,7 +9,7 @@ from tracker.audit.marks import manual_marks, mark_item
 from tracker.audit.signoff import sign_off, signoff_statuses
 from tracker.core.db import set_actor
 from tracker.core.errors import PermissionDenied, ServiceError
-from tracker.governance.evaluations import latest_evaluation
+from tracker.governance.evaluations import latest_evaluation, stored_results
 from tracker.projects.models import Project
 
 STATEMENT = "Site visited on 3 May; works match contract 14/2024."
@@ -17,7 +17,7 @@ STATEMENT = "Site visited on 3 May; works match contract 14/2024."
 
 def _outcome(session, project, rule_id):
     evaluation = latest_evaluation(session=session, project_id=project.id)
-    return next(r["outcome"] for rs in evaluation.results for r in rs["results"] if r["rule_id"] == rule_id)
+    return next(r.outcome.value for r in stored_results(session, evaluation) if r.rule_id == rule_id)
 
 
 def _mark(session, world, context, verdict, comment=None, **extra):

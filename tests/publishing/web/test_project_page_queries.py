@@ -82,3 +82,27 @@ def test_project_page_costs_a_fixed_number_of_statements(app, client, world, log
     assert full.count("Lot ") >= 20 and full.count("Twins ") == 20 and full.count("Потреба ") == 20
     assert ">Doc 12</a>" in full
     assert (">Doc 13</a>" in full) == (reader != "anonymous")
+
+
+@pytest.mark.parametrize("reader", ["anonymous", "planner"])
+def test_the_page_renders_its_evaluation_once(app, client, world, login, reader):
+    """The evaluation is shown twice (public compliance, and the planner's view), rendered from one facts read."""
+    from sqlalchemy import event
+
+    from tracker.core.db import get_engine
+
+    if reader != "anonymous":
+        login(world.irpin_planner)
+    statements = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = get_engine(app)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        page = client.get(f"/projects/{world.bridge.reference}")
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert page.status_code == 200
+    assert len([s for s in statements if "FROM evaluation_facts" in s]) == 1, statements
