@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
@@ -55,30 +56,57 @@ def register_compliance_filter(name: str, condition: Callable[[], ColumnElement[
 
 def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,
                   per_page: int = 25) -> Page:
-    """Projects with their authority, newest first, filtered and paginated (two queries)."""
-    query = select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+    """Projects with their authority, newest first, filtered and paginated (two queries).
+
+    A page past the last shows the last. Deep pages stay cheap: the offset is taken over project ids alone,
+    read in order from the listing index (``ix_project_listing`` / ``ix_project_public_listing``), and only
+    the page's own rows are then joined and loaded; offsetting the full join would build every skipped row.
+    """
+    ids = listing_ids(filters, visible)
+    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    page_ids = ids.order_by(*LISTING_ORDER).offset((page - 1) * per_page).limit(per_page)
+    rows = session.exec(select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+                        .where(Project.id.in_(page_ids.scalar_subquery())).order_by(*LISTING_ORDER)).all()
+    return Page(rows=list(rows), total=total, page=page, per_page=per_page)
+
+
+#: Newest first; ``ix_project_listing`` and ``ix_project_public_listing`` hold exactly this order.
+LISTING_ORDER = (Project.created_at.desc(), Project.id.desc())
+
+
+def listing_ids(filters: ProjectFilters, visible):
+    """The ids of the projects a list shows (unordered): what is counted and paged."""
+    conditions = _list_conditions(filters, visible)
+    ids = select(Project.id)
+    # The authority is joined only when a condition needs it (a planner's scope, an oblast filter): every
+    # project has one, so the join changes no count, and without it the ids come from the index alone.
+    if any(Authority.__table__ in find_tables(condition, check_columns=True) for condition in conditions):
+        ids = ids.join(Authority, Authority.id == Project.authority_id)
+    return ids.where(*conditions)
+
+
+def _list_conditions(filters: ProjectFilters, visible) -> list:
+    conditions = []
     if visible is not None:
-        query = query.where(visible)
+        conditions.append(visible)
     if filters.text:
         pattern = f"%{filters.text.strip()}%"
-        query = query.where(or_(Project.title_uk.ilike(pattern), Project.title_en.ilike(pattern),
-                                Project.reference.ilike(pattern)))
+        conditions.append(or_(Project.title_uk.ilike(pattern), Project.title_en.ilike(pattern),
+                              Project.reference.ilike(pattern)))
     if filters.authority_path:
-        query = query.where(Authority.path.startswith(filters.authority_path, autoescape=True))
+        conditions.append(Authority.path.startswith(filters.authority_path, autoescape=True))
     if filters.sector:
-        query = query.where(Project.sector == filters.sector)
+        conditions.append(Project.sector == filters.sector)
     if filters.stage:
-        query = query.where(Project.stage == filters.stage)
+        conditions.append(Project.stage == filters.stage)
     if filters.funding_source:
-        query = query.where(select(FundingLine.id).where(FundingLine.project_id == Project.id,
-                                                         FundingLine.source == filters.funding_source).exists())
+        conditions.append(select(FundingLine.id).where(FundingLine.project_id == Project.id,
+                                                       FundingLine.source == filters.funding_source).exists())
     if filters.compliance in COMPLIANCE_FILTERS:
-        query = query.where(COMPLIANCE_FILTERS[filters.compliance]())
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = max(1, page)
-    rows = session.exec(query.order_by(Project.created_at.desc(), Project.id.desc())
-                        .offset((page - 1) * per_page).limit(per_page)).all()
-    return Page(rows=list(rows), total=total, page=page, per_page=per_page)
+        conditions.append(COMPLIANCE_FILTERS[filters.compliance]())
+    return conditions
 
 
 @dataclass
