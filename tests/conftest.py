@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, SQLModel
 
 from tracker import create_app
+from tracker.core.data_version import forget_memoized
 from tracker.core.db import make_engine
 from tracker.core.schema import upgrade
 
@@ -75,6 +76,8 @@ def backend(request) -> str:
 @pytest.fixture
 def database_url(backend, request, tmp_path) -> str:
     """An empty, migrated database of the backend under test."""
+    # Every test's database starts at the same data version: figures memoized for another test's data must go.
+    forget_memoized()
     if backend == "sqlite":
         target = tmp_path / "test.sqlite3"
         shutil.copy(request.getfixturevalue("sqlite_template"), target)

@@ -11,9 +11,12 @@ part in a deadlock. Writers do queue on this row for the instant between their b
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Optional, cast
+from typing import Optional, TypeVar, cast
 
 from sqlalchemy import CursorResult, event, select, update
 from sqlalchemy.orm import Session as OrmSession
@@ -44,11 +47,57 @@ class Stamp:
     changed_at: datetime | None
 
 
+_STAMP = "data_version.stamp"
+
+
 def current(session) -> Stamp:
-    """The version readers see now (one primary-key read)."""
+    """The version readers see now (one primary-key read, kept for the session until it writes or ends)."""
+    if session.info.get(_CHANGED) is None and _STAMP in session.info:
+        return session.info[_STAMP]
     row = session.execute(select(col(DataVersion.version), col(DataVersion.changed_at))
                           .where(col(DataVersion.id) == ROW_ID)).first()
-    return Stamp(row[0], row[1]) if row else Stamp(0, None)
+    stamp = Stamp(row[0], row[1]) if row else Stamp(0, None)
+    session.info[_STAMP] = stamp
+    return stamp
+
+
+T = TypeVar("T")
+#: Figures by key, each with the data version it was computed at (per process: every worker keeps its own).
+_MEMO: OrderedDict[Hashable, tuple[Stamp, object]] = OrderedDict()
+_MEMO_KEPT = 512
+_MEMO_LOCK = threading.Lock()
+
+
+def memoized(session, key: Hashable | None, compute: Callable[[], T]) -> T:
+    """``compute()``, or what it gave at the current data version for the same ``key``.
+
+    For figures over the whole portfolio (sums by stage, currency, principle), which cost time in proportion to
+    the portfolio but change only when data does: the first request after a write computes them, the others
+    read one row (the version). ``key`` must name everything the result depends on besides the data (the
+    authority, public or not); ``None`` computes without caching (a signed-in reader's own view). A session that
+    has written computes afresh and keeps nothing, since what it sees is not committed.
+    """
+    if key is None or session.info.get(_CHANGED) or session.new or session.dirty or session.deleted:
+        return compute()
+    # The whole stamp, so a database whose counter started again (restored, or emptied) never matches.
+    version = current(session)
+    with _MEMO_LOCK:
+        hit = _MEMO.get(key)
+    if hit is not None and hit[0] == version:
+        return cast(T, hit[1])
+    value = compute()
+    with _MEMO_LOCK:
+        _MEMO[key] = (version, value)
+        _MEMO.move_to_end(key)
+        while len(_MEMO) > _MEMO_KEPT:
+            _MEMO.popitem(last=False)
+    return value
+
+
+def forget_memoized() -> None:
+    """Drop every memoized figure (tests that empty the database between them)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
 
 
 def _note_writes(session: OrmSession, _flush_context) -> None:
@@ -74,6 +123,7 @@ def _bump(session: OrmSession) -> None:
 
 def _forget(session: OrmSession, *_args) -> None:
     session.info.pop(_CHANGED, None)
+    session.info.pop(_STAMP, None)
 
 
 def install() -> None:

@@ -5,7 +5,7 @@ Each function issues a fixed number of queries whatever the number of rows (no N
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -14,6 +14,7 @@ from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
+from tracker.core.data_version import memoized
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FundingSource
@@ -55,15 +56,18 @@ def register_compliance_filter(name: str, condition: Callable[[], ColumnElement[
 
 
 def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,
-                  per_page: int = 25) -> Page:
+                  per_page: int = 25, count_key: Hashable | None = None) -> Page:
     """Projects with their authority, newest first, filtered and paginated (two queries).
 
     A page past the last shows the last. Deep pages stay cheap: the offset is taken over project ids alone,
     read in order from the listing index (``ix_project_listing`` / ``ix_project_public_listing``), and only
     the page's own rows are then joined and loaded; offsetting the full join would build every skipped row.
+    ``count_key`` names the visibility when it is the same for many readers (``"public"``): the total, which
+    costs a pass over every matching project, is then counted once per data version (``memoized``).
     """
     ids = listing_ids(filters, visible)
-    total = session.exec(select(func.count()).select_from(ids.subquery())).one()
+    total = memoized(session, ("list_total", count_key, filters) if count_key else None,
+                     lambda: session.exec(select(func.count()).select_from(ids.subquery())).one())
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
     page_ids = ids.order_by(*LISTING_ORDER).offset((page - 1) * per_page).limit(per_page)

@@ -40,7 +40,8 @@ def projects():
     session = get_session()
     page = portfolio.list_projects(session=session, filters=portfolio_filters(request.args),
                                    visible=public_views.is_public_project(),
-                                   page=request.args.get("page", 1, type=int), per_page=per_page)
+                                   page=request.args.get("page", 1, type=int), per_page=per_page,
+                                   count_key="public")
     items = tuple(with_links(ProjectItem, item, _project_links(item.reference))
                   for item in public_views.summaries(session=session, rows=page.rows))
     return _answer(ProjectPage(page=page.page, per_page=page.per_page, pages=page.pages, total=page.total,

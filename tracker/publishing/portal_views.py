@@ -6,6 +6,7 @@ from sqlmodel import select
 
 from tracker.accounts.views import current_scope_paths, user_or_none
 from tracker.core import hierarchy as authority_service
+from tracker.core.data_version import memoized
 from tracker.core.db import get_session
 from tracker.core.labels import choices
 from tracker.core.models import Authority
@@ -27,13 +28,21 @@ def _visible():
     return visible_projects(user_or_none(), current_scope_paths())
 
 
+def _shared_view() -> str | None:
+    """``"public"`` when the reader sees what everyone sees (not signed in): figures and counts of such a view
+    are computed once per data version; a signed-in reader's own view is computed for them."""
+    return "public" if user_or_none() is None else None
+
+
 @bp.get("/")
 def home():
     """Headline figures and the newest projects."""
     session = get_session()
-    figures = portfolio.headline_figures(session=session, visible=_visible())
+    shared = _shared_view()
+    figures = memoized(session, shared and ("headline", shared),
+                       lambda: portfolio.headline_figures(session=session, visible=_visible()))
     newest = portfolio.list_projects(session=session, filters=portfolio.ProjectFilters(), visible=_visible(),
-                                     per_page=6)
+                                     per_page=6, count_key=shared)
     public = public_views.portfolio_figures(session=session)
     return render_template("portal/home.html", figures=figures, newest=newest, public=public)
 
@@ -46,7 +55,7 @@ def project_list():
     authority = get_session().get(Authority, authority_id) if authority_id else None
     filters = portfolio_filters(args)
     page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
-                                   page=args.get("page", 1, type=int), per_page=PER_PAGE)
+                                   page=args.get("page", 1, type=int), per_page=PER_PAGE, count_key=_shared_view())
     return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
                            sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts(),
                            sources=choices("funding_source"))
@@ -82,10 +91,13 @@ def authority_detail(authority_id: int):
     chain = authority_service.ancestors(session=session, authority=authority)
     units = ([] if authority.level in (AuthorityLevel.HROMADA, AuthorityLevel.SETTLEMENT)
              else authority_service.children(session=session, authority=authority))
+    shared = _shared_view()
     projects = portfolio.list_projects(
         session=session, filters=portfolio.ProjectFilters(authority_path=authority.path), visible=_visible(),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE)
-    scorecard, evaluated = authority_scorecard(session=session, authority=authority, visible=_visible())
+        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, count_key=shared)
+    scorecard, evaluated = memoized(
+        session, shared and ("authority_scorecard", authority.id, shared),
+        lambda: authority_scorecard(session=session, authority=authority, visible=_visible()))
     money = public_views.portfolio_figures(session=session, authority=authority, with_scorecard=False)
     return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
                            projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)

@@ -14,6 +14,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from tracker.audit.models import Finding
+from tracker.core.data_version import memoized
 from tracker.core.errors import NotFound
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
@@ -387,6 +388,14 @@ def public_compliance_of(session: Session, evaluation: Evaluation) -> PublicComp
 
 def portfolio_figures(*, session: Session, authority: Authority | None = None,
                       with_scorecard: bool = True) -> PortfolioFigures:
+    """Headline figures of the public projects (in ``authority``'s subtree when given), computed once per data
+    version (``core.data_version.memoized``): see ``_portfolio_figures``."""
+    return memoized(session, ("portfolio_figures", authority.id if authority else None, with_scorecard),
+                    lambda: _portfolio_figures(session=session, authority=authority, with_scorecard=with_scorecard))
+
+
+def _portfolio_figures(*, session: Session, authority: Authority | None,
+                       with_scorecard: bool) -> PortfolioFigures:
     """Headline figures of the public projects (in ``authority``'s subtree when given): five grouped queries.
 
     The scorecard sums the latest evaluations' summary rows (``governance.compliance.latest_summary``);

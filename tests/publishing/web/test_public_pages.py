@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from tests.factories import project_data
+from tracker.core.data_version import forget_memoized
 from tracker.core.db import get_engine, session_scope
 from tracker.core.models import Authority
 from tracker.projects.operations import add_funding_line, create_project
@@ -119,7 +120,21 @@ def test_query_count_does_not_grow_with_the_data(app, client, rich, page):
 
     reference = _add_projects(app, hromada, 5, 5)
     client.get(url(reference))  # warm up: the first request loads what every request shares
+    forget_memoized()  # count the figures' own queries too, not a memoized copy of them
     small = _count_queries(app, client, url(reference))
     reference = _add_projects(app, hromada, 45, 50)
+    forget_memoized()
     large = _count_queries(app, client, url(reference))
     assert small == large
+
+
+def test_portfolio_figures_are_computed_once_per_data_version(app, client, rich):
+    """The sums over every project run once after each write; other requests read the data version only."""
+    before = client.get("/api/v1/figures").get_json()
+    again = _count_queries(app, client, "/api/v1/figures")
+    forget_memoized()
+    cold = _count_queries(app, client, "/api/v1/figures")
+    assert again < cold and again <= 2, (again, cold)
+    _add_projects(app, rich.world.irpin_hromada.id, 1, 1)  # a write: a new data version
+    after = client.get("/api/v1/figures").get_json()
+    assert after["projects"] == before["projects"] + 1
