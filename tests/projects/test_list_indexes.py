@@ -71,3 +71,13 @@ def test_deep_and_past_the_end_pages(session):
     last = list_projects(session=session, filters=ProjectFilters(), visible=None, page=10**30, per_page=2)
     assert last.page == last.pages and last.rows == pages[last.pages - 1].rows
     assert world.school.id in {p.id for p, _ in everything.rows}
+
+
+def test_a_subtree_read_from_its_authorities_lists_the_same_projects(session):
+    world = build_world(session)
+    filters = ProjectFilters(authority_path=world.kharkiv_oblast.path)
+    both = [list(session.exec(listing_ids(filters, None, subtree_first=first).order_by(*LISTING_ORDER)))
+            for first in (False, True)]
+    assert both[0] == both[1] and world.school.id in both[0]
+    shown = list_projects(session=session, filters=filters, visible=None, per_page=100)
+    assert [project.id for project, _ in shown.rows] == both[0] and shown.total == len(both[0])

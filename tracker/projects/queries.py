@@ -70,6 +70,10 @@ def list_projects(*, session: Session, filters: ProjectFilters, visible, page: i
                      lambda: session.exec(select(func.count()).select_from(ids.subquery())).one())
     pages = max(1, -(-total // per_page))
     page = min(max(1, page), pages)
+    if filters.authority_path and total <= SPARSE_SUBTREE:
+        # A small subtree (a hromada's few projects) would be found by walking the whole listing index: start
+        # from its authorities instead and sort its few projects.
+        ids = listing_ids(filters, visible, subtree_first=True)
     page_ids = ids.order_by(*LISTING_ORDER).offset((page - 1) * per_page).limit(per_page)
     rows = session.exec(select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
                         .where(Project.id.in_(page_ids.scalar_subquery())).order_by(*LISTING_ORDER)).all()
@@ -80,9 +84,15 @@ def list_projects(*, session: Session, filters: ProjectFilters, visible, page: i
 LISTING_ORDER = (Project.created_at.desc(), Project.id.desc())
 
 
-def listing_ids(filters: ProjectFilters, visible):
-    """The ids of the projects a list shows (unordered): what is counted and paged."""
-    conditions = _list_conditions(filters, visible)
+#: Up to this many projects in an authority's subtree, its list is read from its authorities rather than
+#: along the listing index (which finds a sparse subtree's projects only after walking most of the index).
+SPARSE_SUBTREE = 2000
+
+
+def listing_ids(filters: ProjectFilters, visible, *, subtree_first: bool = False):
+    """The ids of the projects a list shows (unordered): what is counted and paged. ``subtree_first`` states
+    the authority filter as "authority among the subtree's ids", which planners read from the authorities."""
+    conditions = _list_conditions(filters, visible, subtree_first)
     ids = select(Project.id)
     # The authority is joined only when a condition needs it (a planner's scope, an oblast filter): every
     # project has one, so the join changes no count, and without it the ids come from the index alone.
@@ -91,7 +101,7 @@ def listing_ids(filters: ProjectFilters, visible):
     return ids.where(*conditions)
 
 
-def _list_conditions(filters: ProjectFilters, visible) -> list:
+def _list_conditions(filters: ProjectFilters, visible, subtree_first: bool = False) -> list:
     conditions = []
     if visible is not None:
         conditions.append(visible)
@@ -100,7 +110,9 @@ def _list_conditions(filters: ProjectFilters, visible) -> list:
         conditions.append(or_(Project.title_uk.ilike(pattern), Project.title_en.ilike(pattern),
                               Project.reference.ilike(pattern)))
     if filters.authority_path:
-        conditions.append(Authority.path.startswith(filters.authority_path, autoescape=True))
+        in_subtree = Authority.path.startswith(filters.authority_path, autoescape=True)
+        conditions.append(Project.authority_id.in_(select(Authority.id).where(in_subtree)) if subtree_first
+                          else in_subtree)
     if filters.sector:
         conditions.append(Project.sector == filters.sector)
     if filters.stage:
