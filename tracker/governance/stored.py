@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
@@ -204,10 +205,12 @@ def facts_of(session: Session, evaluation: Evaluation) -> dict:
     return facts_for(session, [evaluation])[evaluation.id]
 
 
-#: Where a session keeps what it rendered, by the content that determines it (facts digest and packed
-#: outcomes): an evaluation shown twice in a request (the planner's and the public view) is rendered once,
-#: and every request reads the same statements.
-_RENDERED = "tracker.governance.rendered"
+#: What was rendered, by the content that determines it (facts digest and packed outcomes), so it can never be
+#: stale: an evaluation shown twice in a request, or again by a later request, is rendered once (rendering
+#: means evaluating again: about a quarter of a project page's time). Bounded: a rendering is about 0.5 MB.
+_RENDERED: OrderedDict[tuple[str, bytes], list[dict]] = OrderedDict()
+_RENDERED_KEPT = 48
+_RENDERED_LOCK = threading.Lock()
 
 
 def expand(session: Session, evaluation: Evaluation) -> list[dict]:
@@ -220,15 +223,20 @@ def expand(session: Session, evaluation: Evaluation) -> list[dict]:
     """
     if not evaluation.outcomes:
         return list(evaluation.legacy_results or [])
-    rendered_here = session.info.setdefault(_RENDERED, {})
     key = (evaluation.facts_sha256, evaluation.outcomes)
-    if key in rendered_here:
-        return rendered_here[key]
+    with _RENDERED_LOCK:
+        cached = _RENDERED.get(key)
+        if cached is not None:
+            _RENDERED.move_to_end(key)
+            return cached
     packed = unpack(evaluation.outcomes)
     rule_sets = rule_sets_at(session, [item["sha256"] for item in packed])
     facts = facts_of(session, evaluation)
     rendered = [_render(rule_sets, item, facts, evaluation) for item in packed]
-    rendered_here[key] = rendered
+    with _RENDERED_LOCK:
+        _RENDERED[key] = rendered
+        while len(_RENDERED) > _RENDERED_KEPT:
+            _RENDERED.popitem(last=False)
     return rendered
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from tracker.core.models import Authority
+from tracker.core.vocab import AuthorityLevel
 from tracker.projects.models import Project
 from tracker.publishing.public import PublicProject
 from tracker.publishing.read_models import is_public_project, project_views
@@ -243,6 +244,9 @@ def package(**kwargs) -> dict:
     return json.loads("".join(iter_package(**kwargs)))
 
 
+_WIDE_LEVELS = (AuthorityLevel.NATIONAL, AuthorityLevel.OBLAST)
+
+
 def _chunks_of_views(session: Session, authority: Authority | None,
                      reference: str | None) -> Iterable[list[PublicProject]]:
     last_id = 0
@@ -250,7 +254,11 @@ def _chunks_of_views(session: Session, authority: Authority | None,
         query = (select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
                  .where(is_public_project(), Project.id > last_id).order_by(Project.id).limit(CHUNK))
         if authority is not None:
-            query = query.where(Authority.path.startswith(authority.path, autoescape=True))
+            in_subtree = Authority.path.startswith(authority.path, autoescape=True)
+            # Below an oblast a subtree is a small part of the portfolio: read it from its authorities, rather
+            # than walking every public project in id order to find its few.
+            query = query.where(Project.authority_id.in_(select(Authority.id).where(in_subtree))
+                                if authority.level not in _WIDE_LEVELS else in_subtree)
         if reference is not None:
             query = query.where(Project.reference == reference)
         rows = list(session.exec(query))

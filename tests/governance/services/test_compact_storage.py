@@ -40,7 +40,7 @@ def test_every_shipped_evaluation_renders_again_exactly(session, shipped):
     rows = store(session=session, evaluations=made, trigger=TRIGGER_MANUAL)
     session.commit()
     stored._RULE_SETS.clear()  # as a new process would: the rule sets come from the archive
-    session.info.clear()
+    stored._RENDERED.clear()
     outcomes = {Outcome.PASS, Outcome.FAIL, Outcome.ERROR, Outcome.NOT_APPLICABLE}
     seen = set()
     for row, item in zip(rows, made, strict=True):
@@ -80,7 +80,7 @@ def test_an_evaluation_made_under_an_older_rule_file_is_explained_by_that_file(s
     after = load_rule_context(str(directory))
     assert after.rule_sets["oecd_principles"].sha256 != before.rule_sets["oecd_principles"].sha256
     stored._RULE_SETS.clear()
-    session.info.clear()
+    stored._RENDERED.clear()
     assert stored.expand(session, row) == _fresh(item.results)
 
 
@@ -91,7 +91,7 @@ def test_an_unarchived_rule_file_is_said_not_guessed(session, shipped):
     session.commit()
     session.execute(text("DELETE FROM rule_set_source"))
     stored._RULE_SETS.clear()
-    session.info.clear()
+    stored._RENDERED.clear()
     with pytest.raises(stored.IrreproducibleEvaluation, match="not archived"):
         stored.expand(session, row)
     # Counting still works from the outcomes alone, under the rules' ids (rules of other stages are unknown).
@@ -108,7 +108,7 @@ def test_an_outcome_the_engine_no_longer_gives_is_shown_as_stored_and_flagged(se
     rule_id, code = next((rule_id, code) for rule_id, code in packed[0]["outcomes"].items() if code == "pass")
     packed[0]["outcomes"][rule_id] = "fail"  # as if the engine had judged otherwise when it was stored
     row.outcomes = stored.compress(json.dumps(packed))
-    session.info.clear()
+    stored._RENDERED.clear()
     rendered = stored.expand(session, row)
     assert rendered[0]["reproduced"] is False and "gives other outcomes" in caplog.text
     assert next(r for r in rendered[0]["results"] if r["rule_id"] == rule_id)["outcome"] == "fail"

@@ -86,11 +86,14 @@ def test_project_page_costs_a_fixed_number_of_statements(app, client, world, log
 
 @pytest.mark.parametrize("reader", ["anonymous", "planner"])
 def test_the_page_renders_its_evaluation_once(app, client, world, login, reader):
-    """The evaluation is shown twice (public compliance, and the planner's view), rendered from one facts read."""
+    """The evaluation is shown twice (public compliance, and the planner's view), rendered from one facts read;
+    a later request shows the same rendering without reading the facts again."""
     from sqlalchemy import event
 
     from tracker.core.db import get_engine
+    from tracker.governance import stored
 
+    stored._RENDERED.clear()  # another test may have rendered the same evaluation
     if reader != "anonymous":
         login(world.irpin_planner)
     statements = []
@@ -102,7 +105,10 @@ def test_the_page_renders_its_evaluation_once(app, client, world, login, reader)
     event.listen(engine, "before_cursor_execute", listener)
     try:
         page = client.get(f"/projects/{world.bridge.reference}")
+        first = len([s for s in statements if "FROM evaluation_facts" in s])
+        again = client.get(f"/projects/{world.bridge.reference}")
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    assert page.status_code == 200
+    assert page.status_code == again.status_code == 200
+    assert first == 1, statements
     assert len([s for s in statements if "FROM evaluation_facts" in s]) == 1, statements
