@@ -81,3 +81,20 @@ def test_a_subtree_read_from_its_authorities_lists_the_same_projects(session):
     assert both[0] == both[1] and world.school.id in both[0]
     shown = list_projects(session=session, filters=filters, visible=None, per_page=100)
     assert [project.id for project, _ in shown.rows] == both[0] and shown.total == len(both[0])
+
+
+def test_a_list_nobody_matches_reads_the_count_only(session):
+    build_world(session)
+    seen = []
+    engine = session.get_bind()
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        empty = list_projects(session=session, filters=ProjectFilters(text="no such project"), visible=None)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert (empty.rows, empty.total, empty.page, empty.pages) == ([], 0, 1, 1)
+    assert len(seen) == 1 and "count" in seen[0].lower(), seen

@@ -74,6 +74,8 @@ def list_projects(*, session: Session, filters: ProjectFilters, visible, page: i
         # A small subtree (a hromada's few projects) would be found by walking the whole listing index: start
         # from its authorities instead and sort its few projects.
         ids = listing_ids(filters, visible, subtree_first=True)
+    if total == 0:  # nothing matches: do not walk the whole index to find so (a filter nobody meets)
+        return Page(rows=[], total=0, page=1, per_page=per_page)
     page_ids = ids.order_by(*LISTING_ORDER).offset((page - 1) * per_page).limit(per_page)
     rows = session.exec(select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
                         .where(Project.id.in_(page_ids.scalar_subquery())).order_by(*LISTING_ORDER)).all()
