@@ -16,7 +16,6 @@ from sqlmodel import Session, select
 from tracker.core.errors import ServiceError
 from tracker.core.vocab import Stage
 from tracker.planning.models import ProgressObservation, ProjectImplementation, ProjectPlan
-from tracker.planning.stage_data import one_per_project
 from tracker.projects.models import Project
 
 MAX_DEPTH = 10
@@ -34,56 +33,65 @@ class Rollup:
 def programme_progress(*, session: Session, programme_ids: list[int]) -> dict[int, Rollup]:
     """The rolled-up physical progress of each programme that has sub-projects."""
     children = _children(session, programme_ids)
-    child_ids = [child.id for kids in children.values() for child in kids]
-    if not child_ids:
+    kids_of_level = [child.id for kids in children.values() for child in kids]
+    if not kids_of_level:
         return {}
-    nested = programme_progress(session=session, programme_ids=child_ids)
-    latest = _latest_progress(session, child_ids)
-    records = one_per_project(session, ProjectImplementation, child_ids)
-    weights = {pid: record.rollup_weight for pid, record in records.items()}
-    budgets = {pid: plan.budget_total for pid, plan in one_per_project(session, ProjectPlan, child_ids).items()}
+    nested = programme_progress(session=session, programme_ids=kids_of_level)
     result = {}
     for programme_id, kids in children.items():
-        progress = {kid.id: _child_progress(kid, latest, nested) for kid in kids}
-        share, basis = _weights([kid.id for kid in kids], weights, budgets)
+        progress = {kid.id: _child_progress(kid, nested) for kid in kids}
+        share, basis = _weights(kids)
         total = sum(share.values(), Decimal("0"))
         percent = (sum(progress[k] * share[k] for k in share) / total) if total else Decimal("0")
         result[programme_id] = Rollup(percent.quantize(Decimal("0.1")), len(kids), basis)
     return result
 
 
-def _children(session: Session, parent_ids: list[int]) -> dict[int, list[Project]]:
-    grouped: dict[int, list[Project]] = defaultdict(list)
-    if parent_ids:
-        for child in session.exec(select(Project).where(Project.parent_id.in_(parent_ids)).order_by(Project.id)):
-            grouped[child.parent_id].append(child)
+@dataclass(frozen=True)
+class _Child:
+    """What the roll-up needs of one sub-project, read in one row."""
+
+    id: int
+    stage: Stage
+    weight: Decimal | None
+    budget: Decimal | None
+    latest_percent: int | None
+
+
+def _children(session: Session, parent_ids: list[int]) -> dict[int, list[_Child]]:
+    """Each parent's sub-projects with their weight, planned budget and latest progress: one statement."""
+    grouped: dict[int, list[_Child]] = defaultdict(list)
+    if not parent_ids:
+        return grouped
+    latest = (select(ProgressObservation.physical_percent)
+              .where(ProgressObservation.project_id == Project.id)
+              .order_by(ProgressObservation.observed_on.desc(), ProgressObservation.id.desc())
+              .limit(1).correlate(Project).scalar_subquery())
+    # project_implementation and project_plan hold at most one row a project (unique project_id).
+    query = (select(Project.id, Project.parent_id, Project.stage, ProjectImplementation.rollup_weight,
+                    ProjectPlan.budget_total, latest)
+             .outerjoin(ProjectImplementation, ProjectImplementation.project_id == Project.id)
+             .outerjoin(ProjectPlan, ProjectPlan.project_id == Project.id)
+             .where(Project.parent_id.in_(parent_ids)).order_by(Project.id))
+    for child_id, parent_id, stage, weight, budget, percent in session.exec(query):
+        grouped[parent_id].append(_Child(child_id, stage, weight, budget, percent))
     return grouped
 
 
-def _latest_progress(session: Session, project_ids: list[int]) -> dict[int, int]:
-    latest: dict[int, int] = {}
-    query = (select(ProgressObservation.project_id, ProgressObservation.physical_percent)
-             .where(ProgressObservation.project_id.in_(project_ids))
-             .order_by(ProgressObservation.observed_on, ProgressObservation.id))
-    for project_id, percent in session.exec(query):
-        latest[project_id] = percent  # ordered ascending: the last one wins
-    return latest
-
-
-def _child_progress(child: Project, latest: dict[int, int], nested: dict[int, Rollup]) -> Decimal:
+def _child_progress(child: _Child, nested: dict[int, Rollup]) -> Decimal:
     if child.id in nested:
         return nested[child.id].percent
     if child.stage == Stage.COMPLETED:
         return Decimal("100")
-    return Decimal(latest.get(child.id, 0))
+    return Decimal(child.latest_percent or 0)
 
 
-def _weights(ids: list[int], weights: dict, budgets: dict) -> tuple[dict[int, Decimal], str]:
-    if all(weights.get(i) is not None for i in ids):
-        return {i: Decimal(weights[i]) for i in ids}, "weight"
-    if all(budgets.get(i) for i in ids):
-        return {i: Decimal(budgets[i]) for i in ids}, "budget"
-    return {i: Decimal("1") for i in ids}, "equal"
+def _weights(kids: list[_Child]) -> tuple[dict[int, Decimal], str]:
+    if all(kid.weight is not None for kid in kids):
+        return {kid.id: Decimal(kid.weight) for kid in kids}, "weight"
+    if all(kid.budget for kid in kids):
+        return {kid.id: Decimal(kid.budget) for kid in kids}, "budget"
+    return {kid.id: Decimal("1") for kid in kids}, "equal"
 
 
 def set_parent(*, session: Session, project: Project, parent: Project | None) -> None:

@@ -7,7 +7,8 @@ from uuid import uuid4
 
 import pytest
 
-from tests.planner_factories import add, contract_values
+from tests.factories import project_data
+from tests.planner_factories import add, contract_values, save
 from tests.planning.web.test_query_counts import _count
 from tracker.accounts.models import User
 from tracker.audit.findings import FindingCreate, raise_finding
@@ -16,8 +17,9 @@ from tracker.core.models import Authority, Organisation
 from tracker.engagement.needs import NeedCreate, create_need
 from tracker.engagement.partnerships import add_activity, create_partnership
 from tracker.planning.document_models import Document
+from tracker.planning.rollup import set_parent
 from tracker.projects.models import Project
-from tracker.projects.operations import add_funding_line
+from tracker.projects.operations import add_funding_line, create_project
 
 MAX_STATEMENTS = 20
 
@@ -53,6 +55,12 @@ def _fill(app, world, numbers: range) -> None:
                          held_on=date(2024, 5, 1), actor=planner)
             create_need(session=session, authority=hromada, actor=planner, project=project,
                         data=NeedCreate(help_kind="expertise", title_uk=f"Потреба {index}"))
+            # A sub-project with a plan and progress makes the bridge a programme (its roll-up is on the page).
+            child = create_project(session=session, authority=hromada, data=project_data(
+                title_uk=f"Частина {index}", title_en=f"Part {index}"))
+            set_parent(session=session, project=child, parent=project)
+            save(session, child, "planning", {"budget_total": Decimal("1000.00")})
+            add(session, child, "observation", {"observed_on": date(2024, 1, 1), "physical_percent": 50})
             raise_finding(session=session, project=project, user=auditor, data=FindingCreate(
                 stage="needs_assessment", severity="low", title=f"Finding {index}", description="Described",
                 recommendation="Do better", due_date=date.today() + timedelta(days=30),
@@ -80,6 +88,7 @@ def test_project_page_costs_a_fixed_number_of_statements(app, client, world, log
     # The counted page shows every row, and restricted documents only to those who may edit or audit.
     full = pages[1]
     assert full.count("Lot ") >= 20 and full.count("Twins ") == 20 and full.count("Потреба ") == 20
+    assert "Прогрес програми (зважений)" in full and "50.0%" in full  # the programme's roll-up is shown
     assert ">Doc 12</a>" in full
     assert (">Doc 13</a>" in full) == (reader != "anonymous")
 
