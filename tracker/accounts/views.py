@@ -4,8 +4,6 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -13,6 +11,8 @@ from wtforms.validators import DataRequired, Email, Length
 
 from tracker.accounts import operations as user_service
 from tracker.core.db import get_session, set_actor
+from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.i18n import safe_next
 
 bp = Blueprint("auth", __name__)

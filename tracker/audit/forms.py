@@ -1,7 +1,6 @@
 """WTForms of the auditor's workspace; labels are translated, validation happens on the server."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -18,6 +17,7 @@ from wtforms.validators import DataRequired, Optional
 from tracker.audit.models import ChecklistSignoff, Finding, FindingEvent, ManualMark
 from tracker.core.fields import form_validators
 from tracker.core.forms import ModelForm
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.projects.forms import select_choices
 
 MARK_VERDICTS = ("pass", "fail", "not_applicable")

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlmodel import select
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
@@ -23,6 +22,7 @@ from tracker.audit.signoff import sign_off, signoff_statuses
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
 from tracker.core.forms import attach_error
+from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import Role, Stage

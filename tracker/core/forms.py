@@ -8,13 +8,13 @@ looked at.
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 from wtforms import HiddenField
 
 from tracker.core.errors import ServiceError
 from tracker.core.fields import form_validators
+from tracker.core.i18n import lazy_gettext as _l
 
 #: Versions are positive and far below this; anything longer is not a version (and would overflow the column).
 _MAX_VERSION_DIGITS = 9

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_pgettext
 
+from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.i18n import lazy_pgettext
 from tracker.core.vocab import FundingSource
 
 LABELS: dict[str, dict[str, object]] = {

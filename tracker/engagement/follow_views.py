@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.engagement import follows as follow_service
 from tracker.engagement.forms import ActionForm, FollowForm
 from tracker.engagement.loaders import client_key, setting

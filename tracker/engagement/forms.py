@@ -1,7 +1,6 @@
 """WTForms of the engagement mechanism; validation happens on the server, labels are translated."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -21,6 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.core.fields import form_validators
 from tracker.core.forms import ModelForm, attach_error
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import LABELS
 from tracker.core.vocab import Currency
 from tracker.engagement.models import (

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -11,6 +10,7 @@ from tracker.core.db import get_session
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices, label
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role

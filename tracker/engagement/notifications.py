@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User, UserAuthority
 from tracker.core import mail
+from tracker.core.i18n import gettext as _
 from tracker.core.labels import LABELS, label
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import Role

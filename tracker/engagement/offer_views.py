@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Role
 from tracker.engagement import offers as offer_service
 from tracker.engagement.forms import AcceptForm, ActionForm, DeclineForm, MessageForm, OfferForm, add_error

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import login_user
 
 from tracker.accounts.models import User
@@ -10,6 +9,7 @@ from tracker.accounts.views import roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import ServiceError
 from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Organisation
 from tracker.core.vocab import Role
 from tracker.engagement import matching

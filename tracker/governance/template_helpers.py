@@ -5,9 +5,9 @@ from decimal import Decimal
 
 from flask import Flask, current_app
 from flask_babel import format_percent
-from flask_babel import lazy_gettext as _l
 
 from tracker.core.i18n import current_language, localized
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.governance.fixes import fix_links
 from tracker.rules import PILLARS, PRINCIPLES
 

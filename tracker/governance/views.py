@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -12,6 +10,8 @@ from tracker.accounts.views import current_scope_paths, roles_required, user_or_
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, PermissionDenied, ServiceError
 from tracker.core.forms import VersionedForm
+from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import choices
 from tracker.core.vocab import Role
 from tracker.governance import policy

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template
-from flask_babel import gettext as _
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority
 from tracker.core.vocab import Role
 from tracker.planning import csv_io

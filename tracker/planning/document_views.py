@@ -3,12 +3,12 @@ the web root); restricted ones only to those who may edit the project, auditors 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_babel import gettext as _
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
 from tracker.core.forms import attach_error
+from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Role
 from tracker.planning import documents as document_service
 from tracker.planning.forms import DeleteForm, DocumentForm

@@ -5,7 +5,6 @@ groups its fields in ``fieldsets`` so one template renders them all with labels 
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms.validators import URL, DataRequired, InputRequired, Length, Optiona
 
 from tracker.core.forms import ModelForm
 from tracker.core.forms import VersionedForm as BaseVersionedForm
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import choices
 from tracker.core.vocab import Currency
 from tracker.planning.document_models import Document

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from sqlmodel import SQLModel
 
 from tracker.core import labels
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.planning.document_models import Document
 from tracker.planning.models import (
     Contract,

@@ -7,8 +7,6 @@ person's entries; invalid input answers 422 with the errors beside the fields.
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlmodel import select
 
 from tracker.accounts.views import roles_required
@@ -16,6 +14,8 @@ from tracker.core import versioning
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
 from tracker.core.forms import attach_error
+from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import funding_level, label
 from tracker.core.vocab import Role
 from tracker.planning import rollup, stage_edit

@@ -1,12 +1,12 @@
 """WTForms for the planner's pages; labels are translated, validation happens on the server."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional
 
 from tracker.core.forms import ModelForm, VersionedForm
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import choices
 from tracker.projects.models import ProjectBase
 

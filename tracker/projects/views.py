@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -12,6 +11,7 @@ from tracker.core.errors import Conflict, ServiceError
 from tracker.core.forms import attach_error
 from tracker.core.hierarchy import scope_filter
 from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role

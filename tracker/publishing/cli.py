@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 
 from tracker.core.db import session_scope
 from tracker.core.errors import NotFound
 from tracker.core.hierarchy import get_by_code
+from tracker.core.i18n import gettext
 from tracker.projects.operations import get_project
 from tracker.publishing import oc4ids
 from tracker.publishing import read_models as public_views

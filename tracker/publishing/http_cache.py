@@ -11,6 +11,7 @@ never cached: ``private, no-store`` and no tag.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from importlib.metadata import PackageNotFoundError, version
 
@@ -25,7 +26,9 @@ from tracker.core.i18n import current_language
 PUBLIC_BLUEPRINTS = frozenset({"portal", "reports", "api"})
 
 
+@functools.cache
 def _release() -> str:
+    """The installed release (read from the package metadata once: it costs a millisecond a request)."""
     try:
         return version("vidnova")
     except PackageNotFoundError:  # pragma: no cover  (running from a checkout that was never installed)

@@ -1,6 +1,8 @@
 """Pages everyone can read: home, project list and page, the authority tree."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, render_template, request
 from sqlmodel import select
 
@@ -8,6 +10,7 @@ from tracker.accounts.views import current_scope_paths, user_or_none
 from tracker.core import hierarchy as authority_service
 from tracker.core.data_version import memoized
 from tracker.core.db import get_session
+from tracker.core.i18n import localized
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
@@ -103,7 +106,22 @@ def authority_detail(authority_id: int):
                            projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)
 
 
-def _oblasts() -> list[Authority]:
+@dataclass(frozen=True)
+class OblastChoice:
+    """An oblast as the list's filter offers it (kept between requests, so plain values, not a row)."""
+
+    id: int
+    name_uk: str
+    name_en: str | None
+
+    def name(self, locale: str) -> str:
+        return localized(self, "name", locale)
+
+
+def _oblasts() -> list[OblastChoice]:
+    """The oblasts for the filter, read once a data version (every list page offers them)."""
     session = get_session()
-    return list(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
-                             .order_by(Authority.name_uk)))
+    query = (select(Authority.id, Authority.name_uk, Authority.name_en)
+             .where(Authority.level == AuthorityLevel.OBLAST).order_by(Authority.name_uk))
+    return memoized(session, "oblast choices",
+                    lambda: [OblastChoice(*row) for row in session.exec(query)])

@@ -10,12 +10,13 @@ import io
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, abort, current_app, request, send_from_directory, stream_with_context
-from flask_babel import gettext as _
 
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import get_session, new_session
 from tracker.core.errors import NotFound
 from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import label, move_label
 from tracker.core.models import Authority
 from tracker.projects import queries as portfolio
@@ -193,16 +194,19 @@ def _oc4ids_response(filename: str, *, authority: Authority | None = None, refer
 
 # --- template helpers shared by pages and reports ----------------------------------------------------
 
+_TIMELINE_NAMES = {
+    "registered": _l("Registered in Vidnova"), "needs_assessed": _l("Needs assessed"),
+    "consultation_started": _l("Public consultation opened"), "consultation_ended": _l("Public consultation closed"),
+    "budget_approved": _l("Budget approved by the council"), "expert_review": _l("State expert review"),
+    "works_scheduled": _l("Works scheduled to start"), "contract_signed": _l("Contract signed"),
+    "milestone_reached": _l("Milestone reached"), "milestone_planned": _l("Milestone planned"),
+    "progress": _l("Progress observed"), "stage": _l("Moved to stage"), "completed": _l("Completed"),
+}
+
+
 def timeline_label(event) -> str:
     """The translated label of a timeline event with its detail (escaped by the template)."""
-    names = {"registered": _("Registered in Vidnova"), "needs_assessed": _("Needs assessed"),
-             "consultation_started": _("Public consultation opened"),
-             "consultation_ended": _("Public consultation closed"),
-             "budget_approved": _("Budget approved by the council"), "expert_review": _("State expert review"),
-             "works_scheduled": _("Works scheduled to start"), "contract_signed": _("Contract signed"),
-             "milestone_reached": _("Milestone reached"), "milestone_planned": _("Milestone planned"),
-             "progress": _("Progress observed"), "stage": _("Moved to stage"), "completed": _("Completed")}
-    name = names.get(event.kind, event.kind)
+    name = str(_TIMELINE_NAMES.get(event.kind, event.kind))  # only this event's name is translated
     if event.kind == "stage":
         return f"{name}: {move_label(event.detail)}"
     return f"{name}: {event.detail}" if event.detail else name
