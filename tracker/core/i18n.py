@@ -73,7 +73,7 @@ def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Templates' _() through the cached catalogue too (Flask-Babel installs its own uncached callables).
-    app.jinja_env.install_gettext_callables(
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
         gettext=lambda s: catalogue().ugettext(s),
         ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
         pgettext=lambda c, s: catalogue().upgettext(c, s),
