@@ -187,6 +187,10 @@ class Targets:
     hromada_id: int
     hromada_name: str
     hromada_projects: int
+    #: The authority whose subtree holds the public project count nearest 1,000 (the report target's size).
+    thousand_id: int
+    thousand_name: str
+    thousand_projects: int
     reference: str
     references: tuple[str, ...]
     authority_ids: tuple[int, ...]
@@ -224,6 +228,7 @@ def read_targets(url: str, search: str = "ремонт") -> Targets:
                      .scalars()}
             oblast = max((a for a in units.values() if a.level == "oblast"), key=lambda a: (per_unit[a.id], -a.id))
             hromada = max((a for a in units.values() if a.level == "hromada"), key=lambda a: (per_unit[a.id], -a.id))
+            thousand = min(units.values(), key=lambda a: (abs(per_unit[a.id] - 1000), a.id))
             variations = select(ContractVariation.project_id)
             contracts = (select(Contract.project_id).group_by(Contract.project_id)
                          .having(func.count() >= 2))
@@ -243,7 +248,8 @@ def read_targets(url: str, search: str = "ремонт") -> Targets:
         engine.dispose()
     return Targets(public_projects=public_projects, oblast_id=oblast.id, oblast_name=oblast.name_uk,
                    oblast_projects=per_unit[oblast.id], hromada_id=hromada.id, hromada_name=hromada.name_uk,
-                   hromada_projects=per_unit[hromada.id], reference=rich or sample[0],
+                   hromada_projects=per_unit[hromada.id], thousand_id=thousand.id, thousand_name=thousand.name_uk,
+                   thousand_projects=per_unit[thousand.id], reference=rich or sample[0],
                    references=tuple(sample[::step][:200]), authority_ids=authority_ids, search=search)
 
 
@@ -272,6 +278,7 @@ def standard_pages(t: Targets) -> list[tuple[str, str]]:
         ("API figures", "/api/v1/figures"),
         ("OC4IDS authority (hromada)", f"/open-data/oc4ids/authorities/{t.hromada_id}.json"),
         ("report HTML, authority (oblast)", f"/reports/authorities/{t.oblast_id}.html"),
+        ("report HTML, authority (~1,000)", f"/reports/authorities/{t.thousand_id}.html"),
         ("report HTML, project", f"/reports/projects/{t.reference}.html"),
     ]
     return pages
@@ -287,4 +294,6 @@ def describe_targets(t: Targets, url: str) -> str:
     return (f"database {make_url(url).render_as_string()}: {t.public_projects:,} public projects "
             f"(deep page {t.deep_page}, last page {t.last_page}); "
             f"oblast {t.oblast_name} (id {t.oblast_id}, {t.oblast_projects:,} public projects); "
-            f"hromada {t.hromada_name} (id {t.hromada_id}, {t.hromada_projects:,}); project {t.reference}")
+            f"hromada {t.hromada_name} (id {t.hromada_id}, {t.hromada_projects:,}); "
+            f"report of ~1,000: {t.thousand_name} (id {t.thousand_id}, {t.thousand_projects:,}); "
+            f"project {t.reference}")

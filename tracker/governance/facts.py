@@ -55,37 +55,40 @@ def _owners(session: Session, projects: Sequence[Project]) -> dict[int, Authorit
 
 
 def _funding(session: Session, ids: list[int], to_uah: ToUah) -> dict[int, list[dict]]:
+    # Columns, not ORM objects (here and below): facts only read them, and an evaluation of the whole
+    # portfolio reads a hundred thousand lines.
     rows = session.exec(
-        select(FundingLine, Organisation.name, Authority.name_uk)
+        select(FundingLine.project_id, FundingLine.source, FundingLine.currency, FundingLine.amount_committed,
+               FundingLine.amount_disbursed, Organisation.name, Authority.name_uk)
         .outerjoin(Organisation, Organisation.id == FundingLine.financier_organisation_id)
         .outerjoin(Authority, Authority.id == FundingLine.financier_authority_id)
         .where(FundingLine.project_id.in_(ids)).order_by(FundingLine.id))
     lines: dict[int, list[dict]] = defaultdict(list)
-    for line, organisation_name, authority_name in rows:
-        lines[line.project_id].append({
-            "level": FundingSource(line.source).level,
-            "source": line.source,
+    for project_id, source, currency, committed, disbursed, organisation_name, authority_name in rows:
+        lines[project_id].append({
+            "level": FundingSource(source).level,
+            "source": source,
             "financier": organisation_name or authority_name,
-            "committed": to_uah(line.amount_committed, line.currency),
-            "disbursed": to_uah(line.amount_disbursed, line.currency),
-            "currency": line.currency,
+            "committed": to_uah(committed, currency),
+            "disbursed": to_uah(disbursed, currency),
+            "currency": currency,
         })
     return lines
 
 
 def _partners(session: Session, ids: list[int]) -> dict[int, list[dict]]:
     rows = session.exec(
-        select(ProjectParty, Organisation, Authority)
+        select(ProjectParty.project_id, ProjectParty.role, Organisation.id, Organisation.name, Organisation.country,
+               Authority.name_uk)
         .outerjoin(Organisation, Organisation.id == ProjectParty.organisation_id)
         .outerjoin(Authority, Authority.id == ProjectParty.authority_id)
         .where(ProjectParty.project_id.in_(ids)).order_by(ProjectParty.id))
     partners: dict[int, list[dict]] = defaultdict(list)
-    for party, organisation, authority in rows:
-        if organisation is not None:
-            partners[party.project_id].append(
-                {"name": organisation.name, "role": party.role, "country": organisation.country})
+    for project_id, role, organisation_id, organisation_name, country, authority_name in rows:
+        if organisation_id is not None:
+            partners[project_id].append({"name": organisation_name, "role": role, "country": country})
         else:
-            partners[party.project_id].append({"name": authority.name_uk, "role": party.role, "country": "UA"})
+            partners[project_id].append({"name": authority_name, "role": role, "country": "UA"})
     return partners
 
 
