@@ -1,7 +1,7 @@
 """Evaluating a rule set against one project's facts: a pure function returning storable results."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -41,6 +41,34 @@ _NOT_APPLICABLE_TEXT = {
 }
 
 
+class Explanation:
+    """A result's explanation in both languages, rendered the first time it is read.
+
+    Most results are stored and counted without anyone reading their text (pages render a stored evaluation
+    again when shown), and rendering both languages was a fifth of evaluation time. Equal when the texts are.
+    """
+
+    __slots__ = ("_render", "_texts")
+
+    def __init__(self, render: Callable[[], tuple[str, str]] | None = None, texts: tuple[str, str] | None = None):
+        self._render, self._texts = render, texts
+
+    def texts(self) -> tuple[str, str]:
+        if self._texts is None:
+            assert self._render is not None  # noqa: S101  (one of the two is always given)
+            self._texts, self._render = self._render(), None
+        return self._texts
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Explanation) and self.texts() == other.texts()
+
+    def __hash__(self) -> int:
+        return hash(self.texts())
+
+    def __repr__(self) -> str:
+        return f"Explanation{self.texts()!r}"
+
+
 @dataclass(slots=True)
 class RuleResult:
     """The outcome of one rule for one project, with the evaluated trees that explain it.
@@ -57,14 +85,21 @@ class RuleResult:
     standards: tuple[str, ...]
     title_uk: str
     title_en: str
-    explanation_uk: str
-    explanation_en: str
+    explanation: Explanation
     parameters: Mapping[str, Any]
     reason: str | None = None  # why not_applicable: "stage", "disabled" or "applies_if"
     applies_if: NodeResult | None = None
     condition: NodeResult | None = None
     missing: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+
+    @property
+    def explanation_uk(self) -> str:
+        return self.explanation.texts()[0]
+
+    @property
+    def explanation_en(self) -> str:
+        return self.explanation.texts()[1]
 
     def to_dict(self) -> dict:
         return {
@@ -173,18 +208,17 @@ def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     if outcome is Outcome.ERROR:  # only an error lists what is missing; skip the tree walk otherwise
         missing = tuple(dict.fromkeys([*(applies.missing_facts() if applies else []),
                                        *(condition.missing_facts() if condition else [])]))
-    uk, en = _explain(rule, outcome, reason, missing, facts, values)
+    explanation = Explanation(lambda: _explain(rule, outcome, reason, missing, facts, values))
     return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
-                      rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason, applies, condition,
-                      missing, rule.tags)
+                      rule.standards, rule.title_uk, rule.title_en, explanation, values, reason, applies,
+                      condition, missing, rule.tags)
 
 
 def _not_applicable(rule_set_id: str, rule: Rule, values: Mapping[str, Any], reason: str) -> RuleResult:
     """The common case of a rule of another stage: nothing to evaluate, a fixed explanation."""
-    uk, en = _NOT_APPLICABLE_TEXT[reason]
     return RuleResult(rule.id, rule_set_id, Outcome.NOT_APPLICABLE, rule.severity, rule.gate,
-                      rule.principles, rule.standards, rule.title_uk, rule.title_en, uk, en, values, reason,
-                      tags=rule.tags)
+                      rule.principles, rule.standards, rule.title_uk, rule.title_en,
+                      Explanation(texts=_NOT_APPLICABLE_TEXT[reason]), values, reason, tags=rule.tags)
 
 
 def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | None,
