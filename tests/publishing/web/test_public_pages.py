@@ -146,3 +146,16 @@ def test_portfolio_figures_are_computed_once_per_data_version(app, client, rich)
     _add_projects(app, rich.world.irpin_hromada.id, 1, 1)  # a write: a new data version
     after = client.get("/api/v1/figures").get_json()
     assert after["projects"] == before["projects"] + 1
+
+
+def test_api_links_are_the_routers_for_every_item_and_any_reference(app, client, rich):
+    from tracker.publishing import api
+
+    items = client.get("/api/v1/projects?per_page=100").get_json()["items"]
+    with app.test_request_context("/api/v1/projects"):
+        for item in items:
+            assert item["links"] == api._build_links(item["reference"]).model_dump(mode="json")
+        # A reference the URL must quote is built by the router itself, not put into a template.
+        for reference in ("VID 2024/7", "ВІД-1", "a%2Fb"):
+            assert api._project_links(reference) == api._build_links(reference)
+        assert "VID%202024" in api._project_links("VID 2024/7").page
