@@ -2,8 +2,9 @@
 
 For each size it generates the portfolio (``benchmarks.portfolio_generator``; an existing database of that size
 is reused) and runs the portal benchmark with a reduced request count and no memory pass, then prints p50, p95
-and the page's own SQL time at every size side by side, with the statements a page (which should not grow).
-Usage:
+and the page's own SQL time at every size side by side, with the statements a page (which should not grow),
+then each page's Python memory a request at every size (tracemalloc's peak of one in-process request, taken
+in the same separate pass as the statements, never while timing). Usage:
 
     .venv/bin/python -m benchmarks.bench_scaling [--sizes 2000,20000,50000] [--requests 50] \\
         [--database-url 'sqlite:///bench-results/portfolio-{n}.sqlite3']
@@ -100,6 +101,13 @@ def report(runs: dict[int, dict], requests: int) -> None:
     print(f"  {'database size':<34}" + "".join(f"{runs[n]['database_size']:>{width}}" for n in sizes))
     print(f"  {'generation (rows + evaluations)':<34}" + "".join(f"{generation_text(runs[n]):>{width}}"
                                                                 for n in sizes))
+    print("\nmemory a request (separate in-process pass, nothing timed): tracemalloc's peak of one request, KiB")
+    print(f"  {'page':<34}" + "".join(f" {f'{n / 1000:g}k':>10}" for n in sizes) + "   last ÷ first")
+    for name in first["pages"]:
+        peaks = [runs[n]["own"][name]["traced_peak_kib"] if name in runs[n]["own"] else None for n in sizes]
+        cells = "".join(f" {peak:>10,.0f}" if peak is not None else f" {'':>10}" for peak in peaks)
+        ratio = (f"{peaks[-1] / peaks[0]:>8.2f}" if peaks[0] and peaks[-1] is not None else "")
+        print(f"  {name:<34}{cells}   {ratio}")
 
 
 def generation_text(run: dict) -> str:
