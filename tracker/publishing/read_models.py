@@ -166,13 +166,14 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
     parties = _parties(session, ids)
     contracts = _contracts(session, ids)
     documents = public_documents(session=session, project_ids=ids)
-    plans = one_per_project(session, ProjectPlan, ids)
-    needs = one_per_project(session, NeedsAssessment, ids)
-    completions = one_per_project(session, ProjectCompletion, ids)
-    milestones = by_project(session, Milestone, ids, Milestone.planned_date, Milestone.id)
+    # Plain column rows: these are only read into the public variants below (an export reads thousands).
+    plans = one_per_project(session, ProjectPlan, ids, plain=True)
+    needs = one_per_project(session, NeedsAssessment, ids, plain=True)
+    completions = one_per_project(session, ProjectCompletion, ids, plain=True)
+    milestones = by_project(session, Milestone, ids, Milestone.planned_date, Milestone.id, plain=True)
     observations = by_project(session, ProgressObservation, ids, ProgressObservation.observed_on,
-                              ProgressObservation.id)
-    moves = by_project(session, StageHistory, ids, StageHistory.moved_at, StageHistory.id)
+                              ProgressObservation.id, plain=True)
+    moves = by_project(session, StageHistory, ids, StageHistory.moved_at, StageHistory.id, plain=True)
     views = []
     for project, authority in rows:
         pid = project.id
@@ -282,11 +283,11 @@ def public_party(role: str, authority: Authority | None, org: Organisation | Non
 
 def _contracts(session: Session, ids: Sequence[int]) -> dict[int, list[PublicContract]]:
     variations: dict[int, list] = defaultdict(list)
-    for rows in by_project(session, ContractVariation, ids).values():
+    for rows in by_project(session, ContractVariation, ids, plain=True).values():
         for variation in rows:
             variations[variation.contract_id].append(variation)
     grouped: dict[int, list[PublicContract]] = defaultdict(list)
-    for project_id, rows in by_project(session, Contract, ids).items():
+    for project_id, rows in by_project(session, Contract, ids, plain=True).items():
         for c in rows:
             grouped[project_id].append(public_contract(c, variations.get(c.id, [])))
     return grouped
