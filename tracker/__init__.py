@@ -34,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     _load_rules(app)
     init_web(app)
+    if app.config["GC_TUNING"] and app.config["ENV"] == "production" and not app.testing:
+        from tracker.core.gc_tuning import tune_for_serving
+
+        tune_for_serving()  # last: everything loaded at start-up is frozen
     return app
 
 

@@ -44,6 +44,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RATE_LIMIT_OFFERS_PER_HOUR": int,
     "RATE_LIMIT_FOLLOWS_PER_HOUR": int,
     "PUBLIC_CACHE_SECONDS": int,
+    "GC_TUNING": bool,
 }
 
 
@@ -69,6 +70,8 @@ def defaults(instance_path: str) -> dict:
         "SECRET_KEY": INSECURE_DEFAULT_KEY,
         "RULES_DIR": str(PROJECT_ROOT / "governance_rules"),
         "RULES_SETTINGS_FILE": "",
+        # Freeze the start-up heap out of the garbage collector's sight in production (core/gc_tuning.py).
+        "GC_TUNING": True,
         # UAH per unit, for expressing foreign-currency amounts in the rules' facts ("EUR=45.2,USD=41.6").
         "EXCHANGE_RATES": "",
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
