@@ -78,9 +78,10 @@ def evaluate_projects(*, session: Session, projects: Sequence[Project], context:
         facts = facts_by_project[project.id]
         normalised = normalise_facts(facts)  # once for all the rule sets
         results = tuple(
+            # No trees: what is stored is each outcome; a page rebuilds the trees of what it shows (stored.expand).
             evaluate(rule_set, normalised, stage=at,
                      parameters=_parameters(resolved, rule_set, context, layers[project.id]),
-                     manual_marks=marks.get(project.id))
+                     manual_marks=marks.get(project.id), trees=False)
             for rule_set in context.rule_sets.values())
         evaluations.append(ProjectEvaluation(project, at, facts, results, tuple(context.rule_sets.values())))
     return evaluations

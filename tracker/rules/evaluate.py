@@ -137,18 +137,22 @@ class RuleSetResult:
 
 def evaluate(rule_set: RuleSet, facts: Mapping[str, Any] | NormalisedFacts, *, stage: str | None = None,
              parameters: ResolvedParameters | None = None,
-             manual_marks: Mapping[str, bool] | None = None) -> RuleSetResult:
+             manual_marks: Mapping[str, bool] | None = None, trees: bool = True) -> RuleSetResult:
     """Check every rule of ``rule_set`` against ``facts`` (nested mapping, see vocabulary, or the
     result of ``normalise_facts`` when several rule sets check the same project).
 
     ``stage`` is the project's stage (None: ignore stages); ``parameters`` come from
     resolve_parameters (None: the defaults); ``manual_marks`` holds auditors' verdicts by rule id.
+    ``trees=False`` decides each outcome without building the explaining trees (``applies_if`` and
+    ``condition`` are then None; outcomes, reasons, explanations and missing facts are the same): for
+    evaluations that are stored and counted, whose trees are built again when shown.
     Never raises for missing or ill-typed facts: those make the rule's outcome ``error``.
     """
     parameters = parameters or resolve_parameters(rule_set)
     normalised = normalise_facts(facts)
     marks = manual_marks or {}
-    results = tuple(_evaluate_step(step, normalised, stage, marks) for step in _plan(rule_set, parameters))
+    step_result = _evaluate_step if trees else _decide_step
+    results = tuple(step_result(step, normalised, stage, marks) for step in _plan(rule_set, parameters))
     return RuleSetResult(rule_set.id, rule_set.version, rule_set.sha256, stage, results, normalised.problems,
                          tuple(item.to_dict() for item in parameters.overrides))
 
@@ -212,6 +216,37 @@ def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
                       rule.standards, rule.title_uk, rule.title_en, explanation, values, reason, applies,
                       condition, missing, rule.tags)
+
+
+def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
+                 marks: Mapping[str, bool]) -> RuleResult:
+    """``_evaluate_step``'s outcome without its trees; an unknown outcome (an error) takes the full step,
+    which lists every missing fact."""
+    rule = step.rule
+    if stage is not None and stage not in rule.stages:
+        return step.other_stage
+    if not step.enabled:
+        return step.disabled
+    values = step.values
+    ctx = Context(facts, values)
+    reason: str | None = None
+    applies = rule.applies_if.truth(ctx) if rule.applies_if else True
+    if applies is None:
+        return _evaluate_step(step, facts, stage, marks)
+    if applies is False:
+        outcome, reason = Outcome.NOT_APPLICABLE, "applies_if"
+    elif rule.kind is Kind.MANUAL:
+        mark = marks.get(rule.id)
+        outcome = Outcome.PENDING if mark is None else (Outcome.PASS if mark else Outcome.FAIL)
+    else:
+        assert rule.condition is not None  # noqa: S101  (automatic rules always have one: checked at load)
+        passed = rule.condition.truth(ctx)
+        if passed is None:
+            return _evaluate_step(step, facts, stage, marks)
+        outcome = Outcome.PASS if passed else Outcome.FAIL
+    explanation = Explanation(lambda: _explain(rule, outcome, reason, (), facts, values))
+    return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
+                      rule.standards, rule.title_uk, rule.title_en, explanation, values, reason, tags=rule.tags)
 
 
 def _not_applicable(rule_set_id: str, rule: Rule, values: Mapping[str, Any], reason: str) -> RuleResult:
