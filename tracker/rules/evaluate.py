@@ -192,14 +192,18 @@ def _plan(rule_set: RuleSet, parameters: ResolvedParameters) -> tuple[_Step, ...
     return _PLANS[key][0]
 
 
+def _settled(step: _Step, stage: str | None) -> RuleResult | None:
+    """The ready-made result of a rule of another stage or switched off; None when the rule is checked."""
+    if stage is not None and stage not in step.rule.stages:
+        return step.other_stage
+    return None if step.enabled else step.disabled
+
+
 def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
                    marks: Mapping[str, bool]) -> RuleResult:
-    rule = step.rule
-    if stage is not None and stage not in rule.stages:
-        return step.other_stage
-    if not step.enabled:
-        return step.disabled
-    values = step.values
+    if (settled := _settled(step, stage)) is not None:
+        return settled
+    rule, values = step.rule, step.values
     ctx = Context(facts, values)
     applies = rule.applies_if.evaluate(ctx) if rule.applies_if else None
     # A rule that does not apply is not checked: its condition tree would be work nobody reads (pages show
@@ -222,12 +226,9 @@ def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
                  marks: Mapping[str, bool]) -> RuleResult:
     """``_evaluate_step``'s outcome without its trees; an unknown outcome (an error) takes the full step,
     which lists every missing fact."""
-    rule = step.rule
-    if stage is not None and stage not in rule.stages:
-        return step.other_stage
-    if not step.enabled:
-        return step.disabled
-    values = step.values
+    if (settled := _settled(step, stage)) is not None:
+        return settled
+    rule, values = step.rule, step.values
     ctx = Context(facts, values)
     reason: str | None = None
     applies = rule.applies_if.truth(ctx) if rule.applies_if else True
@@ -236,8 +237,7 @@ def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     if applies is False:
         outcome, reason = Outcome.NOT_APPLICABLE, "applies_if"
     elif rule.kind is Kind.MANUAL:
-        mark = marks.get(rule.id)
-        outcome = Outcome.PENDING if mark is None else (Outcome.PASS if mark else Outcome.FAIL)
+        outcome = _manual_outcome(rule, marks)
     else:
         assert rule.condition is not None  # noqa: S101  (automatic rules always have one: checked at load)
         passed = rule.condition.truth(ctx)
@@ -264,12 +264,17 @@ def _outcome(rule: Rule, applies: NodeResult | None, condition: NodeResult | Non
         if not applies.passed:
             return Outcome.NOT_APPLICABLE, "applies_if"
     if rule.kind is Kind.MANUAL:
-        mark = marks.get(rule.id)
-        return (Outcome.PENDING, None) if mark is None else (Outcome.PASS if mark else Outcome.FAIL, None)
+        return _manual_outcome(rule, marks), None
     assert condition is not None  # noqa: S101  (automatic rules always have one: checked at load; for mypy)
     if condition.passed is None:
         return Outcome.ERROR, None
     return (Outcome.PASS if condition.passed else Outcome.FAIL), None
+
+
+def _manual_outcome(rule: Rule, marks: Mapping[str, bool]) -> Outcome:
+    """An auditor's verdict on a manual rule, pending until one is given."""
+    mark = marks.get(rule.id)
+    return Outcome.PENDING if mark is None else (Outcome.PASS if mark else Outcome.FAIL)
 
 
 def _explain(rule: Rule, outcome: Outcome, reason: str | None, missing: tuple[str, ...],
