@@ -66,8 +66,13 @@ class ProjectEvaluation:
 
 
 def evaluate_projects(*, session: Session, projects: Sequence[Project], context: RuleContext,
-                      stage: str | None = None) -> list[ProjectEvaluation]:
-    """Evaluate ``projects`` at their own stage (or at ``stage``, for a gate) without storing anything."""
+                      stage: str | None = None, trees: bool = False) -> list[ProjectEvaluation]:
+    """Evaluate ``projects`` at their own stage (or at ``stage``, for a gate) without storing anything.
+
+    Without ``trees`` the results carry outcomes, reasons, explanations and missing facts but not the explaining
+    condition trees: what is stored is each outcome, and a page rebuilds the trees of what it shows
+    (``stored.expand``). Storing either gives the same rows.
+    """
     facts_by_project = build_facts(session=session, projects=projects, to_uah=context.to_uah)
     layers = authority_layers(session=session, projects=projects)
     marks = verdicts_for(session=session, project_ids=[p.id for p in projects])  # auditors' verdicts
@@ -78,10 +83,9 @@ def evaluate_projects(*, session: Session, projects: Sequence[Project], context:
         facts = facts_by_project[project.id]
         normalised = normalise_facts(facts)  # once for all the rule sets
         results = tuple(
-            # No trees: what is stored is each outcome; a page rebuilds the trees of what it shows (stored.expand).
             evaluate(rule_set, normalised, stage=at,
                      parameters=_parameters(resolved, rule_set, context, layers[project.id]),
-                     manual_marks=marks.get(project.id), trees=False)
+                     manual_marks=marks.get(project.id), trees=trees)
             for rule_set in context.rule_sets.values())
         evaluations.append(ProjectEvaluation(project, at, facts, results, tuple(context.rule_sets.values())))
     return evaluations

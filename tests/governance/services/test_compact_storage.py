@@ -34,9 +34,15 @@ def test_every_shipped_evaluation_renders_again_exactly(session, shipped):
     world = build_world(session)
     projects = list(session.exec(select(Project).order_by(Project.id)))
     # Every project at its own stage and at each later gate: the shipped rules at every stage they have.
-    made = [*evaluate_projects(session=session, projects=projects, context=shipped),
-            *evaluate_projects(session=session, projects=projects, context=shipped, stage="implementation"),
-            *evaluate_projects(session=session, projects=projects, context=shipped, stage="completed")]
+    # With every tree, to compare the rendering with; what is stored is the same as without (checked below).
+    made = [*evaluate_projects(session=session, projects=projects, context=shipped, trees=True),
+            *evaluate_projects(session=session, projects=projects, context=shipped, stage="implementation",
+                               trees=True),
+            *evaluate_projects(session=session, projects=projects, context=shipped, stage="completed", trees=True)]
+    as_stored = [*evaluate_projects(session=session, projects=projects, context=shipped),
+                 *evaluate_projects(session=session, projects=projects, context=shipped, stage="implementation"),
+                 *evaluate_projects(session=session, projects=projects, context=shipped, stage="completed")]
+    assert [stored.pack(item.results) for item in as_stored] == [stored.pack(item.results) for item in made]
     rows = store(session=session, evaluations=made, trigger=TRIGGER_MANUAL)
     session.commit()
     stored._RULE_SETS.clear()  # as a new process would: the rule sets come from the archive
@@ -72,7 +78,7 @@ def test_an_evaluation_made_under_an_older_rule_file_is_explained_by_that_file(s
     shutil.copytree(SHIPPED_RULES, directory, ignore=shutil.ignore_patterns("*.md"))
     before = load_rule_context(str(directory))
     world = build_world(session)
-    [item] = evaluate_projects(session=session, projects=[world.school], context=before)
+    [item] = evaluate_projects(session=session, projects=[world.school], context=before, trees=True)
     [row] = store(session=session, evaluations=[item], trigger=TRIGGER_MANUAL)
     session.commit()
     path = directory / "oecd_principles.yaml"
