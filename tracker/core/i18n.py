@@ -1,12 +1,16 @@
 """Two languages: Ukrainian by default, English one click away; the choice lives in the session."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+
+T = TypeVar("T")
 
 bp = Blueprint("i18n", __name__)
 babel = Babel()
@@ -23,26 +27,30 @@ def select_locale() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def catalogue():
-    """The current language's translations, found once a request.
+def _beside_locale(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once a request and locale, kept on Flask-Babel's per-request namespace beside the locale.
 
     Flask-Babel looks the locale and the catalogue up again for every string (about 30 µs each through its
-    context proxies; a project page translates hundreds). This keeps the catalogue on Flask-Babel's own
-    per-request namespace beside the locale it belongs to, so ``force_locale`` (reports and mail in another
-    language) is honoured: a different locale object finds a different catalogue.
+    context proxies; a project page translates hundreds). Kept beside the locale object it belongs to, a value
+    follows ``force_locale`` (reports and mail in another language): a different locale computes it again.
     """
     try:
         namespace = g._get_current_object()._flask_babel
-        locale, translations = namespace.vidnova_catalogue
+        locale, value = getattr(namespace, name)
         if locale is namespace.babel_locale:
-            return translations
-    except (RuntimeError, AttributeError):  # outside an app context, or the first string of the request
+            return value
+    except (RuntimeError, AttributeError):  # outside an app context, or the first time in this request
         pass
-    translations = get_translations()
+    value = compute()
     namespace = getattr(g, "_flask_babel", None) if g else None
     if namespace is not None and getattr(namespace, "babel_locale", None) is not None:
-        namespace.vidnova_catalogue = (namespace.babel_locale, translations)
-    return translations
+        setattr(namespace, name, (namespace.babel_locale, value))
+    return value
+
+
+def catalogue():
+    """The current language's translations, found once a request."""
+    return _beside_locale("vidnova_catalogue", get_translations)
 
 
 def gettext(string: str, **variables) -> str:
@@ -110,19 +118,8 @@ def safe_next(target: str | None) -> str:
 
 
 def current_language() -> str:
-    """The reader's language code ("uk" or "en"), kept beside the locale like ``catalogue`` (templates ask often)."""
-    try:
-        namespace = g._get_current_object()._flask_babel
-        locale, code = namespace.vidnova_language
-        if locale is namespace.babel_locale:
-            return code
-    except (RuntimeError, AttributeError):
-        pass
-    code = str(get_locale())
-    namespace = getattr(g, "_flask_babel", None) if g else None
-    if namespace is not None and getattr(namespace, "babel_locale", None) is not None:
-        namespace.vidnova_language = (namespace.babel_locale, code)
-    return code
+    """The reader's language code ("uk" or "en"), found once a request (templates ask often)."""
+    return _beside_locale("vidnova_language", lambda: str(get_locale()))
 
 
 def localized(source, name: str, locale: str):

@@ -33,10 +33,10 @@ class Rollup:
 def programme_progress(*, session: Session, programme_ids: list[int]) -> dict[int, Rollup]:
     """The rolled-up physical progress of each programme that has sub-projects."""
     children = _children(session, programme_ids)
-    kids_of_level = [child.id for kids in children.values() for child in kids]
-    if not kids_of_level:
+    child_ids = [child.id for kids in children.values() for child in kids]
+    if not child_ids:
         return {}
-    nested = programme_progress(session=session, programme_ids=kids_of_level)
+    nested = programme_progress(session=session, programme_ids=child_ids)
     result = {}
     for programme_id, kids in children.items():
         progress = {kid.id: _child_progress(kid, nested) for kid in kids}
