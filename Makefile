@@ -12,9 +12,11 @@ run: install
 	$(BIN)/vidnova init
 	$(BIN)/vidnova demo
 	@echo ""
-	@echo "Vidnova is being served at http://$(HOST):$(PORT)  (Ctrl+C stops it)"
+	@echo "Vidnova is being served at http://$(HOST):$(PORT) with a job worker beside it  (Ctrl+C stops both)"
 	@echo ""
-	$(BIN)/vidnova run --host $(HOST) --port $(PORT)
+	@# One shell line: the worker's pid must survive to the trap that stops it with the server.
+	$(BIN)/vidnova worker --threads 2 & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/vidnova run --host $(HOST) --port $(PORT)
 
 test: install browser-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -28,10 +28,14 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check_production_safety(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    from tracker.core import db
+    from tracker.core import db, queue
     from tracker.webapp import init_app as init_web
 
     db.init_app(app)
+    try:
+        queue.init_app(app)
+    except queue.QueueConfigError as error:
+        raise settings.ConfigError(str(error)) from None
     _load_rules(app)
     init_web(app)
     if app.config["GC_TUNING"] and app.config["ENV"] == "production" and not app.testing:

@@ -48,6 +48,12 @@ def init_app(app: Flask) -> None:
     from tracker.audit import views as audit  # the auditor's workspace
 
     app.register_blueprint(audit.bp)
+    from tracker.jobs import runner as job_runner  # long work off the request
+    from tracker.jobs import views as jobs
+
+    jobs.init_app(app)
+    app.register_blueprint(jobs.bp)
+    system.report_health(app, "jobs", lambda: job_runner.queue_status(app))
     _register_error_pages(app)
     app.after_request(_security_headers)
 

@@ -29,7 +29,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
@@ -38,7 +38,7 @@ from sqlalchemy import Table, event, insert, inspect, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from tracker.audit.models import AuditEntry, AuditHead
-from tracker.core.columns import utcnow
+from tracker.core.columns import as_utc, utcnow
 from tracker.core.db import actor_of, insert_ignoring_conflict
 
 GENESIS = "0" * 64
@@ -81,11 +81,6 @@ def plain(value: Any) -> Any:
     if isinstance(value, (list, tuple, set, frozenset)):
         return [plain(item) for item in value]
     return str(value)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes for what was stored in UTC; PostgreSQL gives aware ones."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _logged(column: str, value: Any) -> Any:

@@ -43,9 +43,10 @@ def _register() -> None:
     from tracker.demo import cli as data
     from tracker.engagement import cli as engagement
     from tracker.governance import cli as rules
+    from tracker.jobs import cli as jobs
     from tracker.publishing import cli as reports
 
-    for module in (database, users, data, rules, engagement, reports, audit):
+    for module in (database, users, data, rules, engagement, reports, audit, jobs):
         module.register(main)
 
 

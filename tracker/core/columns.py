@@ -20,6 +20,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes for what was stored in UTC; PostgreSQL gives aware ones."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 #: The largest amount a form or an import accepts: well inside MONEY, and beyond any real budget.
 MONEY_MAX = Decimal(10**13)
 #: The longest free text (descriptions, impacts, reasons) a person may write into one field.

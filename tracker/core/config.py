@@ -45,6 +45,10 @@ _ENV_SETTINGS: dict[str, type] = {
     "RATE_LIMIT_FOLLOWS_PER_HOUR": int,
     "PUBLIC_CACHE_SECONDS": int,
     "GC_TUNING": bool,
+    "JOB_QUEUE": str,
+    "JOB_FILES_FOLDER": str,
+    "JOB_STALE_SECONDS": int,
+    "JOB_WORKER_MISSING_SECONDS": int,
 }
 
 
@@ -107,6 +111,14 @@ def defaults(instance_path: str) -> dict:
         "RATE_LIMIT_FOLLOWS_PER_HOUR": 10,  # follow requests per client address
         #: How long a CDN or browser may reuse a public answer without asking (ETag revalidation after that).
         "PUBLIC_CACHE_SECONDS": 60,
+        # The job queue (core/queue.py): empty is a SQLite file here; redis://host:6379/0 in production.
+        "JOB_QUEUE": "",
+        #: Imports waiting for a worker and the files jobs produce; shared storage in production.
+        "JOB_FILES_FOLDER": os.path.join(instance_path, "job-files"),
+        #: A running job whose heartbeat (written every second) is older than this is retried or failed.
+        "JOB_STALE_SECONDS": 60,
+        #: The health check calls the workers missing when none was seen for this long.
+        "JOB_WORKER_MISSING_SECONDS": 120,
     }
 
 

@@ -76,3 +76,6 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP, index=True)
     attempts: int = Field(default=0)
     last_error: Optional[str] = Field(default=None, max_length=500)
+    #: The worker sending it now (a token) and since when: see ``core.mail.deliver``.
+    claimed_by: Optional[str] = Field(default=None, max_length=40)
+    claimed_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)

@@ -64,7 +64,10 @@ def mail_group() -> None:
 @mail_group.command("flush")
 @with_appcontext
 def flush() -> None:
-    """Send every message still waiting in the outbox (after an SMTP outage, for example)."""
+    """Send every message still waiting in the outbox (after an SMTP outage, for example).
+
+    Safe beside running workers and another flush: each message is claimed before it is sent.
+    """
     if not current_app.config.get("SMTP_HOST"):
         raise click.ClickException("TRACKER_SMTP_HOST is not set; nothing can be sent")
     sent = mail.deliver(bind=get_engine(), config=current_app.config)

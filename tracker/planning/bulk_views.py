@@ -1,16 +1,16 @@
 """Bulk work: CSV templates, exports and all-or-nothing imports of projects and progress updates."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.i18n import gettext as _
-from tracker.core.models import Authority
 from tracker.core.vocab import Role
-from tracker.planning import csv_io
+from tracker.jobs.runner import files_folder, submit
+from tracker.planning import csv_io, import_jobs
 from tracker.planning.forms import CsvImportForm
-from tracker.projects.policy import can_edit_project, editable_projects
+from tracker.projects.policy import editable_projects
 
 bp = Blueprint("bulk", __name__, url_prefix="/manage/bulk")
 
@@ -18,6 +18,9 @@ KINDS = {
     "projects": (csv_io.PROJECT_COLUMNS, csv_io.import_projects, csv_io.export_projects),
     "progress": (csv_io.PROGRESS_COLUMNS, csv_io.import_progress, csv_io.export_progress),
 }
+
+
+IMPORT_KINDS = {"projects": import_jobs.IMPORT_PROJECTS, "progress": import_jobs.IMPORT_PROGRESS}
 
 
 def _csv(text: str, name: str) -> Response:
@@ -29,10 +32,6 @@ def _csv(text: str, name: str) -> Response:
 def _scope_filter():
     """Projects this person may edit: everything for admins, their authorities' subtrees for planners."""
     return editable_projects(user_or_none(), current_scope_paths())
-
-
-def _may_edit(authority: Authority) -> bool:
-    return can_edit_project(user_or_none(), authority, current_scope_paths())
 
 
 @bp.get("/")
@@ -60,25 +59,30 @@ def export(kind: str):
 @bp.post("/<kind>/import")
 @roles_required(Role.ADMIN, Role.PLANNER)
 def import_file(kind: str):
-    """Import a CSV file: every row is checked first; one bad row and nothing is written (422)."""
-    columns, importer, _exporter = _spec(kind)
+    """Take a CSV file and hand it to a worker (303 to the job's page); a missing file is a 422 here.
+
+    Every row is checked before anything is written, by the job: one bad row and nothing is (the job page
+    lists the problems by row and column).
+    """
+    _spec(kind)
     forms = {name: CsvImportForm(prefix=name, formdata=None) for name in KINDS}
     form = forms[kind] = CsvImportForm(prefix=kind)
-    report = None
+    problem = None
     if form.validate():
-        data = form.file.data.read(20 * 1024 * 1024)
-        arguments = {"session": get_session(), "data": data, "may_edit": _may_edit}
-        if kind == "projects":
-            arguments["actor_id"] = user_or_none().id
-        report = importer(**arguments)
-    status = 200 if report is not None and report.ok else 422
-    if report is not None and report.ok:
-        message = _("Import done: %(created)s added, %(updated)s changed, %(unchanged)s unchanged.",
-                    created=report.created, updated=report.updated, unchanged=report.unchanged)
-    else:
-        message = None
+        try:
+            stored = import_jobs.save_upload(stream=form.file.data.stream, folder=files_folder(),
+                                             limit=current_app.config["MAX_CONTENT_LENGTH"])
+        except ValueError as error:
+            problem = str(error)
+        else:
+            job = submit(session=get_session(), kind=IMPORT_KINDS[kind], started_by_id=user_or_none().id,
+                         params={"file": stored, "name": (form.file.data.filename or "")[:200]},
+                         message=_("Waiting for a worker…"))
+            return redirect(url_for("jobs.job_page", job_id=job.id), 303)
+    if problem:
+        form.file.errors = [*form.file.errors, problem]
     return render_template("planner/bulk.html", forms=forms, columns={k: spec[0] for k, spec in KINDS.items()},
-                           report=report, kind=kind, message=message), status
+                           report=None, kind=kind, message=None), 422
 
 
 def _spec(kind: str):

@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, spec
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.planning.history import as_text
@@ -221,13 +222,25 @@ class _Plan:
     parent_given: bool
 
 
+Progress = Callable[..., None]
+
+
+def _no_progress(**_values: Any) -> None:
+    return None
+
+
 def import_projects(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool],
-                    actor_id: int | None = None) -> ImportReport:
-    """Create and update projects from a CSV file; all rows or none."""
+                    actor_id: int | None = None, progress: Progress = _no_progress) -> ImportReport:
+    """Create and update projects from a CSV file; all rows or none.
+
+    ``progress(done=, total=, message=)`` hears how far it got (a job's progress; it may raise to cancel).
+    """
     report = ImportReport()
+    progress(message=_("Reading the file…"))
     rows = read_rows(data, PROJECT_COLUMNS, report)
     if not report.ok:
         return report
+    progress(done=0, total=len(rows), message=_("Checking %(rows)d rows…", rows=len(rows)))
     parsed = [(number, _parse(number, cells, PROJECT_COLUMNS, report)) for number, cells in rows]
     authorities = _by_key(session, Authority, Authority.code,
                           {v["meta"].get("authority_code") for _n, v in parsed})
@@ -245,9 +258,13 @@ def import_projects(*, session: Session, data: bytes, may_edit: Callable[[Author
             plans.append(plan)
     if not report.ok:
         return report
-    for plan in plans:
+    progress(done=0, total=len(plans), message=_("Writing %(rows)d rows…", rows=len(plans)))
+    for done, plan in enumerate(plans, start=1):
         _write_project(session, plan, records, report, actor_id)
+        if done % 200 == 0:
+            progress(done=done)
     session.flush()
+    progress(done=len(plans), message=_("Evaluating the projects…"))
     return report
 
 
@@ -394,16 +411,19 @@ def template(columns: Sequence[Column]) -> str:
 
 # --- progress updates --------------------------------------------------------------------------------
 
-def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool]) -> ImportReport:
+def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool],
+                    progress: Progress = _no_progress) -> ImportReport:
     """Add dated progress observations; a row for an already recorded date replaces that day's entry.
 
     Progress rows only add to a project's log, so they need no version from the file; each project
     written still gets a new version, so open forms on it notice.
     """
     report = ImportReport()
+    progress(message=_("Reading the file…"))
     rows = read_rows(data, PROGRESS_COLUMNS, report)
     if not report.ok:
         return report
+    progress(done=0, total=len(rows), message=_("Checking %(rows)d rows…", rows=len(rows)))
     parsed = [(number, _parse(number, cells, PROGRESS_COLUMNS, report)) for number, cells in rows]
     projects = _by_key(session, Project, Project.reference, {v["meta"].get("reference") for _n, v in parsed})
     authorities = _by_key(session, Authority, Authority.id, {p.authority_id for p in projects.values()})
@@ -418,7 +438,7 @@ def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Author
     for number, values in parsed:
         reference = values["meta"].get("reference")
         project = projects.get(reference)
-        progress = values["progress"]
+        observed = values["progress"]
         if project is None:
             if reference:
                 report.add(number, "reference", f"no project {reference}")
@@ -426,24 +446,25 @@ def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Author
         if not may_edit(authorities[project.authority_id]):
             report.add(number, "reference", "outside the authorities you work for")
             continue
-        observed_on = progress.get("observed_on")
+        observed_on = observed.get("observed_on")
         if observed_on is not None and observed_on > date.today():
             report.add(number, "observed_on", "this date is in the future")
         if (project.id, observed_on) in seen:
             report.add(number, "observed_on", "this project has two rows for the same date")
         seen.add((project.id, observed_on))
-        checked.append((project, progress))
+        checked.append((project, observed))
     if not report.ok:
         return report
+    progress(message=_("Writing %(rows)d rows…", rows=len(checked)))
     touched: dict[int, Project] = {}
-    for project, progress in checked:
-        observation = existing.get((project.id, progress["observed_on"]))
+    for project, observed in checked:
+        observation = existing.get((project.id, observed["observed_on"]))
         if observation is None:
-            session.add(ProgressObservation(project_id=project.id, **progress))
+            session.add(ProgressObservation(project_id=project.id, **observed))
             report.created += 1
-        elif (observation.physical_percent, observation.note) != (progress["physical_percent"], progress.get("note")):
-            observation.physical_percent = progress["physical_percent"]
-            observation.note = progress.get("note")
+        elif (observation.physical_percent, observation.note) != (observed["physical_percent"], observed.get("note")):
+            observation.physical_percent = observed["physical_percent"]
+            observation.note = observed.get("note")
             report.updated += 1
         else:
             report.unchanged += 1

@@ -7,7 +7,10 @@ from tracker import create_app
 def test_healthz_answers_200_when_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    answer = response.get_json()
+    assert (answer["status"], answer["database"]) == ("ok", "ok")
+    assert answer["jobs"] == {"storage": "immediate", "depth": 0, "queued": 0, "running": 0,
+                              "worker_seen_seconds_ago": None, "worker": "immediate"}
 
 
 def test_healthz_answers_503_when_database_does_not(tmp_path):

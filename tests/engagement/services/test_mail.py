@@ -60,3 +60,50 @@ def test_without_smtp_host_messages_wait(database_url):
         with Session(get_engine(app)) as session:
             assert session.exec(select(OutboxMessage.sent_at)).all() == [None]
     get_engine(app).dispose()
+
+
+def test_two_senders_at_once_send_every_message_once(database_url):
+    """Real threads draining one outbox together (as two workers, or a worker and `vidnova mail flush`)."""
+    import asyncio
+    import threading
+
+    from aiosmtpd.controller import Controller
+
+    from tests.engagement.services.smtp import Inbox, free_port
+
+    class SlowInbox(Inbox):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802
+            await asyncio.sleep(0.01)  # long enough for the two senders to overlap
+            return await super().handle_DATA(server, session, envelope)
+
+    inbox, port = SlowInbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app = _app(database_url)  # no SMTP here: the messages wait for the senders below
+    try:
+        with app.app_context():
+            with Session(get_engine(app)) as session:
+                for number in range(60):
+                    mail.queue(session=session, recipient=f"r{number}@example.org", subject=f"m{number}", body="x")
+                session.commit()
+            config = {**app.config, **smtp_settings(port)}
+            counts = []
+            start = threading.Barrier(2)
+
+            def send():
+                start.wait()
+                counts.append(mail.deliver(bind=get_engine(app), config=config, batch=10))
+
+            senders = [threading.Thread(target=send) for _ in range(2)]
+            for sender in senders:
+                sender.start()
+            for sender in senders:
+                sender.join(60)
+            assert sorted(inbox.subjects()) == sorted(f"m{number}" for number in range(60))  # each exactly once
+            assert sum(counts) == 60 and all(counts), counts  # both took part
+            with Session(get_engine(app)) as session:
+                rows = session.exec(select(OutboxMessage)).all()
+                assert all(row.sent_at is not None and row.attempts == 1 for row in rows)
+    finally:
+        controller.stop()
+        get_engine(app).dispose()
