@@ -110,6 +110,7 @@ def app(database_url, tmp_path):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "JOB_FILES_FOLDER": str(tmp_path / "job-files"),
     })
     yield app
     from tracker.core.db import get_engine

@@ -58,7 +58,8 @@ def test_a_refusal_names_its_field_and_a_bug_is_not_shown(queued_app):
         assert runner.run(refused) == "failed" and runner.run(broken) == "failed"
     assert read_job(queued_app, refused).error == "authority_code: no such authority"
     message = read_job(queued_app, broken).error
-    assert "nothing was written" in message and "a bug" not in message  # the details go to the log only
+    # In the job's language (Ukrainian, the default); the details go to the worker's log only.
+    assert "нічого не записано" in message and "a bug" not in message
 
 
 def test_cancelling_a_queued_job_stops_it_before_it_starts(queued_app):
@@ -126,7 +127,7 @@ def test_tidying_retries_a_dead_workers_job_then_gives_it_up(queued_app):
     with queued_app.app_context():
         assert runner.tidy(queued_app)["failed"] == 1
     job = read_job(queued_app, last)
-    assert job.state == JobState.FAILED and "attempt 2 of 2" in job.error
+    assert job.state == JobState.FAILED and "спроба 2 з 2" in job.error
 
 
 def test_tidying_sends_again_a_queued_job_the_queue_has_lost(queued_app):

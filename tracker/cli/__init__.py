@@ -44,9 +44,11 @@ def _register() -> None:
     from tracker.engagement import cli as engagement
     from tracker.governance import cli as rules
     from tracker.jobs import cli as jobs
+    from tracker.planning import cli as planning
     from tracker.publishing import cli as reports
 
-    for module in (database, users, data, rules, engagement, reports, audit, jobs):
+    # planning adds its CSV commands to the import and export groups of data and reports: it comes after them.
+    for module in (database, users, data, rules, engagement, reports, audit, jobs, planning):
         module.register(main)
 
 

@@ -71,8 +71,11 @@ def worker_name() -> str:
 # --- submitting -------------------------------------------------------------------------------------------
 
 def submit(*, session: Session, kind: str, params: dict[str, Any] | None = None,
-           started_by_id: int | None = None, message: str | None = None) -> Job:
-    """Record a job and send it to the queue once ``session`` commits (nothing is sent if it rolls back)."""
+           started_by_id: int | None = None, message: str | None = None, send: bool = True) -> Job:
+    """Record a job and send it to the queue once ``session`` commits (nothing is sent if it rolls back).
+
+    ``send=False``: the caller runs the job itself with ``run`` (the command line), still recorded as a job.
+    """
     if kind not in KINDS:
         raise KeyError(f"no job kind {kind!r}")
     params = dict(params or {})
@@ -82,7 +85,8 @@ def submit(*, session: Session, kind: str, params: dict[str, Any] | None = None,
               max_attempts=KINDS[kind].max_attempts, message=message)
     session.add(job)
     session.flush()
-    queue.send_after_commit(session, RUN_TASK, job.id)
+    if send:
+        queue.send_after_commit(session, RUN_TASK, job.id)
     return job
 
 
