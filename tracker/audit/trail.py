@@ -8,6 +8,8 @@ scripts using ``new_session``) is covered:
   its write locks; attribute history still tells what changed.
 * ``do_orm_execute``: ``UPDATE``/``DELETE`` statements run through the session (bulk writes the unit of
   work never sees): the keys of the matching rows are read first, and one entry per row is appended.
+* ``core.bulk`` observer: multi-row inserts (``bulk.insert_rows``, the CSV import's), one entry per row with
+  its full values, as a flush of the same rows would log them, in one append per statement.
 
 Each entry stores ``prev_hash`` (the previous entry's hash) and ``hash = sha256(prev_hash + canonical
 JSON of its own fields)``. Appends are serialised: the first append of a flush locks the one row of
@@ -34,10 +36,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, event, insert, inspect, select, update
+from sqlalchemy import Table, event, inspect, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from tracker.audit.models import AuditEntry, AuditHead
+from tracker.core import bulk
 from tracker.core.columns import as_utc, utcnow
 from tracker.core.db import actor_of, insert_ignoring_conflict
 
@@ -54,8 +57,13 @@ _ENTRY = AuditEntry.__table__
 _HEAD = AuditHead.__table__
 
 
+#: One encoder for every entry (``json.dumps`` with options builds a new one per call: a bulk import's
+#: hundreds of thousands of entries felt it).
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(value)
 
 
 def sha256(text: str) -> str:
@@ -83,7 +91,12 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+_SIMPLE = frozenset({int, str, float, bool, type(None)})
+
+
 def _logged(column: str, value: Any) -> Any:
+    if type(value) in _SIMPLE and column not in SECRET_COLUMNS:  # most values: as they are
+        return value
     if isinstance(value, bytes) and 2 * len(value) > MAX_JSON_VALUE:
         # A compressed blob (an evaluation's outcomes): its digest pins it without hex-encoding it first.
         return {"sha256": hashlib.sha256(value).hexdigest(), "length": len(value)}
@@ -184,7 +197,7 @@ def append(session: OrmSession, writes: Iterable[Write]) -> int:
                      "row_key": row_key, "action": write.action, "changes": changes, "prev_hash": prev,
                      "hash": digest})
         prev = digest
-    connection.execute(insert(_ENTRY), rows)
+    bulk.write_rows(connection, _ENTRY, rows)
     connection.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=seq, hash=prev))
     return seq
 
@@ -208,6 +221,15 @@ def _lock_head(connection) -> tuple[int, str]:
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _flush_context) -> None:
     append(session, _writes_of_flush(session))
+
+
+@bulk.observe
+def _bulk_insert(session: OrmSession, inserted: bulk.Inserted) -> None:
+    if inserted.table.name in SKIPPED:
+        return
+    append(session, (Write(inserted.table.name, {"id": plain(row["id"])}, "insert",
+                           {name: _logged(name, value) for name, value in row.items()})
+                     for row in inserted.rows))
 
 
 @event.listens_for(OrmSession, "do_orm_execute")

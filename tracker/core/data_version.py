@@ -22,6 +22,7 @@ from sqlalchemy import CursorResult, event, select, update
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Field, SQLModel, col
 
+from tracker.core import bulk
 from tracker.core.columns import TIMESTAMP, utcnow
 
 ROW_ID = 1
@@ -107,6 +108,11 @@ def _note_writes(session: OrmSession, _flush_context) -> None:
             return
 
 
+def _note_bulk_insert(session: OrmSession, inserted: bulk.Inserted) -> None:
+    if inserted.table.name not in UNPUBLISHED_TABLES:
+        session.info[_CHANGED] = True
+
+
 def _bump(session: OrmSession) -> None:
     # Flush first: the commit's own final flush would otherwise take locks (the audit trail's head) after
     # this row's, in the opposite order to a transaction that flushed earlier — a deadlock.
@@ -129,6 +135,7 @@ def _forget(session: OrmSession, *_args) -> None:
 def install() -> None:
     """Install the listeners; the composition root calls this after every other listener is installed."""
     event.listen(OrmSession, "after_flush", _note_writes)
+    bulk.observe(_note_bulk_insert)
     event.listen(OrmSession, "before_commit", _bump)
     event.listen(OrmSession, "after_commit", _forget)
     event.listen(OrmSession, "after_soft_rollback", _forget)

@@ -18,6 +18,9 @@ _EXTENSION_KEY = "tracker.core.db.engine"
 SESSION_INFO_KEY = "tracker.core.db.session_info"
 #: ``session.info`` key naming the user on whose behalf the session writes (None: the system).
 ACTOR_KEY = "actor_id"
+#: ``session.info`` key: the projects this session changes are evaluated afterwards by a job, not before its
+#: commit (a bulk import must not hold its transaction open through thousands of evaluations).
+EVALUATE_LATER_KEY = "evaluate_later"
 
 
 def make_engine(url: str) -> Engine:
@@ -66,6 +69,11 @@ def new_session(app: Flask | None = None) -> Session:
 def set_actor(session: Session, user_id: int | None) -> None:
     """Record who acts through ``session``: history and audit entries name them."""
     session.info[ACTOR_KEY] = user_id
+
+
+def evaluate_later(session: Session, later: bool = True) -> None:
+    """Have the projects ``session`` changes evaluated by a job once it commits (see ``EVALUATE_LATER_KEY``)."""
+    session.info[EVALUATE_LATER_KEY] = later
 
 
 def actor_of(session: Session) -> int | None:

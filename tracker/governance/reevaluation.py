@@ -6,14 +6,18 @@ rows of the tables in ``planning.registry`` that feed the rules, plus the rule i
 the same transaction. Rows that are not project data (followers, needs, partnerships…) re-evaluate nothing.
 Changes made with bulk UPDATE statements call ``note_changed`` themselves; a service that has just stored an
 evaluation of the current data (a stage move stores the gate's) calls ``note_evaluated`` so that it is not
-evaluated a second time.
+evaluated a second time. A session marked ``core.db.evaluate_later`` (a bulk import) does not evaluate before
+it commits: it queues one evaluation job for the projects it changed (``evaluation_jobs``), in the same
+transaction. Rows written by ``core.bulk.insert_rows`` are noted as a flush's are.
 """
 from __future__ import annotations
 
 from sqlalchemy import event
 from sqlmodel import Session, select
 
-from tracker.core.db import actor_of
+from tracker.core import bulk
+from tracker.core.db import EVALUATE_LATER_KEY, actor_of
+from tracker.governance.evaluation_jobs import submit_evaluation
 from tracker.governance.evaluations import TRIGGER_CHANGE, evaluate_and_store
 from tracker.governance.rule_context import RuleContext
 from tracker.planning import registry
@@ -69,6 +73,15 @@ def _collect(session: Session, _flush_context) -> None:
             note_changed(session, project_id)
 
 
+@bulk.observe
+def _collect_bulk(session: Session, inserted: bulk.Inserted) -> None:
+    if session.info.get(_CONTEXT_KEY) is None or inserted.model not in _rule_inputs:
+        return
+    key = "id" if inserted.model is Project else "project_id"
+    for row in inserted.rows:
+        note_changed(session, row[key])
+
+
 @event.listens_for(Session, "before_commit")
 def _reevaluate(session: Session) -> None:
     context = session.info.get(_CONTEXT_KEY)
@@ -77,6 +90,10 @@ def _reevaluate(session: Session) -> None:
     session.flush()  # so that changes made since the last flush are noted too
     changed = session.info.pop(_CHANGED_KEY, set())
     if not changed:
+        return
+    if session.info.get(EVALUATE_LATER_KEY):
+        submit_evaluation(session=session, project_ids=changed, started_by_id=actor_of(session))
+        session.flush()
         return
     projects = list(session.exec(select(Project).where(Project.id.in_(changed)).order_by(Project.id)))
     if projects:

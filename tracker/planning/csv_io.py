@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterable, Sequence
+import itertools
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO, Union
 
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
+from tracker.core import bulk
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, spec
 from tracker.core.i18n import gettext as _
@@ -152,17 +155,63 @@ class ImportReport:
 
 # --- reading ---------------------------------------------------------------------------------------
 
-def read_rows(data: bytes, columns: Sequence[Column], report: ImportReport) -> list[tuple[int, dict[str, str]]]:
-    """The file's rows as (row number, {column: stripped text}); header problems go to ``report``."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        report.add(1, "", "the file is not UTF-8 text: save it as CSV UTF-8")
-        return []
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = [name.strip() for name in next(reader, [])]
+#: Rows checked or written together: one set of lookups and one multi-row insert each.
+CHUNK = 500
+Source = Union[bytes, "os.PathLike[str]"]
+_NOT_UTF8 = "the file is not UTF-8 text: save it as CSV UTF-8"
+
+
+def _binary(source: Source) -> BinaryIO:
+    if isinstance(source, (bytes, bytearray)):
+        return io.BytesIO(source)
+    return open(source, "rb")  # noqa: SIM115 - closed by the caller's with
+
+
+def _lines(stream: BinaryIO) -> Iterator[str]:
+    """The file's lines as text, decoded one by one, so that bad text is caught at its own row."""
+    for number, raw in enumerate(stream):
+        yield raw.decode("utf-8-sig" if number == 0 else "utf-8")
+
+
+def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's rows as (row number, {column: stripped text}), read as they come (a file of any length in
+    little memory); header problems, and text that cannot be read, go to ``report``."""
+    with _binary(source) as stream:
+        row = 1  # the row being read, for a message when it cannot be
+        try:
+            lines = _lines(stream)
+            first_line = next(lines, "")
+            delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+            reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter)
+            header = [name.strip() for name in next(reader, [])]
+            if not _header_ok(header, columns, report):
+                return
+            count, row = 0, 2
+            for number, cells in enumerate(reader, start=2):
+                row = number + 1
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) != len(header):
+                    report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
+                    continue
+                values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+                if any("\x00" in value for value in values.values()):
+                    column = next(name for name, value in values.items() if "\x00" in value)
+                    report.add(number, column, "the cell holds a NUL character, which is not text")
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    report.add(number, "", f"more than {MAX_ROWS} rows: split the file")
+                    return
+                yield number, values
+        except UnicodeDecodeError:
+            report.add(row, "", _NOT_UTF8)
+        except csv.Error as error:  # an unclosed quote, a cell over the csv module's limit
+            report.add(row, "", f"the row cannot be read as CSV: {error}")
+
+
+def _header_ok(header: list[str], columns: Sequence[Column], report: ImportReport) -> bool:
+    errors_before = len(report.errors)
     known = {column.name for column in columns}
     for name in header:
         if name not in known:
@@ -172,20 +221,18 @@ def read_rows(data: bytes, columns: Sequence[Column], report: ImportReport) -> l
             report.add(1, column.name, "required column missing")
     if len(set(header)) != len(header):
         report.add(1, "", "a column appears twice")
-    if report.errors:
-        return []
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(header):
-            report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
-            continue
-        rows.append((number, {name: cell.strip() for name, cell in zip(header, cells, strict=True)}))
-        if len(rows) > MAX_ROWS:
-            report.add(number, "", f"more than {MAX_ROWS} rows: split the file")
-            break
-    return rows
+    return len(report.errors) == errors_before
+
+
+def read_rows(data: Source, columns: Sequence[Column], report: ImportReport) -> list[tuple[int, dict[str, str]]]:
+    """Every row at once (small files; imports stream with ``iter_rows``)."""
+    return list(iter_rows(data, columns, report))
+
+
+def _chunks(rows: Iterable[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, CHUNK)):
+        yield chunk
 
 
 def _parse(number: int, cells: dict[str, str], columns: Sequence[Column], report: ImportReport) -> dict:
@@ -220,6 +267,7 @@ class _Plan:
     authority: Authority
     parent: Project | None
     parent_given: bool
+    data: project_service.ProjectCreate | None
 
 
 Progress = Callable[..., None]
@@ -229,43 +277,90 @@ def _no_progress(**_values: Any) -> None:
     return None
 
 
-def import_projects(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool],
-                    actor_id: int | None = None, progress: Progress = _no_progress) -> ImportReport:
-    """Create and update projects from a CSV file; all rows or none.
+class _Checker:
+    """Checks chunks of rows against the database: the same checks before writing and while writing."""
 
-    ``progress(done=, total=, message=)`` hears how far it got (a job's progress; it may raise to cancel).
+    def __init__(self, session: Session, may_edit: Callable[[Authority], bool], report: ImportReport) -> None:
+        self.session, self.may_edit, self.report = session, may_edit, report
+        self.authorities: dict[str, Authority] = {}  # by code: bounded by the authorities, not the rows
+        self.seen: set[str] = set()
+
+    def plans(self, chunk: list[tuple[int, dict[str, str]]]) -> list[_Plan]:
+        report = self.report
+        parsed = [(number, _parse(number, cells, PROJECT_COLUMNS, report)) for number, cells in chunk]
+        codes = {v["meta"].get("authority_code") for _n, v in parsed} - set(self.authorities) - {None}
+        self.authorities.update(_by_key(self.session, Authority, Authority.code, codes))
+        references = ({v["meta"].get("reference") for _n, v in parsed}
+                      | {v["meta"].get("parent_reference") for _n, v in parsed})
+        projects = _by_key(self.session, Project, Project.reference, references)
+        owners = {a.id: a for a in _by_key(self.session, Authority, Authority.id,
+                                           {p.authority_id for p in projects.values()}).values()}
+        plans = []
+        for number, values in parsed:
+            plan = _check_project_row(number, values, self.authorities, projects, owners, self.may_edit, self.seen,
+                                      report)
+            if plan is not None:
+                plans.append(plan)
+        return plans
+
+
+def import_projects(*, session: Session, data: Source, may_edit: Callable[[Authority], bool],
+                    actor_id: int | None = None, progress: Progress = _no_progress) -> ImportReport:
+    """Create and update projects from a CSV file (bytes, or the path of a file); all rows or none.
+
+    The file is read three times as a stream, in chunks, so memory does not grow with its length: counted,
+    checked whole (nothing written while any row has a problem), then written — new projects in multi-row
+    inserts, changed ones through the same service as the forms. The projects to change are locked, in id
+    order, before the first write, so a concurrent import of the same projects waits, then finds them changed.
+    When the report has problems the caller rolls back: a problem found while writing (a project changed
+    meanwhile) comes after rows were written. ``progress(done=, total=, message=)`` hears how far it got.
     """
     report = ImportReport()
     progress(message=_("Reading the file…"))
-    rows = read_rows(data, PROJECT_COLUMNS, report)
+    total = sum(1 for _row in iter_rows(data, PROJECT_COLUMNS, report))
     if not report.ok:
         return report
-    progress(done=0, total=len(rows), message=_("Checking %(rows)d rows…", rows=len(rows)))
-    parsed = [(number, _parse(number, cells, PROJECT_COLUMNS, report)) for number, cells in rows]
-    authorities = _by_key(session, Authority, Authority.code,
-                          {v["meta"].get("authority_code") for _n, v in parsed})
-    references = {v["meta"].get("reference") for _n, v in parsed} | {v["meta"].get("parent_reference")
-                                                                       for _n, v in parsed}
-    projects = _by_key(session, Project, Project.reference, references)
-    existing_ids = [project.id for project in projects.values()]
-    records = {section: one_per_project(session, model, existing_ids) for section, model in _SECTION_MODELS.items()}
-    project_authorities = {a.id: a for a in _by_key(session, Authority, Authority.id,
-                                                    {p.authority_id for p in projects.values()}).values()}
-    plans, seen = [], set()
-    for number, values in parsed:
-        plan = _check_project_row(number, values, authorities, projects, project_authorities, may_edit, seen, report)
-        if plan is not None:
-            plans.append(plan)
-    if not report.ok:
+    progress(done=0, total=total, message=_("Checking %(rows)d rows…", rows=total))
+    checker, to_lock, done = _Checker(session, may_edit, report), {}, 0
+    for chunk in _chunks(iter_rows(data, PROJECT_COLUMNS, report)):
+        for plan in checker.plans(chunk):
+            if plan.project is not None:
+                to_lock[plan.project.id] = (plan.number, plan.project.version)
+        done += len(chunk)
+        progress(done=done)
+    if not report.ok or not _lock_versions(session, to_lock, report):
         return report
-    progress(done=0, total=len(plans), message=_("Writing %(rows)d rows…", rows=len(plans)))
-    for done, plan in enumerate(plans, start=1):
-        _write_project(session, plan, records, report, actor_id)
-        if done % 200 == 0:
-            progress(done=done)
+    progress(done=0, total=total, message=_("Writing %(rows)d rows…", rows=total))
+    writer, done = _Checker(session, may_edit, report), 0
+    for chunk in _chunks(iter_rows(data, PROJECT_COLUMNS, report)):
+        plans = writer.plans(chunk)
+        if not report.ok:
+            return report
+        _create_projects(session, [plan for plan in plans if plan.project is None], report, actor_id)
+        records = {section: one_per_project(session, model, [plan.project.id for plan in plans if plan.project])
+                   for section, model in _SECTION_MODELS.items()}
+        for plan in plans:
+            if plan.project is not None:
+                _write_project(session, plan, records, report)
+        done += len(chunk)
+        progress(done=done)
     session.flush()
-    progress(done=len(plans), message=_("Evaluating the projects…"))
     return report
+
+
+def _lock_versions(session: Session, expected: dict[int, tuple[int, int]], report: ImportReport) -> bool:
+    """Lock the projects to change (in id order: two imports never wait on each other in a circle) and check
+    that none changed since the file was checked."""
+    ids = sorted(expected)
+    for start in range(0, len(ids), ID_CHUNK):
+        for project_id, version in session.execute(
+                select(Project.id, Project.version).where(Project.id.in_(ids[start:start + ID_CHUNK]))
+                .order_by(Project.id).with_for_update()):
+            number, checked = expected[project_id]
+            if version != checked:
+                report.add(number, "version", f"the project was changed while the file was imported (now version "
+                                              f"{version}); export it again")
+    return report.ok
 
 
 def _by_key(session: Session, model, column, keys: Iterable) -> dict:
@@ -310,15 +405,16 @@ def _check_project_row(number, values, authorities, projects, project_authoritie
         report.add(number, "parent_reference", f"no project {meta['parent_reference']}")
     if parent is not None and project is not None and parent.id == project.id:
         report.add(number, "parent_reference", "a project cannot be its own programme")
-    _domain_checks(number, values, report)
+    data = _domain_checks(number, values, report)
     if len(report.errors) > errors_before or authority is None:
         return None
-    return _Plan(number, values, project, authority, parent, "parent_reference" in meta)
+    return _Plan(number, values, project, authority, parent, "parent_reference" in meta, data)
 
 
-def _domain_checks(number: int, values: dict, report: ImportReport) -> None:
+def _domain_checks(number: int, values: dict, report: ImportReport) -> project_service.ProjectCreate | None:
+    data = None
     try:
-        project_service.ProjectCreate.model_validate(values["project"])
+        data = project_service.ProjectCreate.model_validate(values["project"])
     except ValueError as error:
         for detail in getattr(error, "errors", lambda: [])():
             column = str(detail["loc"][0]) if detail.get("loc") else ""
@@ -328,21 +424,25 @@ def _domain_checks(number: int, values: dict, report: ImportReport) -> None:
             check(values[section])
         except ServiceError as error:
             report.add(number, error.field or "", error.message)
+    return data
 
 
-def _write_project(session: Session, plan: _Plan, records: dict, report: ImportReport, actor_id) -> None:
+def _create_projects(session: Session, plans: list[_Plan], report: ImportReport, actor_id: int | None) -> None:
+    """New projects and their stage records, a few multi-row inserts for the whole chunk."""
+    ids = project_service.create_projects(session=session, actor_id=actor_id, projects=[
+        project_service.NewProject(plan.authority.id, plan.data, plan.parent.id if plan.parent else None)
+        for plan in plans])
+    for section, model in _SECTION_MODELS.items():
+        bulk.insert_rows(session, model, [
+            {**plan.values[section], "project_id": project_id} for project_id, plan in zip(ids, plans, strict=True)
+            if any(value is not None for value in plan.values[section].values())])
+    report.created += len(ids)
+
+
+def _write_project(session: Session, plan: _Plan, records: dict, report: ImportReport) -> None:
     values = plan.values
     project = plan.project
-    if project is None:
-        data = project_service.ProjectCreate.model_validate(values["project"])
-        project = project_service.create_project(session=session, authority=plan.authority, data=data,
-                                                 actor_id=actor_id)
-        project.parent_id = plan.parent.id if plan.parent else None
-        for section, model in _SECTION_MODELS.items():
-            if any(value is not None for value in values[section].values()):
-                session.add(model(project_id=project.id, **values[section]))
-        report.created += 1
-        return
+    assert project is not None  # noqa: S101 - new projects are created in bulk
     submitted = {name: value for name, value in values["project"].items() if getattr(project, name) != value}
     bumped = False
     if submitted:
@@ -411,7 +511,7 @@ def template(columns: Sequence[Column]) -> str:
 
 # --- progress updates --------------------------------------------------------------------------------
 
-def import_progress(*, session: Session, data: bytes, may_edit: Callable[[Authority], bool],
+def import_progress(*, session: Session, data: Source, may_edit: Callable[[Authority], bool],
                     progress: Progress = _no_progress) -> ImportReport:
     """Add dated progress observations; a row for an already recorded date replaces that day's entry.
 

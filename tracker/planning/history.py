@@ -10,6 +10,8 @@ covered without each remembering to call something:
 * ``do_orm_execute`` (``UPDATE project ... WHERE id = …`` statements written outside the unit of work,
   which ``after_flush`` cannot see): the old values are read before the statement runs and recorded
   only if it updated the row.
+* ``core.bulk`` observer (multi-row inserts, the CSV import's): one ``create`` record per new row of a tracked
+  table, written as one more multi-row insert.
 
 The actor is the session's (``tracker.core.db.set_actor``); ``None`` means the system.
 """
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlmodel import Session, select
 
+from tracker.core import bulk
 from tracker.core.db import actor_of
 from tracker.planning import registry
 from tracker.planning.document_models import Document
@@ -96,6 +99,20 @@ def _after_flush(session: OrmSession, _flush_context) -> None:
             _record(session, obj, "delete", None, _summary(obj), None)
 
 
+@bulk.observe
+def _bulk_created(session: OrmSession, inserted: bulk.Inserted) -> None:
+    table = registry.BY_NAME.get(inserted.table.name)
+    if table is None:
+        return
+    actor, is_project = actor_of(session), table.model is Project
+    summary = table.summary_field
+    bulk.insert_rows(session, ChangeRecord, [  # type: ignore[arg-type]
+        {"project_id": row["id"] if is_project else row["project_id"], "actor_id": actor,
+         "entity": inserted.table.name, "entity_id": row["id"], "action": "create",
+         "new_value": as_text(row.get(summary)) if summary else None}
+        for row in inserted.rows])
+
+
 @event.listens_for(OrmSession, "do_orm_execute")
 def _bulk_project_update(execute_state) -> Any:
     """Record UPDATE statements on one project row (see the module docstring)."""
@@ -103,6 +120,8 @@ def _bulk_project_update(execute_state) -> Any:
         return None
     statement = execute_state.statement
     if getattr(statement, "table", None) is None or statement.table.name != Project.__tablename__:
+        return None
+    if not statement._values:  # an UPDATE by primary key of many rows (only bulk creation's references)
         return None
     project_id = _where_id(statement._where_criteria)
     values = {getattr(column, "key", column): bind.value for column, bind in statement._values.items()

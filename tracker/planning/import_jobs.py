@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 
 from tracker.accounts import operations as user_service
 from tracker.accounts.models import User
+from tracker.core.db import evaluate_later
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.i18n import ngettext
@@ -39,13 +41,11 @@ def _may_edit(context: JobContext) -> Callable[[Authority], bool]:
     return lambda authority: can_edit_project(user, authority, paths)
 
 
-def _read_input(context: JobContext) -> bytes:
-    path = context.file_path(context.params["file"])
-    try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise JobFailed(str(_l("The uploaded file is no longer there; upload it again."))) from None
+def _input(context: JobContext) -> Path:
+    path = Path(context.file_path(context.params["file"]))
+    if not path.is_file():
+        raise JobFailed(str(_l("The uploaded file is no longer there; upload it again.")))
+    return path
 
 
 def _remove_input(context: JobContext) -> None:
@@ -53,8 +53,9 @@ def _remove_input(context: JobContext) -> None:
 
 
 def _import(context: JobContext, importer) -> None:
-    data = _read_input(context)
-    arguments = {"session": context.session, "data": data, "may_edit": _may_edit(context),
+    # The projects written are evaluated by one job after this one commits, not inside its transaction.
+    evaluate_later(context.session)
+    arguments = {"session": context.session, "data": _input(context), "may_edit": _may_edit(context),
                  "progress": context.progress}
     if importer is csv_io.import_projects:
         arguments["actor_id"] = context.started_by_id

@@ -57,9 +57,12 @@ def test_export_then_import_a_change_as_a_recorded_job(database_url, session, wo
     assert "1 updated" in result.output and f"{len(rows) - 1} unchanged" in result.output
     session.expire_all()
     assert session.get(Project, world.school.id).title_en == "School No. 1, changed from the command line"
-    job = session.exec(select(Job)).one()
+    job, evaluation = session.exec(select(Job).order_by(Job.id)).all()
     assert (job.kind, job.state, job.started_by_id, job.summary["updated"]) == (
         "import.projects", JobState.DONE, None, 1)
+    # The changed project is evaluated once, by a job of its own queued when the import committed.
+    assert (evaluation.kind, evaluation.state, evaluation.params["project_ids"], evaluation.summary) == (
+        "rules.evaluate", JobState.DONE, [world.school.id], {"evaluated": 1})
     assert job.params["source"] == "projects.csv"
     assert not list((tmp_path / "job-files").iterdir())  # the copied input is removed once imported
     # The piped run printed plain progress lines, never a terminal's carriage returns.

@@ -127,3 +127,80 @@ def test_progress_import_export_round_trip(session, world):
     assert [(e.row, e.column) for e in report.errors] == [(3, "physical_percent")]
     session.rollback()
     assert _count(session, ProgressObservation) == 2
+
+
+# --- reading files of any size, and what cannot be read ---------------------------------------------------
+
+def test_a_file_on_disk_is_read_as_a_stream_and_written_in_chunks(session, world, tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_io, "CHUNK", 7)  # several chunks, so the chunking itself is exercised
+    rows = _rows(csv_io.export_projects(session=session))
+    new = [{**rows[0], "reference": "", "version": "", "parent_reference": "", "stage": "",
+            "title_uk": f"Новий проєкт {number}"} for number in range(20)]
+    path = tmp_path / "projects.csv"
+    path.write_bytes(_write(rows + new))
+    seen = []
+    report = csv_io.import_projects(session=session, data=path, may_edit=_everyone,
+                                    progress=lambda **step: seen.append(step))
+    session.commit()
+    assert report.ok and (report.created, report.unchanged) == (20, 4)
+    titles = set(session.exec(select(Project.title_uk).where(Project.title_uk.like("Новий проєкт %"))))
+    assert titles == {f"Новий проєкт {number}" for number in range(20)}
+    totals = [step["total"] for step in seen if step.get("total")]
+    assert totals and set(totals) == {24}  # counted first, so the bar knows its end
+    assert {"done": 24} in seen
+
+
+HEADER = "authority_code,title_uk,sector,project_type,purpose"
+
+
+@pytest.mark.parametrize("content, encoding, row, words", [
+    (f"{HEADER}\n{{code}},Школа,education,rehabilitation,restoration\n", "cp1251", 2, "not UTF-8"),
+    (f"{HEADER}\n{{code}},ok,education,rehabilitation,restoration\n"
+     f"{{code}},bad\x00cell,education,rehabilitation,restoration\n", "utf-8", 3, "NUL character"),
+    (f"{HEADER}\n{{code}},{'x' * 200_000},education,rehabilitation,restoration\n", "utf-8", 2,
+     "cannot be read as CSV"),
+])
+def test_text_that_cannot_be_read_is_named_by_its_row_and_nothing_is_written(session, world, content, encoding, row,
+                                                                            words):
+    before = _count(session, Project)
+    data = content.replace("{code}", world.kharkiv_hromada.code).encode(encoding)
+    report = csv_io.import_projects(session=session, data=data, may_edit=_everyone)
+    assert not report.ok
+    assert any(error.row == row and words in error.message for error in report.errors), report.errors
+    session.rollback()
+    assert _count(session, Project) == before
+
+
+def test_overlapping_imports_of_the_same_projects_one_writes_the_other_is_refused(backend, engine, session, world):
+    """Real threads on PostgreSQL: the second import waits on the first's row locks, then finds the rows changed."""
+    if backend != "postgresql":
+        pytest.skip("row locks between concurrent transactions are what PostgreSQL is for")
+    import threading
+
+    from sqlmodel import Session
+
+    rows = _rows(csv_io.export_projects(session=session))
+    session.commit()
+    first_rows = [{**row, "title_en": "First import"} for row in rows]
+    second_rows = [{**row, "title_en": "Second import"} for row in reversed(rows)]  # another order: no deadlock
+    first, second = Session(engine, expire_on_commit=False), Session(engine, expire_on_commit=False)
+    first_report = csv_io.import_projects(session=first, data=_write(first_rows), may_edit=_everyone)
+    assert first_report.ok and first_report.updated == 4
+    outcome = {}
+
+    def second_import():
+        outcome["report"] = csv_io.import_projects(session=second, data=_write(second_rows), may_edit=_everyone)
+
+    thread = threading.Thread(target=second_import)
+    thread.start()
+    thread.join(timeout=1.5)
+    assert thread.is_alive(), "the second import must wait for the first one's row locks"
+    first.commit()
+    thread.join(timeout=30)
+    report = outcome["report"]
+    second.rollback()
+    first.close(), second.close()
+    assert not report.ok and {error.column for error in report.errors} == {"version"}
+    assert all("changed while the file was imported" in error.message for error in report.errors)
+    with Session(engine) as check:
+        assert set(check.exec(select(Project.title_en))) == {"First import"}
