@@ -9,6 +9,7 @@ from tests.factories import build_world
 from tracker.cli import main
 from tracker.governance.models import Evaluation, RuleSetting
 from tracker.governance.stored import unpack
+from tracker.jobs.models import Job
 
 
 @pytest.fixture
@@ -39,9 +40,12 @@ def test_check_names_file_line_and_rule_of_a_broken_set(cli, tmp_path):
 def test_eval_all_then_explain(cli, session, engine):
     world = build_world(session)  # a session without rules: nothing is evaluated yet
     assert session.exec(select(Evaluation)).all() == []
-    result = cli("rules", "eval", "--all")
+    result = cli("rules", "eval", "--all", TRACKER_JOB_QUEUE="immediate")
     assert result.exit_code == 0, result.output
-    assert "Evaluated 4 projects." in result.output
+    assert "Evaluated 4 projects (job 1)." in result.output
+    job = session.exec(select(Job)).one()  # recorded as a job, run here, by nobody in particular
+    assert (job.kind, job.state, job.started_by_id, job.summary) == ("rules.evaluate", "done", None, {"evaluated": 4})
+    assert len(session.exec(select(Evaluation)).all()) == 4
     explained = cli("rules", "explain", world.school.reference, "--lang", "en")
     assert explained.exit_code == 0, explained.output
     assert "# oecd_principles v1.0 sha256:" in explained.output

@@ -11,14 +11,14 @@ from sqlmodel import select
 from tracker.core.db import session_scope
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import get_by_code
-from tracker.governance.evaluations import TRIGGER_MANUAL, evaluate_and_store, latest_evaluation
+from tracker.governance.evaluation_jobs import submit_evaluation
+from tracker.governance.evaluations import latest_evaluation
 from tracker.governance.models import RuleSetting
 from tracker.governance.rule_settings import set_rule_setting
 from tracker.governance.stored import IrreproducibleEvaluation, expand
-from tracker.projects.models import Project
+from tracker.jobs.cli import run_here
+from tracker.jobs.models import JobState
 from tracker.projects.operations import get_project
-
-BATCH = 500
 
 
 def add_commands(group: click.Group) -> None:
@@ -88,21 +88,23 @@ def _print_tree(node: dict | None, indent: str) -> None:
 
 @click.command("eval")
 @click.option("--all", "all_projects", is_flag=True, required=True, help="Re-evaluate every project.")
+@click.option("--queue", "to_queue", is_flag=True, help="Leave it to the workers instead of running it here.")
 @with_appcontext
-def evaluate_all(all_projects: bool) -> None:
-    """Re-evaluate the whole portfolio against the rule sets in force (after a rule change)."""
+def evaluate_all(all_projects: bool, to_queue: bool) -> None:
+    """Re-evaluate the whole portfolio against the rule sets in force (after a rule change), as a job.
+
+    One transaction per batch of projects: an interruption keeps the batches already done, and people's
+    saves go on between batches.
+    """
     with session_scope() as session:
-        ids = list(session.exec(select(Project.id).order_by(Project.id)))
-    stored = 0
-    with click.progressbar(length=len(ids), label="Evaluating projects") as progress:
-        for start in range(0, len(ids), BATCH):
-            # One transaction per batch: an interruption keeps the batches already done.
-            with session_scope() as session:
-                batch = list(session.exec(select(Project).where(Project.id.in_(ids[start:start + BATCH]))))
-                stored += len(evaluate_and_store(session=session, projects=batch, context=_rules(),
-                                                 trigger=TRIGGER_MANUAL))
-            progress.update(len(batch))
-    click.echo(f"Evaluated {stored} projects.")
+        job_id = submit_evaluation(session=session, project_ids=None, started_by_id=None, send=to_queue).id
+    if to_queue:
+        click.echo(f"job {job_id} queued; follow it with `vidnova jobs show {job_id}`")
+        return
+    job = run_here(job_id)
+    if job.state != JobState.DONE:
+        raise click.ClickException(f"job {job_id} {job.state.value}: {job.error or ''}".strip())
+    click.echo(f"Evaluated {job.summary.get('evaluated', 0)} projects (job {job_id}).")
 
 
 @click.group("settings")

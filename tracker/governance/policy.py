@@ -19,3 +19,8 @@ def can_move_stage(user: User | None, authority: Authority, scope_paths: Sequenc
 def can_override_gate(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
     """Admins, and planners of a higher authority (an oblast for its hromadas), may override a gate."""
     return acts_above(user, authority, scope_paths)
+
+
+def can_reevaluate_portfolio(user: User | None) -> bool:
+    """Re-evaluating every project (after a rule set or a settings change) is the administrators' decision."""
+    return user is not None and user.role == "admin"

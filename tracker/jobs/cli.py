@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from tracker.core import mail, queue
+from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import get_engine, session_scope
 from tracker.jobs import runner
 from tracker.jobs.models import Job, JobState
@@ -150,3 +151,20 @@ def cancel(job_id: int) -> None:
         click.echo(f"Job {job_id} stops at its next step; nothing it did is kept.")
     else:
         raise click.ClickException(f"job {job_id} has already finished ({state.value})")
+
+
+def run_here(job_id: int) -> Job:
+    """Run a job submitted with ``send=False`` in this process, with a progress bar (plain lines when piped);
+    the job as it ended. A worker takes it over only if this command dies before starting it."""
+    progress = CommandProgress(f"job {job_id}")
+    try:
+        state = runner.run(job_id, observer=lambda context: progress(context.done, context.total, context.message))
+    finally:
+        progress.close()
+    with session_scope() as session:
+        job = session.get(Job, job_id)
+        if job is None or not state:
+            raise click.ClickException(f"job {job_id} was taken by a worker; follow it with "
+                                       f"`vidnova jobs show {job_id}`")
+        session.expunge(job)
+    return job

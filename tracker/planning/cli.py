@@ -16,10 +16,10 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlmodel import Session
 
-from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import get_engine, session_scope
 from tracker.jobs import runner
-from tracker.jobs.models import Job, JobState
+from tracker.jobs.cli import run_here
+from tracker.jobs.models import JobState
 from tracker.planning import csv_io
 from tracker.planning.import_jobs import IMPORT_PROGRESS, IMPORT_PROJECTS, save_upload
 
@@ -49,16 +49,7 @@ def _run_import(kind: str, file: Path, language: str) -> None:
     with session_scope() as session:
         job_id = runner.submit(session=session, kind=kind, params={"file": name, "locale": language,
                                                                     "source": file.name}, send=False).id
-    progress = CommandProgress(f"job {job_id}")
-    try:
-        state = runner.run(job_id, observer=lambda context: progress(context.done, context.total,
-                                                                      context.message))
-    finally:
-        progress.close()
-    with Session(get_engine()) as session:
-        job = session.get(Job, job_id)
-    if job is None or not state:
-        raise click.ClickException(f"job {job_id} was taken by a worker; follow it with `vidnova jobs show {job_id}`")
+    job = run_here(job_id)
     if job.state == JobState.DONE:
         summary = job.summary or {}
         click.echo(f"job {job_id} done: {summary.get('created', 0)} created, {summary.get('updated', 0)} updated, "
