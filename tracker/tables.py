@@ -26,6 +26,7 @@ from tracker.engagement.models import (
     RateLimitEvent,
 )
 from tracker.governance import compliance as _compliance  # noqa: E402,F401
+from tracker.governance import evaluation_jobs as _evaluation_jobs  # noqa: E402,F401,I001  (evaluating as a job)
 from tracker.governance import reevaluation as _reevaluation  # noqa: E402,F401
 from tracker.governance.models import Evaluation, EvaluationFacts, EvaluationScore, RuleSetSource, RuleSetting
 from tracker.jobs import runner as _job_runner  # noqa: E402,F401  (declares the task that runs jobs)
@@ -48,6 +49,7 @@ from tracker.planning.models import (
     ProjectPlan,
 )
 from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
+from tracker.publishing import report_jobs as _report_jobs  # noqa: E402,F401,I001  (big PDF reports as jobs)
 
 __all__ = [
     "Evaluation", "EvaluationFacts", "EvaluationScore", "RuleSetSource", "RuleSetting",

@@ -45,6 +45,7 @@ SUMMARY_LABELS = {
     "rows_per_second": _l("Rows per second"),
     "seconds": _l("Seconds"),
     "bytes": _l("Size in bytes"),
+    "pages": _l("Pages"),
 }
 #: The most problems one page lists (the whole list is in ``vidnova jobs show``).
 ERRORS_SHOWN = 1000

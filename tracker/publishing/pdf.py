@@ -8,6 +8,7 @@ ftp), no ``data:`` URLs, and no redirects, because nothing is ever requested fro
 from __future__ import annotations
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
@@ -59,11 +60,18 @@ def base_url(root: Path = ASSETS) -> str:
     return root.resolve().as_uri() + "/"
 
 
-def render_pdf(html: str, *, fetcher: AssetFetcher | None = None, stylesheets: tuple[str, ...] = ()) -> bytes:
-    """``html`` as PDF bytes, fonts embedded; relative links resolve inside the assets only."""
+def render_pdf(html: str, *, fetcher: AssetFetcher | None = None, stylesheets: tuple[str, ...] = (),
+               laid_out: Callable[[int], None] | None = None) -> bytes:
+    """``html`` as PDF bytes, fonts embedded; relative links resolve inside the assets only.
+
+    ``laid_out(pages)`` hears when the layout (most of the time) is done, before the PDF is written.
+    """
     fetcher = fetcher or AssetFetcher()
     fonts = FontConfiguration()
     extra = [CSS(string=css, base_url=base_url(fetcher.root), url_fetcher=fetcher, font_config=fonts)
              for css in stylesheets]
-    document = HTML(string=html, base_url=base_url(fetcher.root), url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=extra, font_config=fonts)
+    document = HTML(string=html, base_url=base_url(fetcher.root), url_fetcher=fetcher).render(
+        stylesheets=extra, font_config=fonts)
+    if laid_out is not None:
+        laid_out(len(document.pages))
+    return document.write_pdf()

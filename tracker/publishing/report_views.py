@@ -9,7 +9,16 @@ import csv
 import io
 from datetime import UTC, datetime
 
-from flask import Blueprint, Response, abort, current_app, request, send_from_directory, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    stream_with_context,
+)
 
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import get_session, new_session
@@ -19,10 +28,12 @@ from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import label, move_label
 from tracker.core.models import Authority
+from tracker.jobs import runner
+from tracker.jobs.models import JobState
 from tracker.projects import queries as portfolio
 from tracker.projects.models import Project
 from tracker.projects.operations import get_project
-from tracker.publishing import oc4ids
+from tracker.publishing import oc4ids, report_jobs
 from tracker.publishing import read_models as public_views
 from tracker.publishing import reports as documents
 from tracker.publishing.links import public_base_url
@@ -54,23 +65,40 @@ def project_report(reference: str, fmt: str):
 def authority_report(authority_id: int, fmt: str):
     """An authority's report: all public projects of its subtree, its scorecard, funding by level."""
     authority = _authority(authority_id)
-    data = public_views.authority_report(session=get_session(), authority=authority)
-    return _deliver(documents.Report("authority", data, _report_locale(), _today(),
-                                     data.authority.name(_report_locale())), fmt, authority.code or str(authority.id))
+    return _deliver_big("authority", authority.id, fmt, authority.code or str(authority.id))
 
 
 @bp.get("/reports/portfolio.<any(html, pdf):fmt>")
 def portfolio_report(fmt: str):
     """The whole public portfolio."""
-    data = public_views.portfolio(session=get_session())
-    return _deliver(documents.Report("portfolio", data, _report_locale(), _today(),
-                                     _("Reconstruction projects of Ukraine")), fmt, "portfolio")
+    return _deliver_big("portfolio", None, fmt, "portfolio")
+
+
+def _deliver_big(kind: str, subject_id: int | None, fmt: str, name: str) -> Response | tuple[str, int, dict]:
+    """HTML at once; the PDF from the cache when it holds it, else the page following the job drawing it up."""
+    session = get_session()
+    report = report_jobs.build(session=session, kind=kind, subject_id=subject_id, locale=_report_locale(),
+                               today=_today())
+    if fmt == "html":
+        return _deliver(report, fmt, name)
+    pdf = documents.configured_cache().get(report.key())
+    if pdf is not None:
+        return _pdf_response(pdf, report, name, cached=True)
+    job = report_jobs.follow(session=session, report=report, subject_id=subject_id, site=request.url_root)
+    failed = job.state == JobState.FAILED
+    page = render_template("portal/report_waiting.html", report=report, job=job, failed=failed,
+                           progress=runner.progress_of(job))
+    return page, 503 if failed else 202, {"Cache-Control": "no-store", "Retry-After": "2"}
 
 
 def _deliver(report: documents.Report, fmt: str, name: str) -> Response:
     if fmt == "html":
         return Response(documents.render_html(report, asset_base=_asset_base()), mimetype="text/html")
     pdf, cached = documents.pdf_bytes(report, cache=documents.configured_cache())
+    return _pdf_response(pdf, report, name, cached=cached)
+
+
+def _pdf_response(pdf: bytes, report: documents.Report, name: str, *, cached: bool) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'inline; filename="vidnova-{_safe_name(name)}-{report.locale}.pdf"'
     response.headers["X-Report-Cache"] = "hit" if cached else "miss"
