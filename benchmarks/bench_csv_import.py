@@ -31,6 +31,7 @@ import tempfile
 import threading
 import time
 import tracemalloc
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,6 +150,7 @@ class Saver(threading.Thread):
         self.app, self.project_id = app, project_id
         self.stop = threading.Event()
         self.samples: list[float] = []
+        self.started: list[datetime] = []  # when each timed save began (to split them by the job running then)
         self.errors: list[str] = []
 
     def save_once(self, counter: int) -> None:
@@ -156,7 +158,7 @@ class Saver(threading.Thread):
         from tracker.planning.stage_edit import save_stage
         from tracker.projects.models import Project
 
-        started = time.perf_counter()
+        started, wall = time.perf_counter(), datetime.now(UTC)
         with self.app.app_context():
             session = new_session(self.app)
             try:
@@ -171,6 +173,10 @@ class Saver(threading.Thread):
             finally:
                 session.close()
         self.samples.append((time.perf_counter() - started) * 1000)
+        self.started.append(wall)
+
+    def during(self, start: datetime, end: datetime) -> list[float]:
+        return [sample for sample, wall in zip(self.samples, self.started, strict=True) if start <= wall <= end]
 
     def run(self) -> None:
         for counter in itertools.count():
@@ -182,6 +188,7 @@ class Saver(threading.Thread):
 
 def run_import(url: str, path: Path, folder: str, app, project_id: int) -> tuple[dict, Saver]:
     """``vidnova import projects`` in its own process while a Saver works; the jobs' figures."""
+    from tracker.core.columns import as_utc
     from tracker.jobs.models import Job
 
     environment = {**os.environ, "TRACKER_ENV": "production", "TRACKER_DATABASE_URL": url,
@@ -204,7 +211,8 @@ def run_import(url: str, path: Path, folder: str, app, project_id: int) -> tuple
     for kind in ("import.projects", "rules.evaluate"):
         job = jobs.get(kind)
         if job is not None and job.finished_at and job.started_at:
-            figures[kind] = ((job.finished_at - job.started_at).total_seconds(), job.summary)
+            start, end = as_utc(job.started_at), as_utc(job.finished_at)
+            figures[kind] = ((end - start).total_seconds(), job.summary, saver.during(start, end))
     return figures, saver
 
 
@@ -260,19 +268,22 @@ def main() -> None:
     for counter in range(args.idle_saves):
         idle.save_once(counter)
     figures, busy = run_import(url, path, folder, app, project_id)
-    seconds, outcome = figures["import.projects"]
+    seconds, outcome, during_import = figures["import.projects"]
     print(f"floor: the same {floor_rows:,} data rows (projects, needs, plans, first stages) inserted bare: "
           f"{floor:.2f} s ({args.rows / floor:,.0f} projects/s)")
     print(f"import: {outcome} in {seconds:.2f} s: {args.rows / seconds:,.0f} rows/s; "
           f"import ÷ floor {seconds / floor:.2f}")
+    during_evaluation: list[float] = []
     if "rules.evaluate" in figures:
-        evaluated_seconds, evaluated = figures["rules.evaluate"]
+        evaluated_seconds, evaluated, during_evaluation = figures["rules.evaluate"]
         print(f"evaluation job afterwards: {evaluated} in {evaluated_seconds:.2f} s")
-    quiet, loaded = summary(idle.samples), summary(busy.samples)
-    print(f"stage save idle:          n={quiet['n']:4d}  p50 {quiet['p50']:8.1f} ms  p95 {quiet['p95']:8.1f} ms")
-    print(f"stage save during import: n={loaded['n']:4d}  p50 {loaded['p50']:8.1f} ms  p95 {loaded['p95']:8.1f} ms"
-          f"  (p95 ÷ idle p95 {loaded['p95'] / quiet['p95']:.1f}; errors {len(busy.errors)}"
-          f"{': ' + busy.errors[0] if busy.errors else ''})")
+    quiet = summary(idle.samples)
+    print(f"stage save idle:              n={quiet['n']:4d}  p50 {quiet['p50']:8.1f} ms  p95 {quiet['p95']:8.1f} ms")
+    for what, samples in (("during the import", during_import), ("during the evaluation", during_evaluation)):
+        loaded = summary(samples)
+        print(f"stage save {what:22s} n={loaded['n']:4d}  p50 {loaded['p50']:8.1f} ms  p95 {loaded['p95']:8.1f} ms"
+              f"  (p95 ÷ idle p95 {loaded['p95'] / quiet['p95']:.1f})")
+    print(f"save errors: {len(busy.errors)}{': ' + busy.errors[0] if busy.errors else ''}")
     engine.dispose()
     small = memory_peak(url, units, 2_000, offset=args.rows)
     large = memory_peak(url, units, args.rows, offset=args.rows)

@@ -30,7 +30,7 @@ from tracker.governance import evaluation_jobs as _evaluation_jobs  # noqa: E402
 from tracker.governance import reevaluation as _reevaluation  # noqa: E402,F401
 from tracker.governance.models import Evaluation, EvaluationFacts, EvaluationScore, RuleSetSource, RuleSetting
 from tracker.jobs import runner as _job_runner  # noqa: E402,F401  (declares the task that runs jobs)
-from tracker.jobs.models import Job, JobWorker
+from tracker.jobs.models import Job, JobUndo, JobWorker
 from tracker.planning import history as _change_history  # noqa: E402,F401
 from tracker.planning import import_jobs as _import_jobs  # noqa: E402,F401  (the CSV import job kinds)
 from tracker.planning.document_models import Document
@@ -61,7 +61,7 @@ __all__ = [
     "Document", "ChangeRecord", "Contract", "ContractVariation", "Disbursement", "Indicator", "Milestone",
     "NeedsAssessment", "Permit", "ProgressObservation", "ProjectCompletion", "ProjectImplementation", "ProjectPlan",
     "AuditEntry", "AuditHead", "ChecklistSignoff", "Finding", "FindingEvent", "ManualMark",
-    "DataVersion", "Job", "JobWorker",
+    "DataVersion", "Job", "JobUndo", "JobWorker",
 ]
 
 # Last, after every feature's listeners: the data version's bump must be the final write of a transaction.

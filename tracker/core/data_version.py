@@ -28,7 +28,7 @@ from tracker.core.columns import TIMESTAMP, utcnow
 ROW_ID = 1
 #: Writes that publish nothing: the mail queue, rate-limit bookkeeping, the audit trail's own rows, follows, jobs.
 UNPUBLISHED_TABLES = frozenset({"data_version", "mail_outbox", "rate_limit_event", "audit_entry", "audit_head",
-                                "project_follower", "job", "job_worker"})
+                                "project_follower", "job", "job_worker", "job_undo"})
 _CHANGED = "data_version.changed"
 
 

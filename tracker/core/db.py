@@ -71,9 +71,13 @@ def set_actor(session: Session, user_id: int | None) -> None:
     session.info[ACTOR_KEY] = user_id
 
 
-def evaluate_later(session: Session, later: bool = True) -> None:
-    """Have the projects ``session`` changes evaluated by a job once it commits (see ``EVALUATE_LATER_KEY``)."""
-    session.info[EVALUATE_LATER_KEY] = later
+EVALUATE_LATER_HOLD = "hold"
+
+
+def evaluate_later(session: Session, *, hold: bool = False) -> None:
+    """Have the projects ``session`` changes evaluated by a job once it commits (see ``EVALUATE_LATER_KEY``);
+    ``hold``: not at the next commits yet (a job keeping its work step by step), until called without it."""
+    session.info[EVALUATE_LATER_KEY] = EVALUATE_LATER_HOLD if hold else True
 
 
 def actor_of(session: Session) -> int | None:

@@ -16,7 +16,7 @@ from sqlalchemy import event
 from sqlmodel import Session, select
 
 from tracker.core import bulk
-from tracker.core.db import EVALUATE_LATER_KEY, actor_of
+from tracker.core.db import EVALUATE_LATER_HOLD, EVALUATE_LATER_KEY, actor_of
 from tracker.governance.evaluation_jobs import submit_evaluation
 from tracker.governance.evaluations import TRIGGER_CHANGE, evaluate_and_store
 from tracker.governance.rule_context import RuleContext
@@ -88,6 +88,8 @@ def _reevaluate(session: Session) -> None:
     if context is None:
         return
     session.flush()  # so that changes made since the last flush are noted too
+    if session.info.get(EVALUATE_LATER_KEY) == EVALUATE_LATER_HOLD:
+        return  # the projects noted so far wait for the commit that ends the hold
     changed = session.info.pop(_CHANGED_KEY, set())
     if not changed:
         return

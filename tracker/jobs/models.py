@@ -70,3 +70,17 @@ class JobWorker(SQLModel, table=True):
     name: str = Field(primary_key=True, max_length=120)
     started_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
     seen_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP, index=True)
+
+
+class JobUndo(SQLModel, table=True):
+    """One step that a job committing as it goes has written, and how to take it back (its kind reads it).
+
+    Written in the step's own transaction, so after any crash the journal names exactly what was kept; the
+    runner takes the steps back, newest first, when the job fails, is cancelled or its worker died.
+    """
+
+    __tablename__ = "job_undo"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    job_id: int = Field(foreign_key="job.id", index=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)

@@ -16,15 +16,19 @@ class JobKind:
     #: Attempts before a job whose worker died is given up (the handler's writes are one transaction, so a
     #: retried attempt starts from nothing written).
     max_attempts: int = 2
+    #: For a job that commits step by step (``JobContext.commit_step``): ``undo(session, payload)`` takes one
+    #: step back inside the session's transaction and returns notes on what it had to leave as it was.
+    undo: Callable[..., list[str]] | None = None
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, label: Any, *, max_attempts: int = 2) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def job_kind(name: str, label: Any, *, max_attempts: int = 2,
+             undo: Callable[..., list[str]] | None = None) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare ``handler(context)`` as the job kind ``name``; ``context`` is a ``runner.JobContext``."""
     def declare(handler: Callable[..., None]) -> Callable[..., None]:
-        KINDS[name] = JobKind(name, label, handler, max_attempts)
+        KINDS[name] = JobKind(name, label, handler, max_attempts, undo)
         return handler
     return declare
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from flask import Flask, current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, col
@@ -36,7 +36,7 @@ from tracker.core.db import get_engine, new_session, set_actor
 from tracker.core.errors import ServiceError
 from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
-from tracker.jobs.models import Job, JobState, JobWorker
+from tracker.jobs.models import Job, JobState, JobUndo, JobWorker
 from tracker.jobs.registry import KINDS
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,13 @@ class JobContext:
         if self.cancelled.is_set():
             raise JobCancelled()
 
+    def commit_step(self, payload: dict[str, Any]) -> None:
+        """Keep what the handler wrote so far: commit it with the journal entry that says how to take it back
+        (``payload``, read by the kind's ``undo``). Other people's writes go on between steps; if the job fails
+        later, is cancelled or its worker dies, the runner takes every kept step back, newest first."""
+        self.session.add(JobUndo(job_id=self.job_id, payload=payload))
+        self.session.commit()
+
     def file_path(self, name: str) -> str:
         """Where a file of the job files folder lives (an input file the job was given, or a result)."""
         if os.path.basename(name) != name or not name:
@@ -229,6 +236,8 @@ def run(job_id: int, observer: Callable[[JobContext], None] | None = None) -> st
     if kind is None:
         _finish(engine, job_id, worker, JobState.FAILED, error=f"no handler for jobs of kind {job.kind!r}")
         return JobState.FAILED.value
+    if kind.undo is not None:
+        undo_steps(app, job_id)  # a previous attempt that died may have kept steps
     session = new_session(app)
     set_actor(session, job.started_by_id)
     context = JobContext(job, session, app, observer)
@@ -271,36 +280,80 @@ def _run_handler(handler, context: JobContext, engine: Engine, worker: str) -> s
             log.warning("job %s was taken from %s before it finished; its work was rolled back",
                         context.job_id, worker)
             return ""
+        session.execute(delete(JobUndo).where(col(JobUndo.job_id) == context.job_id))  # kept for good
         session.commit()
         return JobState.DONE.value
     except JobCancelled:
         session.rollback()
+        _take_back(context)
         _finish(engine, context.job_id, worker, JobState.CANCELLED, done=context.done, total=context.total,
                 message=_("Cancelled; nothing was written."))
         return JobState.CANCELLED.value
     except JobFailed as failure:
         session.rollback()
-        _finish(engine, context.job_id, worker, JobState.FAILED, error=failure.message, errors=failure.errors,
+        error = _with_notes(failure.message, _take_back(context))
+        _finish(engine, context.job_id, worker, JobState.FAILED, error=error, errors=failure.errors,
                 done=context.done, total=context.total)
         return JobState.FAILED.value
     except ServiceError as error:
         session.rollback()
         where = f"{error.field}: " if error.field else ""
-        _finish(engine, context.job_id, worker, JobState.FAILED, error=where + error.message,
+        _finish(engine, context.job_id, worker, JobState.FAILED,
+                error=_with_notes(where + error.message, _take_back(context)),
                 done=context.done, total=context.total)
         return JobState.FAILED.value
     except OperationalError as error:
         # The database went away or refused us: try again later, up to the job's attempts.
         session.rollback()
         log.warning("job %s stopped by a database error: %s", context.job_id, error)
+        _take_back(context)
         return _retry_or_fail(engine, context.job_id, worker, _("The database did not answer; nothing was written."))
     except Exception:
         session.rollback()
         log.exception("job %s (%s) failed", context.job_id, context.kind)
+        _take_back(context)
         _finish(engine, context.job_id, worker, JobState.FAILED,
                 error=_("An unexpected error stopped the job; nothing was written. "
                         "The administrators find the details in the worker's log."))
         return JobState.FAILED.value
+
+
+def _take_back(context: JobContext) -> list[str]:
+    """Undo the steps the failed handler kept; notes on what had to stay (never raises: the job is ending)."""
+    try:
+        return undo_steps(context.app, context.job_id)
+    except Exception:  # noqa: BLE001 - the journal stays; the next tidy or attempt tries again
+        log.exception("job %s: its kept steps could not all be taken back yet", context.job_id)
+        return [_("Some of what it wrote could not be taken back yet; it is tried again automatically.")]
+
+
+def _with_notes(message: str, notes: list[str]) -> str:
+    return " ".join([message, *notes]) if notes else message
+
+
+def undo_steps(app: Flask, job_id: int) -> list[str]:
+    """Take back, newest first, the steps job ``job_id`` kept (``JobContext.commit_step``), one transaction
+    each, the journal entry going with its step; the kind's notes on what it had to leave as it was."""
+    engine = get_engine(app)
+    with engine.connect() as connection:
+        row = connection.execute(select(_TABLE.c.kind, _TABLE.c.started_by_id).where(_TABLE.c.id == job_id)).first()
+    kind = KINDS.get(row.kind) if row is not None else None
+    if kind is None or kind.undo is None:
+        return []
+    notes: list[str] = []
+    while True:
+        session = new_session(app)
+        set_actor(session, row.started_by_id)
+        try:
+            step = session.scalars(select(JobUndo).where(col(JobUndo.job_id) == job_id)
+                                   .order_by(col(JobUndo.id).desc()).limit(1)).first()
+            if step is None:
+                return notes
+            notes.extend(kind.undo(session, step.payload))
+            session.delete(step)
+            session.commit()
+        finally:
+            session.close()
 
 
 def _claim(engine: Engine, job_id: int, worker: str) -> bool:
@@ -424,6 +477,11 @@ def tidy(app: Flask | None = None) -> dict[str, int]:
         if live is not None and live.get("beat", 0) >= stale_before.timestamp():
             continue  # alive: its row lags because the job's own transaction holds SQLite's one writer
         retry = attempts < max_attempts
+        try:
+            undo_steps(app, job_id)  # what the dead worker kept, taken back before anyone starts again
+        except Exception:  # noqa: BLE001 - left running: the next tidy tries again
+            log.exception("job %s: the steps its dead worker kept could not be taken back yet", job_id)
+            continue
         values: dict[str, Any] = (
             {"state": JobState.QUEUED.value, "worker": None,
              "message": _("The worker running this job stopped; it will be tried again from the start.")}

@@ -53,12 +53,15 @@ def _remove_input(context: JobContext) -> None:
 
 
 def _import(context: JobContext, importer) -> None:
-    # The projects written are evaluated by one job after this one commits, not inside its transaction.
-    evaluate_later(context.session)
+    # The projects written are evaluated by one job queued when this one ends, not inside its transactions.
+    stepwise = importer is csv_io.import_projects
+    evaluate_later(context.session, hold=stepwise)
     arguments = {"session": context.session, "data": _input(context), "may_edit": _may_edit(context),
                  "progress": context.progress}
-    if importer is csv_io.import_projects:
-        arguments["actor_id"] = context.started_by_id
+    if stepwise:
+        # Each chunk kept as it is written (other people's saves go on between chunks); on any problem the
+        # runner takes the kept chunks back (``csv_io.undo_import_step``): all rows or none.
+        arguments.update(actor_id=context.started_by_id, step=context.commit_step)
     report = importer(**arguments)
     if not report.ok:
         _remove_input(context)
@@ -68,11 +71,12 @@ def _import(context: JobContext, importer) -> None:
                                 for error in report.errors])
     context.set_result(summary={"created": report.created, "updated": report.updated,
                                 "unchanged": report.unchanged})
+    evaluate_later(context.session)  # the final commit queues the evaluation of every project written
     context.session.flush()
     _remove_input(context)
 
 
-@job_kind(IMPORT_PROJECTS, _l("CSV import of projects"))
+@job_kind(IMPORT_PROJECTS, _l("CSV import of projects"), undo=csv_io.undo_import_step)
 def import_projects(context: JobContext) -> None:
     _import(context, csv_io.import_projects)
 

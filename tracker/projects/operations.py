@@ -9,7 +9,7 @@ from typing import Any, Optional
 from uuid import uuid4
 
 from pydantic import field_validator
-from sqlalchemy import func, update
+from sqlalchemy import Table, delete, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, select
 
@@ -118,6 +118,34 @@ def create_projects(*, session: Session, projects: Sequence[NewProject], actor_i
         {"project_id": project_id, "from_stage": None, "to_stage": Stage.NEEDS_ASSESSMENT,
          "moved_by_id": actor_id, "moved_at": created_at} for project_id in ids])
     return ids
+
+
+def delete_projects(*, session: Session, project_ids: Sequence[int]) -> None:
+    """Remove projects and every row that depends on them, in any table (taking back an import that failed).
+
+    Through the session, so the audit trail logs every row removed; a programme whose project goes keeps its
+    other children, which stand alone again.
+    """
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    table: Table = Project.__table__  # type: ignore[attr-defined]
+    session.execute(update(table).where(table.c.parent_id.in_(ids), table.c.id.not_in(ids)).values(parent_id=None))
+    _delete_dependents(session, table, table.c.id.in_(ids))
+    session.execute(delete(table).where(table.c.id.in_(ids)))
+
+
+def _delete_dependents(session: Session, table: Table, chosen: Any, depth: int = 0) -> None:
+    """Delete, deepest first, the rows of every other table that point at the ``chosen`` rows of ``table``."""
+    if depth > 5:  # the schema nests three deep; deeper means a cycle
+        raise RuntimeError(f"rows depending on {table.name} nest too deep to delete")
+    for dependent in reversed(table.metadata.sorted_tables):
+        for key in dependent.foreign_keys:
+            if key.column.table is not table or dependent is table:
+                continue
+            pointing = key.parent.in_(select(key.column).where(chosen))
+            _delete_dependents(session, dependent, pointing, depth + 1)
+            session.execute(delete(dependent).where(pointing))
 
 
 def get_project(*, session: Session, reference: str) -> Project:
