@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 
 from tracker.audit.trail import verify
+from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import get_engine
 
 
@@ -23,8 +24,12 @@ def verify_command(anchors: tuple[str, ...]) -> None:
         pinned = {int(seq): digest for seq, digest in (item.split(":", 1) for item in anchors)}
     except ValueError:
         raise click.BadParameter("anchors look like 1234:<sha256>", param_hint="--anchor") from None
-    with get_engine().connect() as connection:
-        result = verify(connection, anchors=pinned)
+    progress = CommandProgress("audit trail")
+    try:
+        with get_engine().connect() as connection:
+            result = verify(connection, anchors=pinned, progress=lambda done, head: progress(done, head, "checked"))
+    finally:
+        progress.close()
     if result.ok:
         click.echo(f"audit trail intact: {result.entries} entries, head #{result.head_seq} sha256 {result.head_hash}")
         return

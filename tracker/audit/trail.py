@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -300,8 +300,9 @@ class Verification:
         return self.problem is None
 
 
-def verify(connection, *, anchors: dict[int, str] | None = None, chunk: int = 2000) -> Verification:
-    """Recompute the chain and name the first broken entry.
+def verify(connection, *, anchors: dict[int, str] | None = None, chunk: int = 2000,
+           progress: Callable[[int, int | None], None] | None = None) -> Verification:
+    """Recompute the chain and name the first broken entry; ``progress(checked, head)`` hears each chunk.
 
     A modified entry no longer matches its hash; a deleted one leaves a gap in the sequence (or, at the
     end, a head pointing past the last entry); reordered entries no longer link to their predecessor.
@@ -309,7 +310,10 @@ def verify(connection, *, anchors: dict[int, str] | None = None, chunk: int = 20
     """
     anchors = anchors or {}
     expected_seq, prev, count = 1, GENESIS, 0
+    head = _head(connection)[0] if progress is not None else None
     for entry in _entries(connection, chunk):
+        if progress is not None and count % chunk == 0:
+            progress(count, head)
         problem = _check(entry, expected_seq, prev, anchors)
         if problem:
             return Verification(count, *_head(connection), broken_seq=entry.seq, problem=problem)

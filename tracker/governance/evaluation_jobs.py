@@ -19,8 +19,9 @@ from tracker.jobs.registry import job_kind
 from tracker.projects.models import Project
 
 EVALUATE = "rules.evaluate"
-#: Projects a transaction: large enough to amortise loading the facts, small enough to commit within a second.
-BATCH = 250
+#: Projects a transaction: enough to amortise loading the facts, few enough that its writes hold the audit trail
+#: (and, on SQLite, the one writer) for a small fraction of a second.
+BATCH = 100
 
 
 def submit_evaluation(*, session: Session, project_ids: Iterable[int] | None, started_by_id: int | None,

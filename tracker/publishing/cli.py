@@ -1,7 +1,6 @@
 """``vidnova report …`` and ``vidnova export oc4ids``: the same reports and open data the web serves."""
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -10,6 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
+from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import session_scope
 from tracker.core.errors import NotFound
 from tracker.core.hierarchy import get_by_code
@@ -82,18 +82,21 @@ def portfolio_report(fmt: str, output: Path, lang: str) -> None:
 
 
 def _write(report: documents.Report, fmt: str, output: Path) -> None:
-    steps = ["html", "pdf", "write"] if fmt == "pdf" else ["html", "write"]
-    content: bytes = b""
+    steps = 3 if fmt == "pdf" else 2
+    progress = CommandProgress(f"{report.kind} report")
     # Only the app context of the command: a report needs no request (links come from PUBLIC_BASE_URL).
-    with click.progressbar(steps, label=f"{report.kind} report", file=sys.stderr) as bar:
-        for step in bar:
-            if step == "html":
-                html = documents.render_html(report, asset_base="" if fmt == "pdf" else _asset_uri())
-                content = html.encode("utf-8")
-            elif step == "pdf":
-                content, _cached = documents.pdf_bytes(report, cache=documents.configured_cache())
-            else:
-                output.write_bytes(content)
+    try:
+        progress(0, steps, "HTML")
+        html = documents.render_html(report, asset_base="" if fmt == "pdf" else _asset_uri())
+        content = html.encode("utf-8")
+        if fmt == "pdf":
+            progress(1, steps, "PDF: laying out")
+            content, _cached = documents.pdf_bytes(report, cache=documents.configured_cache(),
+                                                   laid_out=lambda pages: progress(2, steps, f"PDF: {pages} pages"))
+        output.write_bytes(content)
+        progress(steps, steps, "written")
+    finally:
+        progress.close()
     click.echo(f"{output}: {len(content):,} bytes")
 
 
@@ -124,11 +127,15 @@ def export_oc4ids(code: str | None, output: Path) -> None:
         pieces = oc4ids.iter_package(session=session, publication=publication,
                                      uri=f"{publication.base_url}open-data/oc4ids/projects.json",
                                      published=datetime.now(UTC), authority=authority)
-        with output.open("w", encoding="utf-8") as stream, \
-                click.progressbar(length=total + 2, label="OC4IDS", file=sys.stderr) as bar:
-            for piece in pieces:
-                stream.write(piece)
-                bar.update(1)
+        progress = CommandProgress("OC4IDS")
+        try:
+            with output.open("w", encoding="utf-8") as stream:
+                for written, piece in enumerate(pieces, start=1):
+                    stream.write(piece)
+                    if written % 200 == 0 or written == total + 2:
+                        progress(written, total + 2, "projects written")
+        finally:
+            progress.close()
     click.echo(f"{output}: {total} projects")
 
 

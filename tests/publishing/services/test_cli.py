@@ -22,6 +22,8 @@ def test_report_and_export_commands(database_url, session, tmp_path):
     pdf = tmp_path / "school.pdf"
     result = _cli(database_url, tmp_path, "report", "project", rich.project.reference, "-o", str(pdf))
     assert result.exit_code == 0, result.output
+    # Piped (as under cron): plain progress lines, never a terminal's carriage returns.
+    assert "project report: 3/3 (100%) written" in result.stderr and "\r" not in result.stderr
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
     assert "Відновлення школи № 1" in text and "1 500 000.00 UAH" in text
     html = tmp_path / "oblast.html"
@@ -37,3 +39,4 @@ def test_report_and_export_commands(database_url, session, tmp_path):
                   "-o", str(export))
     assert result.exit_code == 0, result.output
     assert len(json.loads(export.read_text(encoding="utf-8"))["projects"]) == 2
+    assert "OC4IDS: 4/4 (100%) projects written" in result.stderr
