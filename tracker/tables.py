@@ -49,6 +49,7 @@ from tracker.planning.models import (
     ProjectPlan,
 )
 from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
+from tracker.publishing import export_jobs as _export_jobs  # noqa: E402,F401,I001  (the full OC4IDS file)
 from tracker.publishing import report_jobs as _report_jobs  # noqa: E402,F401,I001  (big PDF reports as jobs)
 
 __all__ = [

@@ -16,10 +16,12 @@ from flask import (
     current_app,
     render_template,
     request,
+    send_file,
     send_from_directory,
     stream_with_context,
 )
 
+from tracker.core import data_version
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import get_session, new_session
 from tracker.core.errors import NotFound
@@ -33,7 +35,7 @@ from tracker.jobs.models import JobState
 from tracker.projects import queries as portfolio
 from tracker.projects.models import Project
 from tracker.projects.operations import get_project
-from tracker.publishing import oc4ids, report_jobs
+from tracker.publishing import export_jobs, oc4ids, report_jobs
 from tracker.publishing import read_models as public_views
 from tracker.publishing import reports as documents
 from tracker.publishing.links import public_base_url
@@ -193,7 +195,17 @@ def oc4ids_authority(authority_id: int):
 
 @bp.get("/open-data/oc4ids/projects.json")
 def oc4ids_all():
-    """Every public project, streamed: the server holds one chunk of projects at a time."""
+    """Every public project: the file a worker drew up for the data as they are now, else streamed live (the
+    server holding one chunk of projects at a time) while the job drawing up the new file is queued."""
+    session = get_session()
+    version = data_version.current(session).version
+    path = export_jobs.package_path(version)
+    if path.is_file():
+        response = send_file(path, mimetype="application/json", as_attachment=True,
+                             download_name="oc4ids-all.json", etag=False, conditional=False)
+        response.headers["X-Export"] = "pre-generated"
+        return response
+    export_jobs.refresh(session=session, version=version, site=request.url_root)
     return _oc4ids_response("oc4ids-all.json")
 
 

@@ -119,3 +119,35 @@ def test_the_validators_do_catch_bad_data(schema_server, tmp_path):
     assert list(validator().iter_errors(bad))
     result = cove(bad, schema_server, tmp_path)
     assert result["validation_errors"] or result.get("additional_closed_codelist_values")
+
+
+def test_the_full_export_is_drawn_up_once_by_a_worker_then_served_as_a_file(app, client, rich, schema_server,
+                                                                            tmp_path):
+    from sqlmodel import Session, select
+
+    from tracker.core.db import get_engine
+    from tracker.jobs.models import Job
+
+    live = client.get("/open-data/oc4ids/projects.json")
+    # No file for the data as they are: streamed live, and the job drawing up the file queued (the test queue
+    # runs it as the request commits).
+    assert live.status_code == 200 and "X-Export" not in live.headers
+    with client.get("/open-data/oc4ids/projects.json") as served:  # a file: closed when read
+        assert served.headers["X-Export"] == "pre-generated" and served.headers["ETag"] == live.headers["ETag"]
+        package = served.get_json()
+    assert_valid(package, schema_server, tmp_path)
+    assert package["projects"] == live.get_json()["projects"]
+    assert client.get("/open-data/oc4ids/projects.json",
+                      headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+    with app.app_context(), Session(get_engine(app)) as session:
+        [job] = session.exec(select(Job)).all()
+        assert (job.kind, job.state, job.summary["projects"]) == ("export.oc4ids", "done", 3)
+    # A change to public data: the old file is no longer served as current.
+    with app.app_context(), session_scope(app) as session:
+        from tracker.projects.models import Project
+
+        session.get(Project, rich.project.id).title_uk = "Нова назва"
+    again = client.get("/open-data/oc4ids/projects.json")
+    assert "X-Export" not in again.headers and "Нова назва" in again.get_data(as_text=True)
+    with client.get("/open-data/oc4ids/projects.json") as newer:
+        assert newer.headers["X-Export"] == "pre-generated" and "Нова назва" in newer.get_data(as_text=True)
