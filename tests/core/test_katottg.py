@@ -75,9 +75,20 @@ def test_real_codifier_imports_every_unit_once(session):
 
 
 def test_small_file_with_bom_crlf_and_kyiv_districts(session, tmp_path):
-    summary = import_codifier(session=session, path=write_codifier(tmp_path / "k.csv", SMALL_ROWS))
+    heard = []
+    summary = import_codifier(session=session, path=write_codifier(tmp_path / "k.csv", SMALL_ROWS),
+                              progress=lambda done, total, message: heard.append(message))
 
     assert (summary.created, summary.updated) == (len(SMALL_ROWS), 0)
+    assert heard[0] == "reading" and "new units" in heard
+    # Every unit created is in the audit trail, as a unit created through a form would be.
+    from sqlmodel import func, select
+
+    from tracker.audit.models import AuditEntry
+
+    logged = session.exec(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.table_name == "authority", AuditEntry.action == "insert")).one()
+    assert logged >= len(SMALL_ROWS)
     assert by_code(session, HROMADA).name_uk == "Ірпінська"
     assert by_code(session, KYIV_DISTRICT).parent_id == by_code(session, KYIV).id
     assert by_code(session, KYIV_DISTRICT).level == "city_district"

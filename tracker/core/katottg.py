@@ -9,13 +9,15 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
+from tracker.core import bulk
 from tracker.core.columns import utcnow
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import path_for
@@ -153,8 +155,17 @@ def find_or_create_root(*, session: Session) -> Authority:
     return root
 
 
-def import_codifier(*, session: Session, path: Path | str, batch_size: int = 5000) -> ImportSummary:
-    """Create or update every unit of the codifier at ``path``; return what changed."""
+def import_codifier(*, session: Session, path: Path | str, batch_size: int = 5000,
+                    progress: Callable[[int, int, str], None] | None = None) -> ImportSummary:
+    """Create or update every unit of the codifier at ``path``; return what changed.
+
+    ``progress(done, total, message)`` hears each batch written (the command's progress bar).
+    """
+    def step(done: int, total: int, message: str) -> None:
+        if progress is not None:
+            progress(done, total, message)
+
+    step(0, 0, "reading")
     units = read_codifier(path)
     current = {row.id: row._asdict() for row in session.execute(select(*_COLUMNS))}
     ids = {row["code"]: authority_id for authority_id, row in current.items() if row["code"]}
@@ -165,7 +176,9 @@ def import_codifier(*, session: Session, path: Path | str, batch_size: int = 500
     new = [unit for unit in units if unit.code not in ids]
     now = utcnow()
     for start in range(0, len(new), batch_size):
-        session.execute(insert(Authority), [
+        step(start, len(new), "new units")
+        # Through core.bulk, so the audit trail logs every unit created, as a flush would.
+        bulk.insert_rows(session, Authority, [
             {"code": unit.code, "level": unit.level, "category": unit.category, "name_uk": unit.name,
              "path": "", "created_at": now} for unit in new[start:start + batch_size]])
     if new:
@@ -186,7 +199,9 @@ def import_codifier(*, session: Session, path: Path | str, batch_size: int = 500
         if old is None or any(old[key] != value for key, value in values.items()):
             changes.append({"id": authority_id, **values})
     for start in range(0, len(changes), batch_size):
+        step(start, len(changes), "names, levels and places")
         session.execute(update(Authority), changes[start:start + batch_size])
+    step(len(changes), len(changes), "names, levels and places")
     # The bulk statements bypass the identity map; objects the caller holds must reload.
     session.expire_all()
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import session_scope
 from tracker.core.katottg import CodifierError, import_codifier
 from tracker.demo.build import load_demo
@@ -27,12 +28,15 @@ def import_group() -> None:
 @with_appcontext
 def katottg(file: Path) -> None:
     """Import the official KATOTTG codifier (the Ministry's semicolon-separated CSV)."""
+    progress = CommandProgress("KATOTTG")
     try:
         with session_scope() as session:
-            summary = import_codifier(session=session, path=file)
+            summary = import_codifier(session=session, path=file, progress=progress)
     except CodifierError as exc:
+        progress.close()
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from exc
+    progress.close()
     categories = ", ".join(f"{category} {count}" for category, count in sorted(summary.by_category.items()))
     click.echo(f"KATOTTG: {summary.total} units read ({categories}); "
                f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged.")
