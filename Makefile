@@ -65,7 +65,14 @@ BENCH_SIZES ?= 2000,20000,50000
 SCALING_DB ?= $(if $(filter postgresql%,$(DB)),$(DB)_{n},sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-{n}.sqlite3)
 SMOKE_DB ?= $(if $(filter postgresql%,$(DB)),$(DB),sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-2000.sqlite3)
 
-.PHONY: bench-data bench-portal bench-load bench-reports bench-scaling bench-smoke
+.PHONY: bench-data bench-portal bench-load bench-reports bench-scaling bench-smoke bench-import
+
+# The CSV import of IMPORT_ROWS rows into a fresh database (SQLite, or IMPORT_DB: a PostgreSQL database whose
+# name contains "bench", emptied first), with a planner saving meanwhile.
+IMPORT_ROWS ?= 20000
+IMPORT_DB ?=
+bench-import: install
+	$(BIN)/python -m benchmarks.bench_csv_import --rows $(IMPORT_ROWS) $(if $(IMPORT_DB),--database-url '$(IMPORT_DB)')
 
 bench: bench-data
 	$(BIN)/python -m benchmarks.bench_portal --database-url '$(DB)' --requests $(BENCH_REQUESTS) \
@@ -73,7 +80,7 @@ bench: bench-data
 	$(BIN)/python -m benchmarks.bench_load --database-url '$(DB)' --seconds $(BENCH_SECONDS)
 	$(BIN)/python -m benchmarks.bench_reports --database-url '$(DB)'
 	$(BIN)/python -m benchmarks.bench_rules --projects 10000
-	$(BIN)/python -m benchmarks.bench_csv_import
+	$(BIN)/python -m benchmarks.bench_csv_import --rows $(IMPORT_ROWS) $(if $(IMPORT_DB),--database-url '$(IMPORT_DB)')
 
 # The portfolio alone (reused when the database already holds BENCH_PROJECTS projects).
 bench-data: install
