@@ -35,3 +35,29 @@ def test_nobody_else_sees_the_page_or_starts_the_job(app, client, world, login):
     assert client.post("/manage/rules/reevaluate").status_code in (302, 401)
     with app.app_context(), Session(get_engine(app)) as session:
         assert session.exec(select(Job)).all() == []
+
+
+def test_a_cancelled_evaluation_keeps_the_batches_it_finished_and_says_so(app, world, monkeypatch):
+    from tracker.core.db import session_scope
+    from tracker.governance import evaluation_jobs
+    from tracker.jobs import runner
+
+    monkeypatch.setattr(evaluation_jobs, "BATCH", 1)
+    with app.app_context(), session_scope(app) as session:
+        job_id = evaluation_jobs.submit_evaluation(session=session, project_ids=None, started_by_id=None,
+                                                   send=False).id
+    steps = []
+
+    def cancel_after_two(context):
+        steps.append(context.done)
+        if len(steps) == 3:  # two batches kept by now
+            context.cancelled.set()
+
+    with app.app_context():
+        assert runner.run(job_id, observer=cancel_after_two) == "cancelled"
+    with app.app_context(), Session(get_engine(app)) as session:
+        job = session.get(Job, job_id)
+        manual = session.exec(select(Evaluation).where(Evaluation.trigger == "manual")).all()
+    assert len(manual) == 2  # derived work is kept: a new run evaluates again
+    # In the job's language (Ukrainian, the default): not "nothing was written", which would not be true.
+    assert (job.state, job.message) == (JobState.CANCELLED, "Скасовано; виконане до того збережено.")

@@ -46,6 +46,6 @@ def evaluate(context: runner.JobContext) -> None:
                                      .order_by(Project.id)))
         evaluated += len(evaluate_and_store(session=session, projects=projects, context=rules, trigger=trigger,
                                             actor_id=context.started_by_id))
-        session.commit()  # one batch a transaction (see the module docstring)
+        context.keep()  # one batch a transaction (see the module docstring)
         context.progress(done=min(start + BATCH, len(ids)))
     context.set_result(summary={"evaluated": evaluated})

@@ -122,6 +122,8 @@ class JobContext:
         self.result_url: str | None = None
         self.cancelled = threading.Event()
         self.observer = observer
+        #: Whether ``keep`` committed work for good (then "nothing was written" would not be true).
+        self.kept = False
 
     def progress(self, done: int | None = None, total: int | None = None, message: str | None = None) -> None:
         """Note how far the work got (written within a second); raises ``JobCancelled`` once cancelled."""
@@ -135,6 +137,12 @@ class JobContext:
             self.observer(self)
         if self.cancelled.is_set():
             raise JobCancelled()
+
+    def keep(self) -> None:
+        """Commit what the handler did so far for good (derived work such as evaluations, which a retry simply
+        does again): nothing to take back; a later failure or cancellation says that the work done is kept."""
+        self.session.commit()
+        self.kept = True
 
     def commit_step(self, payload: dict[str, Any]) -> None:
         """Keep what the handler wrote so far: commit it with the journal entry that says how to take it back
@@ -287,7 +295,8 @@ def _run_handler(handler, context: JobContext, engine: Engine, worker: str) -> s
         session.rollback()
         _take_back(context)
         _finish(engine, context.job_id, worker, JobState.CANCELLED, done=context.done, total=context.total,
-                message=_("Cancelled; nothing was written."))
+                message=_("Cancelled; the work finished before it is kept.") if context.kept
+                else _("Cancelled; nothing was written."))
         return JobState.CANCELLED.value
     except JobFailed as failure:
         session.rollback()
@@ -307,14 +316,18 @@ def _run_handler(handler, context: JobContext, engine: Engine, worker: str) -> s
         session.rollback()
         log.warning("job %s stopped by a database error: %s", context.job_id, error)
         _take_back(context)
-        return _retry_or_fail(engine, context.job_id, worker, _("The database did not answer; nothing was written."))
+        return _retry_or_fail(engine, context.job_id, worker,
+                              _("The database did not answer; the work finished before it is kept.") if context.kept
+                              else _("The database did not answer; nothing was written."))
     except Exception:
         session.rollback()
         log.exception("job %s (%s) failed", context.job_id, context.kind)
         _take_back(context)
         _finish(engine, context.job_id, worker, JobState.FAILED,
-                error=_("An unexpected error stopped the job; nothing was written. "
-                        "The administrators find the details in the worker's log."))
+                error=_("An unexpected error stopped the job; the work finished before it is kept. The "
+                        "administrators find the details in the worker's log.") if context.kept
+                else _("An unexpected error stopped the job; nothing was written. "
+                       "The administrators find the details in the worker's log."))
         return JobState.FAILED.value
 
 
