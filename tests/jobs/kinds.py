@@ -43,3 +43,33 @@ def refused(context: JobContext) -> None:
 @job_kind(BROKEN, "a job with a bug")
 def broken(context: JobContext) -> None:
     raise RuntimeError("a bug")
+
+
+SLOW_IMPORT = "test.slow_import"
+
+
+def _slow_import(context: JobContext) -> None:
+    """The project CSV import, written two rows a step with a pause after each (so a test can kill it midway)."""
+    from tracker.planning import csv_io, import_jobs
+
+    keep = context.commit_step
+
+    def step_slowly(payload: dict) -> None:
+        keep(payload)
+        time.sleep(float(context.params.get("pause", 0.3)))
+
+    context.commit_step = step_slowly  # type: ignore[method-assign]
+    chunk, csv_io.WRITE_CHUNK = csv_io.WRITE_CHUNK, 2
+    try:
+        import_jobs._import(context, csv_io.import_projects)
+    finally:
+        csv_io.WRITE_CHUNK = chunk
+
+
+def _register_slow_import() -> None:
+    from tracker.planning import csv_io
+
+    job_kind(SLOW_IMPORT, "the CSV import, slowly", undo=csv_io.undo_import_step)(_slow_import)
+
+
+_register_slow_import()

@@ -54,3 +54,48 @@ def test_a_killed_workers_job_is_retried_from_nothing_and_written_once(worker_ap
     done = _wait(worker_app, job_id, lambda job: job.state.finished, seconds=60)
     assert (done.state, done.attempts, done.done) == (JobState.DONE, 2, 40), workers.log(1)
     assert organisations(worker_app, "survivor") == 1
+
+
+def test_a_killed_workers_import_is_taken_back_then_imported_once(worker_app, workers, tmp_path):
+    """SIGKILL in the middle of a CSV import that keeps its work step by step: the next worker takes the kept steps
+    back, then imports the whole file again, so every row is in the database once."""
+    import io
+
+    from sqlalchemy import func, select
+
+    from tests.factories import build_world
+    from tracker.core.db import session_scope
+    from tracker.jobs.models import JobUndo
+    from tracker.planning import csv_io
+    from tracker.planning.import_jobs import save_upload
+    from tracker.projects.models import Project
+
+    with worker_app.app_context(), session_scope(worker_app) as session:
+        world = build_world(session)
+        before = session.scalar(select(func.count()).select_from(Project))
+        header = ",".join(column.name for column in csv_io.PROJECT_COLUMNS)
+        rows = [",".join({"authority_code": world.kharkiv_hromada.code, "title_uk": f"Проєкт {number}",
+                          "sector": "education", "project_type": "rehabilitation",
+                          "purpose": "restoration"}.get(column.name, "") for column in csv_io.PROJECT_COLUMNS)
+                for number in range(12)]
+        name = save_upload(stream=io.BytesIO("\n".join([header, *rows, ""]).encode()),
+                           folder=runner.files_folder(worker_app), limit=10 ** 6)
+
+    def counts() -> tuple[int, int]:
+        with worker_app.app_context(), session_scope(worker_app) as session:
+            return (session.scalar(select(func.count()).select_from(Project)) - before,
+                    session.scalar(select(func.count()).select_from(JobUndo)))
+
+    first = workers.start()
+    job_id = submit(worker_app, kinds.SLOW_IMPORT, file=name, pause=0.4)
+    deadline = time.monotonic() + 60
+    while counts()[1] < 2 and time.monotonic() < deadline:  # two steps kept
+        time.sleep(0.1)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+    kept, steps = counts()
+    assert steps >= 2 and kept == 2 * steps, workers.log()  # really half-written when it died
+    workers.start(JOB_STALE_SECONDS=2)
+    done = _wait(worker_app, job_id, lambda job: job.state.finished, seconds=90)
+    assert (done.state, done.attempts, done.summary["created"]) == (JobState.DONE, 2, 12), workers.log(1)
+    assert counts() == (12, 0)
