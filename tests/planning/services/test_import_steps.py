@@ -130,3 +130,18 @@ def test_a_worker_dying_mid_import_leaves_nothing_and_the_retry_imports_once(que
         job = session.get(Job, job_id)
         assert (job.state, job.attempts, job.summary) == (JobState.DONE, 2, {"created": 5, "updated": len(rows),
                                                                              "unchanged": 0})
+
+
+def test_of_two_imports_made_from_the_same_export_the_second_fails_with_the_rows_changed_meanwhile(
+        queued_app, world):  # noqa: F811
+    first_file, rows = _file(queued_app, world, new_rows=2)
+    second_file, _rows = _file(queued_app, world, new_rows=2)  # the same export, before either ran
+    first, second = _submit(queued_app, first_file), _submit(queued_app, second_file)
+    with queued_app.app_context():
+        assert runner.run(first) == "done" and runner.run(second) == "failed"
+    with queued_app.app_context(), Session(get_engine(queued_app)) as session:
+        job = session.get(Job, second)
+        projects = session.exec(select(func.count()).select_from(Project)).one()
+    assert {error["column"] for error in job.errors} == {"version"} and len(job.errors) == len(rows)
+    assert all("changed since this file was made" in error["message"] for error in job.errors)
+    assert projects == len(rows) + 2  # the first import's two new projects, not the second's
