@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
@@ -16,7 +16,24 @@ from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.i18n import safe_next
 
 bp = Blueprint("auth", __name__)
-login_manager = LoginManager()
+
+
+class _LoginManager(LoginManager):
+    """Flask-Login's manager, its "strong" session protection kept for signed-in sessions only.
+
+    Flask-Login applies it to any non-empty session: an anonymous one carrying a language or a form's CSRF token
+    was "cleared" on every request, so every response, a stylesheet's or a missing favicon's included, wrote the
+    session cookie back as that request had read it. A response racing a form's page then dropped the form's
+    CSRF token, and the form was refused (400). A session nobody signed in to has nothing to protect.
+    """
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _LoginManager()
 
 
 def init_app(app: Flask) -> None:
