@@ -44,6 +44,9 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault(SESSION_INFO_KEY, {})
     app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
+    from tracker.core import transactions
+
+    transactions.init_app(app)
 
 
 def get_engine(app: Flask | None = None) -> Engine:
@@ -90,6 +93,11 @@ def _commit_request(response):
     if session is not None and response.status_code < 400:
         session.commit()
     return response
+
+
+def discard_request_session() -> None:
+    """Roll back and forget the request's session (a failed attempt); the next use opens a fresh one."""
+    _close_session(None)
 
 
 def _close_session(exc: BaseException | None) -> None:
