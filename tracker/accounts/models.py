@@ -23,6 +23,8 @@ class User(SQLModel, table=True):
     is_active: bool = True
     failed_logins: int = 0
     locked_until: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
+    #: Raised on sign-out and password change: a session cookie carrying an older number no longer signs in.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     # Flask-Login's protocol, kept here so the web layer needs no wrapper class.

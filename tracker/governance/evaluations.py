@@ -109,6 +109,11 @@ def store(*, session: Session, evaluations: Iterable[ProjectEvaluation], trigger
     evaluations = list(evaluations)
     latest_ids = [item.project.id for item in evaluations if item.stage == item.project.stage]
     if latest_ids:
+        # The projects first, in id order (the one lock order): a concurrent evaluation of the same project waits
+        # here, then sees this one's latest row and replaces it, so the unique index (one latest per project)
+        # never meets two.
+        session.execute(select(Project.id).where(Project.id.in_(latest_ids)).order_by(Project.id)
+                        .with_for_update())
         session.execute(update(Evaluation).where(Evaluation.project_id.in_(latest_ids),
                                                  Evaluation.is_latest.is_(True)).values(is_latest=False))
     snapshots: dict[str, bytes] = {}

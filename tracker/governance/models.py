@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 from typing import Any, Optional
 
-from sqlalchemy import JSON, Index, LargeBinary, Text
+from sqlalchemy import JSON, Index, LargeBinary, Text, text
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, utcnow
@@ -21,7 +21,12 @@ class Evaluation(SQLModel, table=True):
     reports show stored evaluations, never a fresh computation.
     """
 
-    __table_args__ = (Index("ix_evaluation_project_latest", "project_id", "is_latest"),)
+    __table_args__ = (
+        Index("ix_evaluation_project_latest", "project_id", "is_latest"),
+        # One latest evaluation per project, whatever runs at the same time (migration 0014).
+        Index("ux_evaluation_one_latest", "project_id", unique=True,
+              postgresql_where=text("is_latest"), sqlite_where=text("is_latest")),
+    )
 
     id: Optional[int] = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id", index=True)
