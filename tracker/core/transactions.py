@@ -58,7 +58,7 @@ def init_app(app: Flask) -> None:
 
 def _dispatch_with_retry(app: Flask, dispatch):
     before = set(vars(g))
-    flashes = list(cookie_session.get("_flashes", []))
+    flashes = list(cookie_session["_flashes"]) if "_flashes" in cookie_session else None
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return dispatch()
@@ -79,15 +79,17 @@ def _dispatch_with_retry(app: Flask, dispatch):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _forget_attempt(before: set[str], flashes: list) -> None:
+def _forget_attempt(before: set[str], flashes: list | None) -> None:
     """Roll the failed attempt back whole: its session, whatever it cached on ``g``, its flashed messages."""
     from tracker.core.db import discard_request_session
 
     discard_request_session()
     for name in set(vars(g)) - before:
         g.pop(name, None)
-    if cookie_session.get("_flashes", []) != flashes:
-        cookie_session["_flashes"] = flashes
+    if flashes is None:
+        cookie_session.pop("_flashes", None)
+    elif cookie_session.get("_flashes") != flashes:
+        cookie_session["_flashes"] = list(flashes)  # a copy: flash() appends to the stored list in place
     for upload in request.files.values():
         upload.stream.seek(0)
 
