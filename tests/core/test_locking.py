@@ -62,3 +62,16 @@ def test_lock_rows_takes_them_in_ascending_id_and_returns_them_refreshed(engine)
         assert lock_rows(session, rows) is rows
         assert [row.name for row in rows] == ["Row 2", "Row 1", "Renamed meanwhile"]
         session.rollback()
+
+
+def test_taking_the_lock_writes_nothing_to_the_audit_trail(engine):
+    from sqlalchemy import func, select
+
+    from tracker.audit.models import AuditEntry
+
+    row_id = _organisation(engine)
+    with Session(engine) as session:
+        before = session.scalar(select(func.count()).select_from(AuditEntry))
+        lock_for_decision(session, session.get(Organisation, row_id))
+        session.commit()
+        assert session.scalar(select(func.count()).select_from(AuditEntry)) == before

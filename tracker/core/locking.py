@@ -34,7 +34,8 @@ def lock_for_decision(session: Session, row: Row) -> Row:
     if session.get_bind().dialect.name == "sqlite":
         # Writers queue on SQLite's one write lock; after this statement no one else can commit meanwhile.
         condition = [column == value for column, value in zip(keys, identity, strict=True)]
-        session.execute(update(table).where(*condition).values({keys[0].name: keys[0]}))
+        # On the connection, not the session: a no-op is not a write the audit trail should record.
+        session.connection().execute(update(table).where(*condition).values({keys[0].name: keys[0]}))
         session.refresh(row)
     else:
         session.refresh(row, with_for_update=True)
