@@ -67,3 +67,4 @@ __all__ = [
 
 # Last, after every feature's listeners: the data version's bump must be the final write of a transaction.
 data_version.install()
+_audit_trail.install()  # last: the audit trail appends what every other listener wrote at commit

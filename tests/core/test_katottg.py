@@ -81,7 +81,8 @@ def test_small_file_with_bom_crlf_and_kyiv_districts(session, tmp_path):
 
     assert (summary.created, summary.updated) == (len(SMALL_ROWS), 0)
     assert heard[0] == "reading" and "new units" in heard
-    # Every unit created is in the audit trail, as a unit created through a form would be.
+    # Every unit created is in the audit trail, as a unit created through a form would be (appended at commit).
+    session.commit()
     from sqlmodel import func, select
 
     from tracker.audit.models import AuditEntry

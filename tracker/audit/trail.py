@@ -11,6 +11,14 @@ scripts using ``new_session``) is covered:
 * ``core.bulk`` observer: multi-row inserts (``bulk.insert_rows``, the CSV import's), one entry per row with
   its full values, as a flush of the same rows would log them, in one append per statement.
 
+Entries are noted as the writes happen and appended to the chain together when the transaction commits
+(``before_commit``, installed after every other listener so the evaluations and the data version written
+there are in the same append): the chain's head is locked only for the commit's last moment, not from a
+transaction's first write to its end — a long import step no longer holds every other writer behind it — and
+a transaction appends once, not once per flush. A transaction noting very many writes (``PENDING_LIMIT``)
+appends what it has early, so memory stays bounded. Entries appended in the transaction are visible to it
+only after its commit.
+
 Each entry stores ``prev_hash`` (the previous entry's hash) and ``hash = sha256(prev_hash + canonical
 JSON of its own fields)``. Appends are serialised: the first append of a flush locks the one row of
 ``audit_head`` (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite allows one writer at a time anyway), so two
@@ -52,6 +60,11 @@ SKIPPED = frozenset({AuditEntry.__tablename__, AuditHead.__tablename__})
 SECRET_COLUMNS = frozenset({"password_hash"})
 #: JSON values longer than this (in canonical form) are logged as their digest.
 MAX_JSON_VALUE = 1000
+#: Writes noted before a transaction appends them anyway (memory: a write is about a kilobyte).
+PENDING_LIMIT = 5000
+#: ``session.info`` keys: the writes noted so far; set once the commit appended them (later writes go at once).
+_PENDING = "tracker.audit.pending"
+_APPEND_NOW = "tracker.audit.append_now"
 
 _ENTRY = AuditEntry.__table__
 _HEAD = AuditHead.__table__
@@ -218,16 +231,42 @@ def _lock_head(connection) -> tuple[int, str]:
     return row.seq, row.hash
 
 
+def note(session: OrmSession, writes: Iterable[Write]) -> None:
+    """Note ``writes`` for the append at commit (at once when the commit has begun, or too many wait)."""
+    pending = session.info.setdefault(_PENDING, [])
+    pending.extend(writes)
+    if session.info.get(_APPEND_NOW) or len(pending) >= PENDING_LIMIT:
+        append(session, session.info.pop(_PENDING))
+
+
+def _append_pending(session: OrmSession) -> None:
+    session.flush()  # what is still pending must be noted first
+    session.info[_APPEND_NOW] = True
+    append(session, session.info.pop(_PENDING, []))
+
+
+def _forget_pending(session: OrmSession, transaction) -> None:
+    if transaction.parent is None:  # the transaction itself ended (committed or rolled back), not a savepoint
+        session.info.pop(_PENDING, None)
+        session.info.pop(_APPEND_NOW, None)
+
+
+def install() -> None:
+    """Append at commit; the composition root calls this after every other ``before_commit`` listener."""
+    event.listen(OrmSession, "before_commit", _append_pending)
+    event.listen(OrmSession, "after_transaction_end", _forget_pending)
+
+
 @event.listens_for(OrmSession, "after_flush")
 def _after_flush(session: OrmSession, _flush_context) -> None:
-    append(session, _writes_of_flush(session))
+    note(session, _writes_of_flush(session))
 
 
 @bulk.observe
 def _bulk_insert(session: OrmSession, inserted: bulk.Inserted) -> None:
     if inserted.table.name in SKIPPED:
         return
-    append(session, (Write(inserted.table.name, {"id": plain(row["id"])}, "insert",
+    note(session, (Write(inserted.table.name, {"id": plain(row["id"])}, "insert",
                            {name: _logged(name, value) for name, value in row.items()})
                      for row in inserted.rows))
 
@@ -247,7 +286,7 @@ def _bulk_write(execute_state) -> Any:
     if isinstance(batch, (list, tuple)) and batch:
         # ORM bulk UPDATE by primary key: one parameter set per row, keys included.
         result = execute_state.invoke_statement()
-        append(session, (_keyed_write(table, keys, params, execute_state.is_update) for params in batch))
+        note(session, (_keyed_write(table, keys, params, execute_state.is_update) for params in batch))
         return result
     values = {getattr(column, "key", str(column)): _value_of(bind)
               for column, bind in (statement._values or {}).items()} if execute_state.is_update else {}
@@ -268,7 +307,7 @@ def _bulk_write(execute_state) -> Any:
                 writes.append(Write(table.name, key, "update", changes))
         else:
             writes.append(Write(table.name, key, "delete", {}))
-    append(session, writes)
+    note(session, writes)
     return result
 
 
