@@ -66,5 +66,5 @@ __all__ = [
 ]
 
 # Last, after every feature's listeners: the data version's bump must be the final write of a transaction.
+_audit_trail.install()  # at commit, after the features' listeners: appends what they wrote
 data_version.install()
-_audit_trail.install()  # last: the audit trail appends what every other listener wrote at commit

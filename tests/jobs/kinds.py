@@ -59,7 +59,7 @@ def _slow_import(context: JobContext) -> None:
         time.sleep(float(context.params.get("pause", 0.3)))
 
     context.commit_step = step_slowly  # type: ignore[method-assign]
-    chunk, csv_io.WRITE_CHUNK = csv_io.WRITE_CHUNK, 2
+    chunk, csv_io.WRITE_CHUNK = csv_io.WRITE_CHUNK, {"postgresql": 2, "sqlite": 2}
     try:
         import_jobs._import(context, csv_io.import_projects)
     finally:

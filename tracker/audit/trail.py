@@ -12,12 +12,13 @@ scripts using ``new_session``) is covered:
   its full values, as a flush of the same rows would log them, in one append per statement.
 
 Entries are noted as the writes happen and appended to the chain together when the transaction commits
-(``before_commit``, installed after every other listener so the evaluations and the data version written
-there are in the same append): the chain's head is locked only for the commit's last moment, not from a
-transaction's first write to its end — a long import step no longer holds every other writer behind it — and
-a transaction appends once, not once per flush. A transaction noting very many writes (``PENDING_LIMIT``)
-appends what it has early, so memory stays bounded. Entries appended in the transaction are visible to it
-only after its commit.
+(``before_commit``, installed after the features' listeners, so the evaluations written there are in the same
+append, and before the data version's bump, which stays the last write): the chain's head is locked only for
+the commit's last moment, not from a transaction's first write to its end — a long import step no longer holds
+every other writer behind it — and a transaction appends once, not once per flush. A transaction noting very
+many writes (``PENDING_LIMIT``) appends what it has early, so memory stays bounded; the head is then held to
+its commit, still before the data version's row, so the two locks are always taken in that order. Entries
+appended in the transaction are visible to it only after its commit.
 
 Each entry stores ``prev_hash`` (the previous entry's hash) and ``hash = sha256(prev_hash + canonical
 JSON of its own fields)``. Appends are serialised: the first append of a flush locks the one row of
@@ -61,7 +62,7 @@ SECRET_COLUMNS = frozenset({"password_hash"})
 #: JSON values longer than this (in canonical form) are logged as their digest.
 MAX_JSON_VALUE = 1000
 #: Writes noted before a transaction appends them anyway (memory: a write is about a kilobyte).
-PENDING_LIMIT = 5000
+PENDING_LIMIT = 10_000
 #: ``session.info`` keys: the writes noted so far; set once the commit appended them (later writes go at once).
 _PENDING = "tracker.audit.pending"
 _APPEND_NOW = "tracker.audit.append_now"
@@ -252,7 +253,8 @@ def _forget_pending(session: OrmSession, transaction) -> None:
 
 
 def install() -> None:
-    """Append at commit; the composition root calls this after every other ``before_commit`` listener."""
+    """Append at commit; the composition root calls this after the features' ``before_commit`` listeners and
+    before the data version's (whose bump must stay last: it locks its row after the head, never before)."""
     event.listen(OrmSession, "before_commit", _append_pending)
     event.listen(OrmSession, "after_transaction_end", _forget_pending)
 

@@ -105,5 +105,5 @@ def _busy_page():
 def _unavailable_page():
     # Rendered without the site's layout, as nobody: the header and the language would ask the database who
     # is signed in.
-    g._login_user = current_app.login_manager.anonymous_user()
+    g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]  # Flask-Login sets it
     return render_template("errors/unavailable.html"), 503, {"Retry-After": "30"}

@@ -133,7 +133,7 @@ def test_progress_import_export_round_trip(session, world):
 
 def test_a_file_on_disk_is_read_as_a_stream_and_written_in_chunks(session, world, tmp_path, monkeypatch):
     monkeypatch.setattr(csv_io, "CHUNK", 7)  # several chunks, so the chunking itself is exercised
-    monkeypatch.setattr(csv_io, "WRITE_CHUNK", 5)
+    monkeypatch.setattr(csv_io, "WRITE_CHUNK", {"postgresql": 5, "sqlite": 5})
     rows = _rows(csv_io.export_projects(session=session))
     new = [{**rows[0], "reference": "", "version": "", "parent_reference": "", "stage": "",
             "title_uk": f"Новий проєкт {number}"} for number in range(20)]

@@ -65,7 +65,7 @@ def _state(app) -> dict:
 
 def test_a_conflict_in_a_later_chunk_takes_back_the_chunks_already_kept(queued_app, world, monkeypatch):  # noqa: F811
     monkeypatch.setattr(csv_io, "CHUNK", 2)
-    monkeypatch.setattr(csv_io, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(csv_io, "WRITE_CHUNK", {"postgresql": 2, "sqlite": 2})
     name, _rows = _file(queued_app, world, new_rows=4)  # chunks: 2 new, 2 new, then the 4 changed projects
     before = _state(queued_app)
     locking, kept = csv_io._lock_versions, []
@@ -97,7 +97,7 @@ def test_a_conflict_in_a_later_chunk_takes_back_the_chunks_already_kept(queued_a
 def test_a_worker_dying_mid_import_leaves_nothing_and_the_retry_imports_once(queued_app, world,  # noqa: F811
                                                                            monkeypatch):
     monkeypatch.setattr(csv_io, "CHUNK", 2)
-    monkeypatch.setattr(csv_io, "WRITE_CHUNK", 2)
+    monkeypatch.setattr(csv_io, "WRITE_CHUNK", {"postgresql": 2, "sqlite": 2})
     name, rows = _file(queued_app, world, new_rows=5)
     before = _state(queued_app)
     steps = []
