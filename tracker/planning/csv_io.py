@@ -3,7 +3,8 @@
 * Import is all-or-nothing: every row is parsed and checked first, and the report lists each problem
   by row number (the header is row 1) and column. Only a file without problems is written.
 * Export writes exactly the columns import reads, so an exported file imports back without changing
-  anything: unchanged rows write nothing and do not raise the version.
+  anything: unchanged rows write nothing and do not raise the version. Cells a spreadsheet would run as a
+  formula are written with a quote before them (``core.safe_csv``), which the import takes away again.
 * An existing project's row carries the ``version`` it was exported at; a row for a project changed
   since is refused (optimistic locking, as on the forms).
 * Stage moves are not made by import (they go through the stage gate): ``stage`` is exported for
@@ -24,7 +25,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from tracker.core import bulk
+from tracker.core import bulk, safe_csv
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, spec
 from tracker.core.i18n import gettext as _
@@ -197,7 +198,8 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
                 if len(cells) != len(header):
                     report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
                     continue
-                values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+                # A cell the export neutralised for spreadsheets ('=…, '-5) reads back as it was written.
+                values = {name: safe_csv.restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
                 if any("\x00" in value for value in values.values()):
                     column = next(name for name, value in values.items() if "\x00" in value)
                     report.add(number, column, "the cell holds a NUL character, which is not text")
@@ -562,7 +564,7 @@ def export_projects(*, session: Session, project_filter=None) -> str:
     ids = [project.id for project, _code, _parent in rows]
     records = {section: one_per_project(session, model, ids) for section, model in _SECTION_MODELS.items()}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out)
     writer.writerow([column.name for column in PROJECT_COLUMNS])
     for project, code, parent_reference in rows:
         meta = {"reference": project.reference, "version": project.version, "authority_code": code,
@@ -583,7 +585,7 @@ def export_projects(*, session: Session, project_filter=None) -> str:
 
 def template(columns: Sequence[Column]) -> str:
     """An empty file with the header row, to fill in."""
-    return ",".join(column.name for column in columns) + "\n"
+    return safe_csv.to_text([column.name for column in columns], [])
 
 
 # --- progress updates --------------------------------------------------------------------------------
@@ -661,7 +663,7 @@ def export_progress(*, session: Session, project_filter=None) -> str:
     if project_filter is not None:
         query = query.where(project_filter)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out)
     writer.writerow([column.name for column in PROGRESS_COLUMNS])
     for reference, observation in session.exec(query):
         writer.writerow([reference, observation.observed_on.isoformat(), observation.physical_percent,

@@ -129,6 +129,77 @@ def test_progress_import_export_round_trip(session, world):
     assert _count(session, ProgressObservation) == 2
 
 
+# --- cells a spreadsheet would run as formulas ----------------------------------------------------------
+
+#: What a hostile (or unlucky) planner may type, and text that really starts with a quote.
+TRICKY = {"title_uk": '=HYPERLINK("http://evil","x")', "title_en": "'=already quoted by hand",
+          "description_uk": "-2+3", "description_en": "'plain text in quotes'", "address": "@SUM(A1)"}
+
+
+def _make_tricky(session, project):
+    for name, value in TRICKY.items():
+        setattr(project, name, value)
+    project.latitude, project.longitude = -33.25, -70.5
+    session.commit()
+
+
+def test_formula_cells_are_neutralised_and_read_back_as_they_were(session, world):
+    _make_tricky(session, world.school)
+    text = csv_io.export_projects(session=session)
+    school = next(row for row in _rows(text) if row["reference"] == world.school.reference)
+    assert school["title_uk"] == "'" + TRICKY["title_uk"]
+    assert school["title_en"] == "''=already quoted by hand"  # one quote more, so it cannot be taken for ours
+    assert school["description_uk"] == "'-2+3" and school["address"] == "'@SUM(A1)"
+    assert school["description_en"] == TRICKY["description_en"]  # a quote before ordinary text: left alone
+    assert (school["latitude"], school["longitude"]) == ("'-33.25", "'-70.5")
+    history_before = _count(session, ChangeRecord)
+    report = csv_io.import_projects(session=session, data=("\ufeff" + text).encode(), may_edit=_everyone)
+    session.commit()
+    assert report.ok, report.errors
+    assert report.unchanged == 4 and report.updated == report.created == 0
+    assert _count(session, ChangeRecord) == history_before
+    assert csv_io.export_projects(session=session) == text
+
+
+def test_an_imported_neutralised_cell_is_stored_without_the_quote(session, world):
+    rows = _rows(csv_io.export_projects(session=session))
+    school = next(row for row in rows if row["reference"] == world.school.reference)
+    school.update({"title_en": "'+380 44 000 00 00 hotline", "address": "''=kept one quote", "latitude": "'-12.5",
+                   "description_uk": "'hello"})
+    report = csv_io.import_projects(session=session, data=_write([school]), may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.updated == 1, report.errors
+    stored = session.get(Project, world.school.id)
+    assert stored.title_en == "+380 44 000 00 00 hotline" and stored.address == "'=kept one quote"
+    assert stored.latitude == -12.5 and stored.description_uk == "'hello"
+
+
+def test_a_file_saved_by_a_spreadsheet_without_the_quotes_reads_the_same(session, world):
+    """A spreadsheet shows '=x as the text =x and saves it so: the import takes the cell as it is."""
+    rows = _rows(csv_io.export_projects(session=session))
+    school = next(row for row in rows if row["reference"] == world.school.reference)
+    school.update({"title_en": "=1+1", "longitude": "-1.5"})
+    report = csv_io.import_projects(session=session, data=_write([school], ";"), may_edit=_everyone)
+    session.commit()
+    assert report.ok, report.errors
+    stored = session.get(Project, world.school.id)
+    assert (stored.title_en, stored.longitude) == ("=1+1", -1.5)
+
+
+def test_progress_notes_round_trip_through_the_neutralised_export(session, world):
+    data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,'-2+3\n"
+            f"{world.school.reference},2024-09-01,45,\"'=SUM(A1)\"\n").encode()
+    report = csv_io.import_progress(session=session, data=data, may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.created == 2, report.errors
+    notes = session.exec(select(ProgressObservation.note).order_by(ProgressObservation.observed_on)).all()
+    assert notes == ["-2+3", "=SUM(A1)"]
+    text = csv_io.export_progress(session=session)
+    assert [row["note"] for row in _rows(text)] == ["'-2+3", "'=SUM(A1)"]
+    again = csv_io.import_progress(session=session, data=text.encode(), may_edit=_everyone)
+    assert again.ok and again.unchanged == 2 and again.created == again.updated == 0
+
+
 # --- reading files of any size, and what cannot be read ---------------------------------------------------
 
 def test_a_file_on_disk_is_read_as_a_stream_and_written_in_chunks(session, world, tmp_path, monkeypatch):
