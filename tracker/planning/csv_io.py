@@ -426,6 +426,10 @@ def _check_project_row(number, values, authorities, projects, project_authoritie
         report.add(number, "parent_reference", f"no project {meta['parent_reference']}")
     if parent is not None and project is not None and parent.id == project.id:
         report.add(number, "parent_reference", "a project cannot be its own programme")
+    elif (parent is not None and (project is None or project.parent_id != parent.id)
+          and not may_edit(project_authorities[parent.authority_id])):
+        # As on the programme form: a project joins only a programme its planner may edit.
+        report.add(number, "parent_reference", _("the programme is outside the authorities you work for"))
     data = _domain_checks(number, values, report)
     if len(report.errors) > errors_before or authority is None:
         return None

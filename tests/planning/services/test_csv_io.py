@@ -112,6 +112,36 @@ def test_header_and_scope_problems(session, world):
     assert {e.message for e in report.errors} == {"outside the authorities you work for"}
 
 
+def test_a_project_joins_only_a_programme_its_planner_may_edit(session, world):
+    """As on the programme form: the import does not let a planner hang a project under someone else's programme."""
+    def derhachi(authority):
+        return authority.path.startswith(world.derhachi_hromada.path)
+
+    rows = {row["reference"]: row for row in _rows(csv_io.export_projects(session=session))}
+    clinic = rows[world.clinic.reference]
+    new = {**clinic, "reference": "", "version": "", "stage": "", "title_uk": "Нова амбулаторія"}
+    for row in (clinic, new):
+        row["parent_reference"] = world.bridge.reference  # Irpin's
+    report = csv_io.import_projects(session=session, data=_write([clinic, new]), may_edit=derhachi)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "parent_reference", "the programme is outside the authorities you work for"),
+        (3, "parent_reference", "the programme is outside the authorities you work for")]
+    session.rollback()
+    for row in (clinic, new):
+        row["parent_reference"] = world.draft.reference  # Derhachi's own
+    report = csv_io.import_projects(session=session, data=_write([clinic, new]), may_edit=derhachi)
+    session.commit()
+    assert report.ok and (report.updated, report.created) == (1, 1), report.errors
+    # A link someone allowed to made stays importable unchanged by the planner who may not make it.
+    clinic_row = session.get(Project, world.clinic.id)
+    clinic_row.parent_id = world.bridge.id
+    session.commit()
+    again = next(row for row in _rows(csv_io.export_projects(session=session))
+                 if row["reference"] == world.clinic.reference)
+    report = csv_io.import_projects(session=session, data=_write([again]), may_edit=derhachi)
+    assert report.ok and report.unchanged == 1, report.errors
+
+
 def test_progress_import_export_round_trip(session, world):
     data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,Foundations\n"
             f"{world.school.reference},2024-09-01,45,\n").encode()
