@@ -300,6 +300,7 @@ class _Checker:
         projects = _by_key(self.session, Project, Project.reference, references)
         owners = {a.id: a for a in _by_key(self.session, Authority, Authority.id,
                                            {p.authority_id for p in projects.values()}).values()}
+        projects = _seen_by(projects, owners, self.may_edit)
         plans = []
         for number, values in parsed:
             plan = _check_project_row(number, values, self.authorities, projects, owners, self.may_edit, self.seen,
@@ -380,6 +381,14 @@ def _lock_versions(session: Session, expected: dict[int, tuple[int, int]], repor
                 report.add(number, "version", f"the project was changed while the file was imported (now version "
                                               f"{version}); export it again")
     return report.ok
+
+
+def _seen_by(projects: dict[str, Project], owners: dict[int, Authority],
+             may_edit: Callable[[Authority], bool]) -> dict[str, Project]:
+    """The projects the person importing may see: public ones and those they may edit. Any other (not public,
+    outside their authorities) is unknown to them, as on its pages (404): "no project", not "someone else's"."""
+    return {reference: project for reference, project in projects.items()
+            if project.is_public or may_edit(owners[project.authority_id])}
 
 
 def _by_key(session: Session, model, column, keys: Iterable) -> dict:
@@ -610,6 +619,7 @@ def import_progress(*, session: Session, data: Source, may_edit: Callable[[Autho
     parsed = [(number, _parse(number, cells, PROGRESS_COLUMNS, report)) for number, cells in rows]
     projects = _by_key(session, Project, Project.reference, {v["meta"].get("reference") for _n, v in parsed})
     authorities = _by_key(session, Authority, Authority.id, {p.authority_id for p in projects.values()})
+    projects = _seen_by(projects, authorities, may_edit)
     existing: dict[tuple[int, date], ProgressObservation] = {}
     for start in range(0, len(projects), ID_CHUNK):
         ids = [p.id for p in list(projects.values())[start:start + ID_CHUNK]]

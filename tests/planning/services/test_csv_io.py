@@ -142,6 +142,35 @@ def test_a_project_joins_only_a_programme_its_planner_may_edit(session, world):
     assert report.ok and report.unchanged == 1, report.errors
 
 
+def test_a_project_neither_public_nor_ones_own_is_unknown_to_the_import(session, world):
+    """As its pages answer 404, the import says "no project" for it, in every column naming a project."""
+    def irpin(authority):
+        return authority.path.startswith(world.irpin_hromada.path)
+
+    rows = {row["reference"]: row for row in _rows(csv_io.export_projects(session=session))}
+    bridge = {**rows[world.bridge.reference], "parent_reference": world.draft.reference}
+    report = csv_io.import_projects(session=session, may_edit=irpin, data=_write(
+        [rows[world.draft.reference], rows[world.school.reference], bridge]))
+    errors = {(e.row, e.column): e.message for e in report.errors}
+    assert errors[(2, "reference")] == f"no project {world.draft.reference}"
+    assert errors[(4, "parent_reference")] == f"no project {world.draft.reference}"
+    assert (3, "reference") not in errors  # the school is public: known to everyone, only not theirs to change
+    assert errors[(3, "authority_code")] == "outside the authorities you work for"
+    progress = (f"reference,observed_on,physical_percent,note\n{world.draft.reference},2024-08-01,20,\n"
+                f"{world.school.reference},2024-08-01,20,\n").encode()
+    report = csv_io.import_progress(session=session, data=progress, may_edit=irpin)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "reference", f"no project {world.draft.reference}"),
+        (3, "reference", "outside the authorities you work for")]
+    session.rollback()
+
+    def derhachi(authority):  # its own planner: the draft is theirs
+        return authority.path.startswith(world.derhachi_hromada.path)
+
+    report = csv_io.import_projects(session=session, may_edit=derhachi, data=_write([rows[world.draft.reference]]))
+    assert report.ok and report.unchanged == 1, report.errors
+
+
 def test_progress_import_export_round_trip(session, world):
     data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,Foundations\n"
             f"{world.school.reference},2024-09-01,45,\n").encode()
