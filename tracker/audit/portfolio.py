@@ -10,7 +10,6 @@ thousands of projects per subtree, that table is the next step.
 """
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from sqlmodel import Session, select
 
 from tracker.audit.findings import open_counts
+from tracker.core import safe_csv
 from tracker.core.models import Authority
 from tracker.governance.evaluations import RED_FLAG_TAG, scorecard_of
 from tracker.governance.models import Evaluation
@@ -141,14 +141,15 @@ CSV_COLUMNS = ("reference", "title_uk", "title_en", "authority", "authority_code
 
 
 def portfolio_csv(portfolio: Portfolio) -> str:
-    """The selection as CSV (UTF-8, comma-separated, one row per project, rule ids space-separated)."""
+    """The selection as CSV (UTF-8, comma-separated, one row per project, rule ids space-separated), every cell
+    safe to open in a spreadsheet (``core.safe_csv``)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for row in portfolio.rows:
         project, evaluation = row.project, row.evaluation
         writer.writerow([
-            project.reference, _safe(project.title_uk), _safe(project.title_en or ""), _safe(row.authority.name_uk),
+            project.reference, project.title_uk, project.title_en or "", row.authority.name_uk,
             row.authority.code or "", project.stage, project.sector,
             " ".join(r.rule_id for r in row.red_flags), " ".join(r.rule_id for r in row.failing_blockers),
             " ".join(r.rule_id for r in row.failing),
@@ -156,8 +157,3 @@ def portfolio_csv(portfolio: Portfolio) -> str:
             row.open_findings, row.overdue_findings,
             evaluation.evaluated_at.isoformat() if evaluation else "", evaluation.facts_sha256 if evaluation else ""])
     return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    """Keep spreadsheet programs from running a cell as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

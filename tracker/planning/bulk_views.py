@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, url_for
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
+from tracker.core import safe_csv
 from tracker.core.db import get_session
 from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Role
@@ -25,7 +26,7 @@ IMPORT_KINDS = {"projects": import_jobs.IMPORT_PROJECTS, "progress": import_jobs
 
 def _csv(text: str, name: str) -> Response:
     # A byte-order mark lets spreadsheet programs open Cyrillic UTF-8 correctly; import skips it.
-    return Response("\ufeff" + text, mimetype="text/csv",
+    return Response(safe_csv.BOM + text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 

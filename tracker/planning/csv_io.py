@@ -3,7 +3,8 @@
 * Import is all-or-nothing: every row is parsed and checked first, and the report lists each problem
   by row number (the header is row 1) and column. Only a file without problems is written.
 * Export writes exactly the columns import reads, so an exported file imports back without changing
-  anything: unchanged rows write nothing and do not raise the version.
+  anything: unchanged rows write nothing and do not raise the version. Cells a spreadsheet would run as a
+  formula are written with a quote before them (``core.safe_csv``), which the import takes away again.
 * An existing project's row carries the ``version`` it was exported at; a row for a project changed
   since is refused (optimistic locking, as on the forms).
 * Stage moves are not made by import (they go through the stage gate): ``stage`` is exported for
@@ -24,7 +25,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from tracker.core import bulk
+from tracker.core import bulk, safe_csv
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, spec
 from tracker.core.i18n import gettext as _
@@ -199,7 +200,8 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
                 if len(cells) != len(header):
                     report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
                     continue
-                values = {name: cell.strip() for name, cell in zip(header, cells, strict=True)}
+                # A cell the export neutralised for spreadsheets ('=…, '-5) reads back as it was written.
+                values = {name: safe_csv.restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
                 if any("\x00" in value for value in values.values()):
                     column = next(name for name, value in values.items() if "\x00" in value)
                     report.add(number, column, "the cell holds a NUL character, which is not text")
@@ -300,6 +302,7 @@ class _Checker:
         projects = _by_key(self.session, Project, Project.reference, references)
         owners = {a.id: a for a in _by_key(self.session, Authority, Authority.id,
                                            {p.authority_id for p in projects.values()}).values()}
+        projects = _seen_by(projects, owners, self.may_edit)
         plans = []
         for number, values in parsed:
             plan = _check_project_row(number, values, self.authorities, projects, owners, self.may_edit, self.seen,
@@ -383,6 +386,14 @@ def _lock_versions(session: Session, expected: dict[int, tuple[int, int]], repor
     return report.ok
 
 
+def _seen_by(projects: dict[str, Project], owners: dict[int, Authority],
+             may_edit: Callable[[Authority], bool]) -> dict[str, Project]:
+    """The projects the person importing may see: public ones and those they may edit. Any other (not public,
+    outside their authorities) is unknown to them, as on its pages (404): "no project", not "someone else's"."""
+    return {reference: project for reference, project in projects.items()
+            if project.is_public or may_edit(owners[project.authority_id])}
+
+
 def _by_key(session: Session, model, column, keys: Iterable) -> dict:
     wanted = sorted({key for key in keys if key is not None}, key=str)
     found = {}
@@ -427,6 +438,10 @@ def _check_project_row(number, values, authorities, projects, project_authoritie
         report.add(number, "parent_reference", f"no project {meta['parent_reference']}")
     if parent is not None and project is not None and parent.id == project.id:
         report.add(number, "parent_reference", "a project cannot be its own programme")
+    elif (parent is not None and (project is None or project.parent_id != parent.id)
+          and not may_edit(project_authorities[parent.authority_id])):
+        # As on the programme form: a project joins only a programme its planner may edit.
+        report.add(number, "parent_reference", _("the programme is outside the authorities you work for"))
     data = _domain_checks(number, values, report)
     if len(report.errors) > errors_before or authority is None:
         return None
@@ -565,7 +580,7 @@ def export_projects(*, session: Session, project_filter=None) -> str:
     ids = [project.id for project, _code, _parent in rows]
     records = {section: one_per_project(session, model, ids) for section, model in _SECTION_MODELS.items()}
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out)
     writer.writerow([column.name for column in PROJECT_COLUMNS])
     for project, code, parent_reference in rows:
         meta = {"reference": project.reference, "version": project.version, "authority_code": code,
@@ -586,7 +601,7 @@ def export_projects(*, session: Session, project_filter=None) -> str:
 
 def template(columns: Sequence[Column]) -> str:
     """An empty file with the header row, to fill in."""
-    return ",".join(column.name for column in columns) + "\n"
+    return safe_csv.to_text([column.name for column in columns], [])
 
 
 # --- progress updates --------------------------------------------------------------------------------
@@ -607,6 +622,7 @@ def import_progress(*, session: Session, data: Source, may_edit: Callable[[Autho
     parsed = [(number, _parse(number, cells, PROGRESS_COLUMNS, report)) for number, cells in rows]
     projects = _by_key(session, Project, Project.reference, {v["meta"].get("reference") for _n, v in parsed})
     authorities = _by_key(session, Authority, Authority.id, {p.authority_id for p in projects.values()})
+    projects = _seen_by(projects, authorities, may_edit)
     existing: dict[tuple[int, date], ProgressObservation] = {}
     for start in range(0, len(projects), ID_CHUNK):
         ids = [p.id for p in list(projects.values())[start:start + ID_CHUNK]]
@@ -664,7 +680,7 @@ def export_progress(*, session: Session, project_filter=None) -> str:
     if project_filter is not None:
         query = query.where(project_filter)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = safe_csv.writer(out)
     writer.writerow([column.name for column in PROGRESS_COLUMNS])
     for reference, observation in session.exec(query):
         writer.writerow([reference, observation.observed_on.isoformat(), observation.physical_percent,

@@ -23,7 +23,7 @@ from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS, DeleteForm, Programm
 from tracker.planning.history import project_history
 from tracker.planning.models import Contract
 from tracker.planning.stage_data import project_workspace
-from tracker.projects.loaders import project_for_edit, project_for_view
+from tracker.projects.loaders import project_for_edit, project_for_restricted_view
 from tracker.projects.operations import get_project
 
 bp = Blueprint("planner", __name__, url_prefix="/manage/projects")
@@ -206,8 +206,9 @@ def programme(reference: str):
 @bp.get("/<reference>/history")
 @roles_required(Role.ADMIN, Role.PLANNER, Role.AUDITOR)
 def history(reference: str):
-    """Every recorded change of the project, newest first."""
-    project, _authority = project_for_view(reference)
+    """Every recorded change of the project, newest first, restricted documents included: for those who may see
+    what is not public about it (admins, auditors, its planners), not for every planner who may see the project."""
+    project, _authority = project_for_restricted_view(reference)
     return render_template("planner/history.html", project=project,
                            history=project_history(session=get_session(), project=project, limit=1000))
 

@@ -20,6 +20,16 @@ def project_for_view(reference: str) -> tuple[Project, Authority]:
     return project, authority
 
 
+def project_for_restricted_view(reference: str) -> tuple[Project, Authority]:
+    """The project if this person may see what is not public about it (its full change history, restricted
+    documents): admins, auditors and the planners of its authority; 404 when they may not even see the
+    project, else 403. Seeing a public project is not enough: that is everyone's right."""
+    project, authority = project_for_view(reference)
+    if not access.can_view_restricted(user_or_none(), authority, current_scope_paths()):
+        abort(403)
+    return project, authority
+
+
 def project_for_edit(reference: str) -> tuple[Project, Authority]:
     """The project if this person may change it: 404 when they may not even see it, else 403."""
     project, authority = project_for_view(reference)

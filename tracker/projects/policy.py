@@ -36,7 +36,8 @@ def can_view_project(user: User | None, project: Project, authority: Authority,
 
 
 def can_view_restricted(user: User | None, authority: Authority, scope_paths: Sequence[str]) -> bool:
-    """What is not public about a project (restricted documents, drafts): admins, auditors, its planners."""
+    """What is not public about a project (restricted documents, drafts, the full change history): admins,
+    auditors, its planners. Not every planner who may see the project: a public project is everyone's to see."""
     if user is not None and user.role in READERS_OF_ALL:
         return True
     return acts_for(user, authority, scope_paths)

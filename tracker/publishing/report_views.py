@@ -5,7 +5,6 @@ model variants, so a signed-in planner downloads exactly what a citizen does.
 """
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, datetime
 
@@ -21,7 +20,7 @@ from flask import (
     stream_with_context,
 )
 
-from tracker.core import data_version
+from tracker.core import data_version, safe_csv
 from tracker.core.config import PROJECT_ROOT
 from tracker.core.db import get_session, new_session
 from tracker.core.errors import NotFound
@@ -145,15 +144,16 @@ def _authority(authority_id: int) -> Authority:
 
 @bp.get("/open-data/projects.csv")
 def projects_csv():
-    """The public projects matching the list's filters, as CSV (UTF-8 with a BOM so spreadsheets read it)."""
+    """The public projects matching the list's filters, as CSV (UTF-8 with a BOM so spreadsheets read it; cells
+    that a spreadsheet would run as a formula neutralised by ``core.safe_csv``)."""
     filters = portfolio_filters(request.args)
     session = get_session()
     page = portfolio.list_projects(session=session, filters=filters, visible=public_views.is_public_project(),
                                    page=1, per_page=100_000)
     rows = public_views.summaries(session=session, rows=page.rows)
     buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    buffer.write(safe_csv.BOM)
+    writer = safe_csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for p in rows:
         uah = p.money_in("UAH")

@@ -55,6 +55,8 @@ def _cells(world):
                          lambda c: c.get(f"/manage/projects/{school.reference}/edit")),
         "open planner workspace": (lambda u, s: project_policy.can_edit_project(u, hromada, s),
                                    lambda c: c.get(f"/manage/projects/{school.reference}")),
+        "read the full change history": (lambda u, s: project_policy.can_view_restricted(u, hromada, s),
+                                         lambda c: c.get(f"/manage/projects/{school.reference}/history")),
         "manage documents": (lambda u, s: project_policy.can_edit_project(u, hromada, s),
                              lambda c: c.get(f"/manage/projects/{school.reference}/documents")),
         "move through a gate": (lambda u, s: governance_policy.can_move_stage(u, hromada, s),

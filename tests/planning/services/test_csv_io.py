@@ -112,6 +112,65 @@ def test_header_and_scope_problems(session, world):
     assert {e.message for e in report.errors} == {"outside the authorities you work for"}
 
 
+def test_a_project_joins_only_a_programme_its_planner_may_edit(session, world):
+    """As on the programme form: the import does not let a planner hang a project under someone else's programme."""
+    def derhachi(authority):
+        return authority.path.startswith(world.derhachi_hromada.path)
+
+    rows = {row["reference"]: row for row in _rows(csv_io.export_projects(session=session))}
+    clinic = rows[world.clinic.reference]
+    new = {**clinic, "reference": "", "version": "", "stage": "", "title_uk": "Нова амбулаторія"}
+    for row in (clinic, new):
+        row["parent_reference"] = world.bridge.reference  # Irpin's
+    report = csv_io.import_projects(session=session, data=_write([clinic, new]), may_edit=derhachi)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "parent_reference", "the programme is outside the authorities you work for"),
+        (3, "parent_reference", "the programme is outside the authorities you work for")]
+    session.rollback()
+    for row in (clinic, new):
+        row["parent_reference"] = world.draft.reference  # Derhachi's own
+    report = csv_io.import_projects(session=session, data=_write([clinic, new]), may_edit=derhachi)
+    session.commit()
+    assert report.ok and (report.updated, report.created) == (1, 1), report.errors
+    # A link someone allowed to made stays importable unchanged by the planner who may not make it.
+    clinic_row = session.get(Project, world.clinic.id)
+    clinic_row.parent_id = world.bridge.id
+    session.commit()
+    again = next(row for row in _rows(csv_io.export_projects(session=session))
+                 if row["reference"] == world.clinic.reference)
+    report = csv_io.import_projects(session=session, data=_write([again]), may_edit=derhachi)
+    assert report.ok and report.unchanged == 1, report.errors
+
+
+def test_a_project_neither_public_nor_ones_own_is_unknown_to_the_import(session, world):
+    """As its pages answer 404, the import says "no project" for it, in every column naming a project."""
+    def irpin(authority):
+        return authority.path.startswith(world.irpin_hromada.path)
+
+    rows = {row["reference"]: row for row in _rows(csv_io.export_projects(session=session))}
+    bridge = {**rows[world.bridge.reference], "parent_reference": world.draft.reference}
+    report = csv_io.import_projects(session=session, may_edit=irpin, data=_write(
+        [rows[world.draft.reference], rows[world.school.reference], bridge]))
+    errors = {(e.row, e.column): e.message for e in report.errors}
+    assert errors[(2, "reference")] == f"no project {world.draft.reference}"
+    assert errors[(4, "parent_reference")] == f"no project {world.draft.reference}"
+    assert (3, "reference") not in errors  # the school is public: known to everyone, only not theirs to change
+    assert errors[(3, "authority_code")] == "outside the authorities you work for"
+    progress = (f"reference,observed_on,physical_percent,note\n{world.draft.reference},2024-08-01,20,\n"
+                f"{world.school.reference},2024-08-01,20,\n").encode()
+    report = csv_io.import_progress(session=session, data=progress, may_edit=irpin)
+    assert [(e.row, e.column, e.message) for e in report.errors] == [
+        (2, "reference", f"no project {world.draft.reference}"),
+        (3, "reference", "outside the authorities you work for")]
+    session.rollback()
+
+    def derhachi(authority):  # its own planner: the draft is theirs
+        return authority.path.startswith(world.derhachi_hromada.path)
+
+    report = csv_io.import_projects(session=session, may_edit=derhachi, data=_write([rows[world.draft.reference]]))
+    assert report.ok and report.unchanged == 1, report.errors
+
+
 def test_progress_import_export_round_trip(session, world):
     data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,Foundations\n"
             f"{world.school.reference},2024-09-01,45,\n").encode()
@@ -127,6 +186,77 @@ def test_progress_import_export_round_trip(session, world):
     assert [(e.row, e.column) for e in report.errors] == [(3, "physical_percent")]
     session.rollback()
     assert _count(session, ProgressObservation) == 2
+
+
+# --- cells a spreadsheet would run as formulas ----------------------------------------------------------
+
+#: What a hostile (or unlucky) planner may type, and text that really starts with a quote.
+TRICKY = {"title_uk": '=HYPERLINK("http://evil","x")', "title_en": "'=already quoted by hand",
+          "description_uk": "-2+3", "description_en": "'plain text in quotes'", "address": "@SUM(A1)"}
+
+
+def _make_tricky(session, project):
+    for name, value in TRICKY.items():
+        setattr(project, name, value)
+    project.latitude, project.longitude = -33.25, -70.5
+    session.commit()
+
+
+def test_formula_cells_are_neutralised_and_read_back_as_they_were(session, world):
+    _make_tricky(session, world.school)
+    text = csv_io.export_projects(session=session)
+    school = next(row for row in _rows(text) if row["reference"] == world.school.reference)
+    assert school["title_uk"] == "'" + TRICKY["title_uk"]
+    assert school["title_en"] == "''=already quoted by hand"  # one quote more, so it cannot be taken for ours
+    assert school["description_uk"] == "'-2+3" and school["address"] == "'@SUM(A1)"
+    assert school["description_en"] == TRICKY["description_en"]  # a quote before ordinary text: left alone
+    assert (school["latitude"], school["longitude"]) == ("'-33.25", "'-70.5")
+    history_before = _count(session, ChangeRecord)
+    report = csv_io.import_projects(session=session, data=("\ufeff" + text).encode(), may_edit=_everyone)
+    session.commit()
+    assert report.ok, report.errors
+    assert report.unchanged == 4 and report.updated == report.created == 0
+    assert _count(session, ChangeRecord) == history_before
+    assert csv_io.export_projects(session=session) == text
+
+
+def test_an_imported_neutralised_cell_is_stored_without_the_quote(session, world):
+    rows = _rows(csv_io.export_projects(session=session))
+    school = next(row for row in rows if row["reference"] == world.school.reference)
+    school.update({"title_en": "'+380 44 000 00 00 hotline", "address": "''=kept one quote", "latitude": "'-12.5",
+                   "description_uk": "'hello"})
+    report = csv_io.import_projects(session=session, data=_write([school]), may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.updated == 1, report.errors
+    stored = session.get(Project, world.school.id)
+    assert stored.title_en == "+380 44 000 00 00 hotline" and stored.address == "'=kept one quote"
+    assert stored.latitude == -12.5 and stored.description_uk == "'hello"
+
+
+def test_a_file_saved_by_a_spreadsheet_without_the_quotes_reads_the_same(session, world):
+    """A spreadsheet shows '=x as the text =x and saves it so: the import takes the cell as it is."""
+    rows = _rows(csv_io.export_projects(session=session))
+    school = next(row for row in rows if row["reference"] == world.school.reference)
+    school.update({"title_en": "=1+1", "longitude": "-1.5"})
+    report = csv_io.import_projects(session=session, data=_write([school], ";"), may_edit=_everyone)
+    session.commit()
+    assert report.ok, report.errors
+    stored = session.get(Project, world.school.id)
+    assert (stored.title_en, stored.longitude) == ("=1+1", -1.5)
+
+
+def test_progress_notes_round_trip_through_the_neutralised_export(session, world):
+    data = (f"reference,observed_on,physical_percent,note\n{world.school.reference},2024-08-01,20,'-2+3\n"
+            f"{world.school.reference},2024-09-01,45,\"'=SUM(A1)\"\n").encode()
+    report = csv_io.import_progress(session=session, data=data, may_edit=_everyone)
+    session.commit()
+    assert report.ok and report.created == 2, report.errors
+    notes = session.exec(select(ProgressObservation.note).order_by(ProgressObservation.observed_on)).all()
+    assert notes == ["-2+3", "=SUM(A1)"]
+    text = csv_io.export_progress(session=session)
+    assert [row["note"] for row in _rows(text)] == ["'-2+3", "'=SUM(A1)"]
+    again = csv_io.import_progress(session=session, data=text.encode(), may_edit=_everyone)
+    assert again.ok and again.unchanged == 2 and again.created == again.updated == 0
 
 
 # --- reading files of any size, and what cannot be read ---------------------------------------------------
