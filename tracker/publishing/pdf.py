@@ -7,13 +7,17 @@ ftp), no ``data:`` URLs, and no redirects, because nothing is ever requested fro
 """
 from __future__ import annotations
 
+import logging
 import mimetypes
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from urllib.request import url2pathname
 
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.logger import PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcherResponse
 
@@ -61,17 +65,65 @@ def base_url(root: Path = ASSETS) -> str:
 
 
 def render_pdf(html: str, *, fetcher: AssetFetcher | None = None, stylesheets: tuple[str, ...] = (),
-               laid_out: Callable[[int], None] | None = None) -> bytes:
+               laid_out: Callable[[int], None] | None = None,
+               laying_out: Callable[[int], None] | None = None) -> bytes:
     """``html`` as PDF bytes, fonts embedded; relative links resolve inside the assets only.
 
-    ``laid_out(pages)`` hears when the layout (most of the time) is done, before the PDF is written.
+    ``laying_out(page)`` hears each page as the layout (most of the time) reaches it; ``laid_out(pages)`` hears
+    when the layout is done, before the PDF is written. Either may raise to stop the work (a cancelled job).
     """
     fetcher = fetcher or AssetFetcher()
     fonts = FontConfiguration()
     extra = [CSS(string=css, base_url=base_url(fetcher.root), url_fetcher=fetcher, font_config=fonts)
              for css in stylesheets]
-    document = HTML(string=html, base_url=base_url(fetcher.root), url_fetcher=fetcher).render(
-        stylesheets=extra, font_config=fonts)
+    with _pages_heard(laying_out):
+        document = HTML(string=html, base_url=base_url(fetcher.root), url_fetcher=fetcher).render(
+            stylesheets=extra, font_config=fonts)
     if laid_out is not None:
         laid_out(len(document.pages))
     return document.write_pdf()
+
+
+#: The message WeasyPrint's progress logger gives each page as its layout starts (``weasyprint/layout/page.py``).
+_PAGE_STEP = "Step 5 - Creating layout - Page %d"
+
+
+@contextmanager
+def _pages_heard(laying_out: Callable[[int], None] | None) -> Iterator[None]:
+    """Pass WeasyPrint's per-page progress of this thread to ``laying_out`` while the block runs.
+
+    WeasyPrint reports progress on a logger, not through a callback. A filter on that logger sees each record
+    before any handler: this thread's page records go to ``laying_out`` and no further (nothing reaches the
+    logs); other threads' records pass as before. The logger's level is lowered only while someone listens.
+    """
+    if laying_out is None:
+        yield
+        return
+    thread = threading.get_ident()
+
+    def hear(record: logging.LogRecord) -> bool:
+        if record.thread != thread:
+            return True
+        if record.msg == _PAGE_STEP and record.args:
+            laying_out(int(record.args[0]))  # type: ignore[index,call-overload]
+        return False
+
+    with _LISTENING:
+        if not _LEVEL_BEFORE:  # the first render listening now
+            _LEVEL_BEFORE.append(PROGRESS_LOGGER.level)
+            PROGRESS_LOGGER.setLevel(logging.INFO)
+        _LISTENERS.append(hear)
+        PROGRESS_LOGGER.addFilter(hear)
+    try:
+        yield
+    finally:
+        with _LISTENING:
+            PROGRESS_LOGGER.removeFilter(hear)
+            _LISTENERS.remove(hear)
+            if not _LISTENERS:  # the last one: the logger as it was
+                PROGRESS_LOGGER.setLevel(_LEVEL_BEFORE.pop())
+
+
+_LISTENING = threading.Lock()
+_LISTENERS: list[Callable[[logging.LogRecord], bool]] = []
+_LEVEL_BEFORE: list[int] = []

@@ -77,12 +77,15 @@ def draw_up(context: runner.JobContext) -> None:
         context.progress(done=1, message=_("Laying out the pages…"))
         pages: list[int] = []
 
+        def laying_out(page: int) -> None:
+            context.progress(message=_("Laying out page %(page)d…", page=page))
+
         def laid_out(count: int) -> None:
             pages.append(count)
             context.progress(done=2, message=_("Writing %(pages)d pages…", pages=count))
 
         cache = PdfCache(context.app.config["CACHE_FOLDER"])
-        pdf, _cached = documents.pdf_bytes(report, cache=cache, laid_out=laid_out)
+        pdf, _cached = documents.pdf_bytes(report, cache=cache, laid_out=laid_out, laying_out=laying_out)
     context.progress(done=3, message=_("Ready."))
     context.set_result(summary={"pages": pages[0] if pages else 0, "bytes": len(pdf)})
 

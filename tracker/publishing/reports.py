@@ -49,15 +49,16 @@ def render_html(report: Report, *, asset_base: str) -> str:
                                asset_base=asset_base, current_locale=report.locale)
 
 
-def pdf_bytes(report: Report, *, cache: PdfCache | None = None,
-              laid_out: Callable[[int], None] | None = None) -> tuple[bytes, bool]:
+def pdf_bytes(report: Report, *, cache: PdfCache | None = None, laid_out: Callable[[int], None] | None = None,
+              laying_out: Callable[[int], None] | None = None) -> tuple[bytes, bool]:
     """The report as PDF and whether it came from the cache; a miss renders it and stores it."""
     key = report.key() if cache is not None else None
     if cache is not None:
         cached = cache.get(key)
         if cached is not None:
             return cached, True
-    pdf = render_pdf(render_html(report, asset_base=""), fetcher=AssetFetcher(), laid_out=laid_out)
+    pdf = render_pdf(render_html(report, asset_base=""), fetcher=AssetFetcher(), laid_out=laid_out,
+                     laying_out=laying_out)
     if cache is not None:
         cache.put(key, pdf)
     return pdf, False

@@ -78,3 +78,39 @@ def test_fonts_are_embedded():
     assert any("Vidnova-Sans" in name for name in names)
     descriptors = [font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"] for font in fonts.values()]
     assert all("/FontFile2" in d for d in descriptors)
+
+
+def test_the_layout_is_heard_page_by_page_and_nothing_reaches_the_logs(caplog):
+    import logging
+
+    from weasyprint.logger import PROGRESS_LOGGER
+
+    pages = "".join(f'<p style="page-break-after: always">Page {n}</p>' for n in range(1, 5))
+    html = f"<html><body>{pages}</body></html>"
+    heard, counted = [], []
+    level_before = PROGRESS_LOGGER.level
+    with caplog.at_level(logging.DEBUG):
+        pdf = render_pdf(html, laying_out=heard.append, laid_out=counted.append)
+    assert pdf.startswith(b"%PDF")
+    assert heard == [1, 2, 3, 4] and counted == [4]
+    # The layout's records were heard, not logged (writing the PDF afterwards logs as it always did).
+    assert not [record for record in caplog.records if "Creating layout" in record.getMessage()]
+    assert [record for record in caplog.records if "Creating PDF" in record.getMessage()]
+    assert PROGRESS_LOGGER.level == level_before and not PROGRESS_LOGGER.filters
+
+
+def test_a_listener_that_raises_stops_the_layout():
+    class Cancelled(Exception):
+        pass
+
+    def cancel_at_second_page(page: int) -> None:
+        if page == 2:
+            raise Cancelled
+
+    html = "<html><body>" + '<p style="page-break-after: always">x</p>' * 5 + "</body></html>"
+    try:
+        render_pdf(html, laying_out=cancel_at_second_page)
+    except Cancelled:
+        pass
+    else:
+        raise AssertionError("the layout went on after its listener raised")

@@ -26,10 +26,21 @@ def test_many_requests_follow_one_job_and_see_its_progress(app, client, rich, mo
     [job] = _jobs(app)
     assert len(sent) == 1 and (job.kind, job.state, job.params["report"]) == ("report.pdf", JobState.QUEUED,
                                                                                "authority")
+    messages = []
+    progress = runner.JobContext.progress
+
+    def heard(context, done=None, total=None, message=None):
+        messages.append(str(message))
+        return progress(context, done=done, total=total, message=message)
+
+    monkeypatch.setattr(runner.JobContext, "progress", heard)
     with app.app_context():
         assert runner.run(job.id) == "done"
     [job] = _jobs(app)
     assert job.summary["pages"] >= 1 and job.summary["bytes"] > 1000
+    # The layout (most of the time) is heard page by page, in the language the report was asked in.
+    laid = [message for message in messages if message.startswith("Laying out page ")]
+    assert len(laid) == job.summary["pages"] and laid[0] == "Laying out page 1…"
     served = client.get(url)
     assert served.status_code == 200 and served.data.startswith(b"%PDF")
 
