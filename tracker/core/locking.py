@@ -34,7 +34,8 @@ def lock_for_decision(session: Session, row: Row) -> Row:
     if session.get_bind().dialect.name == "sqlite":
         # Writers queue on SQLite's one write lock; after this statement no one else can commit meanwhile.
         condition = [column == value for column, value in zip(keys, identity, strict=True)]
-        session.execute(update(table).where(*condition).values({keys[0].name: keys[0]}))
+        # The key set to its own value (not to the column, which the audit trail would log as a change).
+        session.execute(update(table).where(*condition).values({keys[0].name: identity[0]}))
         session.refresh(row)
     else:
         session.refresh(row, with_for_update=True)
