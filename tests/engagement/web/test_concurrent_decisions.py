@@ -257,3 +257,40 @@ def test_twenty_closings_of_one_need_one_closes(postgresql_only, database_url, a
         "closed": 1, str((409, "The need was already closed; reopen it first.")): PEOPLE - 1}
     with app.app_context(), session_scope(app) as check:
         assert check.get(Need, eng["need"].id).status == "closed"
+
+
+def test_twenty_follow_requests_for_one_address_make_one_follower(postgresql_only, app, world):
+    """A double click times twenty: one follower row, no server error (no unique violation reaches anyone).
+
+    What serialises them today: each request's first write (its rate-limit event) takes the audit trail's head
+    lock, so every check for an existing follower runs after the previous request committed.
+    """
+    from tracker.engagement.models import ProjectFollower
+
+    app.config["RATE_LIMIT_FOLLOWS_PER_HOUR"] = 1000
+    clients = [app.test_client() for _ in range(PEOPLE)]
+    results = _race([lambda c=c: c.post(f"/projects/{world.clinic.reference}/follow",
+                                         data={"email": "me@example.org"}) for c in clients])
+    assert Counter(status for status, _page in results) == {302: PEOPLE}
+    with app.app_context(), session_scope(app) as session:
+        assert len(session.exec(select(ProjectFollower)).all()) == 1
+
+
+def test_twenty_registrations_with_one_address_make_one_account(postgresql_only, app, world):
+    """Twenty partners register with one address at once: one account, the others 422 naming the address (as
+    for the follows, the audit trail's head lock taken by the first write orders the e-mail checks)."""
+    from tracker.engagement.models import PartnerProfile as Profile
+
+    app.config["RATE_LIMIT_REGISTRATIONS_PER_HOUR"] = 1000
+    form = {"email": "p@graz-test.eu", "contact_name": "Anna", "password": "partner-password-1",
+            "password_again": "partner-password-1", "organisation_name": "Stadt Graz", "kind": "eu_city",
+            "country": "AT", "languages": ["de", "en"], "help_kinds": ["expertise"]}
+    clients = [app.test_client() for _ in range(PEOPLE)]
+    for client in clients:
+        client.get("/lang/en")
+    results = _race([lambda c=c: c.post("/partners/register", data=form) for c in clients])
+    _one_winner(results, loser_status=422)
+    assert all("already exists" in page for status, page in results if status == 422)
+    with app.app_context(), session_scope(app) as session:
+        assert len(session.exec(select(User).where(User.email == "p@graz-test.eu")).all()) == 1
+        assert len(session.exec(select(Profile)).all()) == 1
