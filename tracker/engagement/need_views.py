@@ -61,13 +61,18 @@ def need_list():
 def need_detail(need_id: int):
     """One need; its answerers see the offers on it, a confirmed partner the way to offer."""
     need, authority = need_for_view(need_id)
+    return _render_need(need, authority)
+
+
+def _render_need(need, authority, status: int = 200):
     session = get_session()
     project = session.get(Project, need.project_id) if need.project_id else None
     answerer = can_answer_for(user_or_none(), authority, current_scope_paths())
     offers = offer_service.offers_in_scope(session=session, authority_filter=None, need=need) if answerer else []
     return render_template("engagement/need.html", need=need, authority=authority, project=project,
                            offers=offers, answerer=answerer, partner=current_partner(),
-                           partner_can_act=partner_can_act(current_partner()), action_form=ActionForm())
+                           partner_can_act=partner_can_act(current_partner()),
+                           action_form=ActionForm(formdata=None)), status
 
 
 @bp.route("/manage/needs/new", methods=["GET", "POST"])
@@ -126,7 +131,12 @@ def need_show(need_id: int):
 def _set_hidden(need_id: int, hidden: bool):
     if not ActionForm().validate_on_submit():
         abort(400)
-    need, _authority = need_for_view(need_id)
-    need_service.set_need_hidden(session=get_session(), need=need, hidden=hidden)
+    need, authority = need_for_view(need_id)
+    try:
+        need_service.set_need_hidden(session=get_session(), need=need, hidden=hidden)
+    except ServiceError as error:
+        # Another admin decided first (409): the need's page as it now is, with what happened.
+        flash(error.message, "error")
+        return _render_need(need, authority, error.http_status)
     flash(_("The need is hidden.") if hidden else _("The need is visible again."), "success")
     return redirect(url_for("engagement.need_detail", need_id=need.id))

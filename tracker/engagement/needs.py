@@ -9,8 +9,10 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
-from tracker.core.errors import NotFound, ServiceError
+from tracker.core.errors import NotFound, ServiceError, StateConflict
 from tracker.core.fields import check_values
+from tracker.core.i18n import gettext as _
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
 from tracker.core.vocab import (
     Currency,
@@ -136,18 +138,43 @@ def list_needs(*, session: Session, filters: NeedFilters, include_hidden: bool =
 
 def set_need_hidden(*, session: Session, need: Need, hidden: bool) -> Need:
     """Admins hide needs that abuse the board; hidden needs leave every public list."""
+    lock_for_decision(session, need)
+    if need.is_hidden == hidden:
+        raise StateConflict(_("Another administrator already hid this need.") if hidden
+                            else _("Another administrator already made this need visible again."), field="status")
     need.is_hidden = hidden
     session.add(need)
     session.flush()
     return need
 
 
+#: Where a need may go from each status: an open need is fulfilled or closed; either is reopened.
+NEXT_STATUSES = {
+    NeedStatus.OPEN: (NeedStatus.FULFILLED, NeedStatus.CLOSED),
+    NeedStatus.FULFILLED: (NeedStatus.OPEN,),
+    NeedStatus.CLOSED: (NeedStatus.OPEN,),
+}
+
+
 def set_need_status(*, session: Session, need: Need, status: str) -> Need:
+    """Close, fulfil or reopen a need; decided on the need read under its lock, so of two people closing it
+    at once one closes it and the other is told it already is."""
     _check(status, NeedStatus, "status")
+    lock_for_decision(session, need)
+    if status not in NEXT_STATUSES[NeedStatus(need.status)]:
+        raise StateConflict(_already(need.status), field="status")
     need.status = status
     session.add(need)
     session.flush()
     return need
+
+
+def _already(status: str) -> str:
+    if status == NeedStatus.OPEN:
+        return _("The need is already open.")
+    if status == NeedStatus.FULFILLED:
+        return _("The need was already marked fulfilled; reopen it first.")
+    return _("The need was already closed; reopen it first.")
 
 
 def projects_open_for_needs(*, session: Session, authority_filter) -> list[tuple[Project, Authority]]:

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
-from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.core.errors import PermissionDenied, ServiceError, StateConflict
 from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Role
 from tracker.engagement import offers as offer_service
@@ -47,6 +47,7 @@ def create(need_id: int):
             abort(403)
         except ServiceError as error:
             add_error(form, error)
+            status = error.http_status
         else:
             flash(_("Your offer was sent."), "success")
             return redirect(url_for("offers.detail", offer_id=offer.id))
@@ -115,11 +116,21 @@ def post_message(offer_id: int):
         try:
             offer_service.post_message(session=get_session(), offer=offer, author=user, body=form.body.data)
         except ServiceError as error:
-            add_error(form, error)
+            return _refused(offer, authority, error, "message_form", form)
         else:
             flash(_("Message sent."), "success")
             return redirect(url_for("offers.detail", offer_id=offer.id))
     return _render_thread(offer, authority, 422, message_form=form)
+
+
+def _refused(offer, authority, error: ServiceError, form_name: str | None = None, form=None):
+    """The thread again with a refusal: a decision someone took first (409) above the page, for the offer as it
+    now is; any other refusal (422) beside its field in the form it came from."""
+    if isinstance(error, StateConflict) or form is None:
+        flash(error.message, "error")
+        return _render_thread(offer, authority, error.http_status)
+    add_error(form, error)
+    return _render_thread(offer, authority, error.http_status, **{form_name: form})
 
 
 @bp.post("/offers/<int:offer_id>/accept")
@@ -133,7 +144,7 @@ def accept(offer_id: int):
             offer_service.accept_offer(session=get_session(), offer=offer, actor=user_or_none(),
                                        role=form.role.data, close_need=form.close_need.data, note=form.note.data)
         except ServiceError as error:
-            add_error(form, error)
+            return _refused(offer, authority, error, "accept_form", form)
         else:
             flash(_("Offer accepted; the partnership is recorded."), "success")
             return redirect(url_for("offers.detail", offer_id=offer.id))
@@ -149,7 +160,7 @@ def decline(offer_id: int):
         try:
             offer_service.decline_offer(session=get_session(), offer=offer, actor=user_or_none(), note=form.note.data)
         except ServiceError as error:
-            add_error(form, error)
+            return _refused(offer, authority, error, "decline_form", form)
         else:
             flash(_("Offer declined."), "success")
             return redirect(url_for("offers.detail", offer_id=offer.id))
@@ -159,7 +170,7 @@ def decline(offer_id: int):
 @bp.post("/offers/<int:offer_id>/withdraw")
 @roles_required(Role.PARTNER)
 def withdraw(offer_id: int):
-    offer, _authority = offer_for_view(offer_id)
+    offer, authority = offer_for_view(offer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
     try:
@@ -167,8 +178,7 @@ def withdraw(offer_id: int):
     except PermissionDenied:
         abort(403)
     except ServiceError as error:
-        flash(error.message, "error")
-        return redirect(url_for("offers.detail", offer_id=offer.id))
+        return _refused(offer, authority, error)
     flash(_("Offer withdrawn."), "success")
     return redirect(url_for("offers.detail", offer_id=offer.id))
 
@@ -177,9 +187,23 @@ def withdraw(offer_id: int):
 @roles_required(Role.ADMIN)
 def hide(offer_id: int):
     """Hide an abusive offer from everyone but admins."""
-    offer, _authority = offer_for_view(offer_id)
+    return _set_hidden(offer_id, True)
+
+
+@bp.post("/offers/<int:offer_id>/show")
+@roles_required(Role.ADMIN)
+def show(offer_id: int):
+    return _set_hidden(offer_id, False)
+
+
+def _set_hidden(offer_id: int, hidden: bool):
+    """One route per outcome, not a toggle: two admins hiding at once must not hide and show it again."""
+    offer, authority = offer_for_view(offer_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    offer_service.set_offer_hidden(session=get_session(), offer=offer, hidden=not offer.is_hidden)
-    flash(_("The offer is hidden.") if offer.is_hidden else _("The offer is visible again."), "success")
+    try:
+        offer_service.set_offer_hidden(session=get_session(), offer=offer, hidden=hidden)
+    except ServiceError as error:
+        return _refused(offer, authority, error)
+    flash(_("The offer is hidden.") if hidden else _("The offer is visible again."), "success")
     return redirect(url_for("offers.detail", offer_id=offer.id))

@@ -1,4 +1,10 @@
-"""Offers: a confirmed partner offers help on a need; the authority asks, accepts or declines in a thread."""
+"""Offers: a confirmed partner offers help on a need; the authority asks, accepts or declines in a thread.
+
+Every decision re-reads the rows it depends on under a lock (``core.locking.lock_for_decision``) before it
+checks their state, in the one lock order: the project (an accepted offer adds a party and a funding line to
+it), then the need, the partner, the offer. So of any number of concurrent decisions on one offer exactly one
+wins and the others are refused with ``StateConflict`` naming what was decided, by whom and when.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,8 +15,10 @@ from sqlmodel import Session, select
 
 from tracker.accounts.models import User
 from tracker.core.columns import utcnow
-from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError, StateConflict
 from tracker.core.fields import check_values
+from tracker.core.i18n import gettext as _
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import Currency, HelpKind, NeedStatus, OfferStatus, PartyRole
 from tracker.engagement import notifications, rate_limits
@@ -41,12 +49,19 @@ class OfferCreate:
 
 def make_offer(*, session: Session, need: Need, profile: PartnerProfile, user: User, data: OfferCreate,
                rate_limit: int) -> Offer:
-    """Offer help on an open need; tells the authority's planners. Counted against the partner's rate limit."""
+    """Offer help on an open need; tells the authority's planners. Counted against the partner's rate limit.
+
+    The need and the partner are read under their locks: an offer never lands on a need closed, or from a
+    partner hidden, meanwhile, and a double submission makes one offer.
+    """
     if not partner_can_act(profile) or profile.user_id != user.id:
         raise PermissionDenied("only a confirmed partner can make offers", field="partner")
-    if need.is_hidden or need.status != NeedStatus.OPEN:
-        raise ServiceError("this need no longer takes offers", field="need")
     _check_offer(data)
+    lock_for_decision(session, need)
+    lock_for_decision(session, profile)
+    if not partner_can_act(profile):
+        raise PermissionDenied("only a confirmed partner can make offers", field="partner")
+    _check_need_takes_offers(need)
     pending = session.exec(select(Offer.id).where(Offer.need_id == need.id, Offer.partner_id == profile.id,
                                                   Offer.status == OfferStatus.PENDING)).first()
     if pending is not None:
@@ -62,6 +77,15 @@ def make_offer(*, session: Session, need: Need, profile: PartnerProfile, user: U
                                  organisation=session.get(Organisation, profile.organisation_id),
                                  authority=session.get(Authority, need.authority_id))
     return offer
+
+
+def _check_need_takes_offers(need: Need) -> None:
+    if need.is_hidden:
+        raise StateConflict(_("An administrator hid this need; it takes no offers."), field="need")
+    if need.status == NeedStatus.FULFILLED:
+        raise StateConflict(_("This need is already fulfilled and takes no more offers."), field="need")
+    if need.status != NeedStatus.OPEN:
+        raise StateConflict(_("This need was closed and takes no more offers."), field="need")
 
 
 def _check_offer(data: OfferCreate) -> None:
@@ -86,8 +110,10 @@ def post_message(*, session: Session, offer: Offer, author: User, body: str) -> 
     """Add to the thread (a question, an answer) and tell the other side."""
     if not body or not body.strip():
         raise ServiceError("the message is empty", field="body")
+    lock_for_decision(session, offer)
     if offer.status == OfferStatus.WITHDRAWN:
-        raise ServiceError("the offer was withdrawn", field="offer")
+        raise StateConflict(_("The partner withdrew this offer; its thread takes no more messages."),
+                            field="offer")
     message = OfferMessage(offer_id=offer.id, author_id=author.id, body=body.strip())
     session.add(message)
     session.flush()
@@ -104,18 +130,28 @@ def post_message(*, session: Session, offer: Offer, author: User, body: str) -> 
 
 def accept_offer(*, session: Session, offer: Offer, actor: User, role: str | None = None,
                  close_need: bool = True, note: str | None = None) -> Partnership:
-    """Accept: in one transaction, the partnership, the party link to the project and, for money, a funding line."""
+    """Accept: in one transaction, the partnership, the party link to the project and, for money, a funding line.
+
+    Locks the project, the need, the partner and the offer (the lock order) before checking that the offer
+    is still pending, so of concurrent answers exactly one is recorded.
+    """
     from tracker.engagement.partnerships import create_partnership_from_offer
 
-    _check_pending(offer)
     role = role or DEFAULT_ROLE[HelpKind(offer.kind)]
     if role not in PARTNERSHIP_ROLES:
         raise ServiceError(f"a partner is a twinning partner, co-financer or technical assistance, not {role!r}",
                            field="role")
     need = session.get(Need, offer.need_id)
     profile = session.get(PartnerProfile, offer.partner_id)
+    if need.project_id is not None:
+        lock_for_decision(session, session.get(Project, need.project_id))
+    lock_for_decision(session, need)
+    lock_for_decision(session, profile)
+    lock_for_decision(session, offer)
+    _check_pending(session, offer)
     if not partner_can_act(profile):
-        raise ServiceError("this partner can no longer act (not confirmed or hidden)", field="partner")
+        raise StateConflict(_("This partner can no longer act: an administrator hid it or it is not confirmed."),
+                            field="partner")
     partnership = create_partnership_from_offer(session=session, offer=offer, need=need, profile=profile,
                                                 role=role, actor=actor)
     _answer(session, offer, actor, OfferStatus.ACCEPTED, note)
@@ -129,7 +165,8 @@ def accept_offer(*, session: Session, offer: Offer, actor: User, role: str | Non
 
 
 def decline_offer(*, session: Session, offer: Offer, actor: User, note: str | None = None) -> Offer:
-    _check_pending(offer)
+    lock_for_decision(session, offer)
+    _check_pending(session, offer)
     _answer(session, offer, actor, OfferStatus.DECLINED, note)
     profile = session.get(PartnerProfile, offer.partner_id)
     notifications.offer_decided(session=session, offer=offer, need=session.get(Need, offer.need_id),
@@ -138,30 +175,46 @@ def decline_offer(*, session: Session, offer: Offer, actor: User, note: str | No
 
 
 def withdraw_offer(*, session: Session, offer: Offer, user: User) -> Offer:
-    """The partner takes back an offer not yet answered."""
+    """The partner takes back an offer not yet answered (recorded as its answer: when, by whom)."""
     profile = session.get(PartnerProfile, offer.partner_id)
     if profile.user_id != user.id:
         raise PermissionDenied("only the partner who made an offer can withdraw it")
-    _check_pending(offer)
-    offer.status = OfferStatus.WITHDRAWN
-    session.add(offer)
-    session.flush()
+    lock_for_decision(session, offer)
+    _check_pending(session, offer)
+    _answer(session, offer, user, OfferStatus.WITHDRAWN, None)
     return offer
 
 
 def set_offer_hidden(*, session: Session, offer: Offer, hidden: bool) -> Offer:
     """Admins hide abusive offers: they leave every list and thread except the admin's."""
+    lock_for_decision(session, offer)
+    if offer.is_hidden == hidden:
+        raise StateConflict(_("Another administrator already hid this offer.") if hidden
+                            else _("Another administrator already made this offer visible again."), field="status")
     offer.is_hidden = hidden
     session.add(offer)
     session.flush()
     return offer
 
 
-def _check_pending(offer: Offer) -> None:
+def _check_pending(session: Session, offer: Offer) -> None:
+    """Refuse to decide on an offer no longer pending, naming who decided it and when (read under its lock)."""
     if offer.status != OfferStatus.PENDING:
-        raise ServiceError(f"the offer is already {offer.status}", field="status")
+        answerer = session.get(User, offer.answered_by_id) if offer.answered_by_id else None
+        values = {"name": answerer.name if answerer else _("someone"), "when": _moment(offer.answered_at)}
+        if offer.status == OfferStatus.ACCEPTED:
+            message = _("The offer was already accepted by %(name)s at %(when)s.", **values)
+        elif offer.status == OfferStatus.DECLINED:
+            message = _("The offer was already declined by %(name)s at %(when)s.", **values)
+        else:
+            message = _("The partner withdrew this offer at %(when)s.", **values)
+        raise StateConflict(message, field="status")
     if offer.is_hidden:
-        raise ServiceError("the offer was hidden by an administrator", field="status")
+        raise StateConflict(_("An administrator hid this offer; it can no longer be answered."), field="status")
+
+
+def _moment(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "?"
 
 
 def _answer(session: Session, offer: Offer, actor: User, status: str, note: str | None) -> None:

@@ -90,8 +90,12 @@ def matches():
 @roles_required(Role.ADMIN)
 def manage():
     """Every partner, the unconfirmed first: confirm, hide or show."""
+    return _render_manage()
+
+
+def _render_manage(status: int = 200):
     rows = partner_service.list_partners(session=get_session(), public=False)
-    return render_template("engagement/manage_partners.html", rows=rows, action_form=ActionForm())
+    return render_template("engagement/manage_partners.html", rows=rows, action_form=ActionForm(formdata=None)), status
 
 
 @bp.post("/manage/partners/<int:profile_id>/<any(confirm, hide, show):action>")
@@ -101,10 +105,15 @@ def change(profile_id: int, action: str):
         abort(400)
     session = get_session()
     profile = partner_for_view(profile_id)
-    if action == "confirm":
-        partner_service.confirm_partner(session=session, profile=profile, admin=user_or_none())
-        flash(_("Partner confirmed."), "success")
-    else:
-        partner_service.set_partner_hidden(session=session, profile=profile, hidden=action == "hide")
-        flash(_("Partner hidden.") if action == "hide" else _("Partner visible again."), "success")
+    try:
+        if action == "confirm":
+            partner_service.confirm_partner(session=session, profile=profile, admin=user_or_none())
+            flash(_("Partner confirmed."), "success")
+        else:
+            partner_service.set_partner_hidden(session=session, profile=profile, hidden=action == "hide")
+            flash(_("Partner hidden.") if action == "hide" else _("Partner visible again."), "success")
+    except ServiceError as error:
+        # Another admin decided first (409): the list as it now is, with what happened.
+        flash(error.message, "error")
+        return _render_manage(error.http_status)
     return redirect(url_for("partners.manage"))

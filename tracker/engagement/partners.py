@@ -9,7 +9,9 @@ from sqlmodel import Session, select
 from tracker.accounts.models import User
 from tracker.accounts.operations import create_user
 from tracker.core.columns import utcnow
-from tracker.core.errors import NotFound, ServiceError
+from tracker.core.errors import NotFound, ServiceError, StateConflict
+from tracker.core.i18n import gettext as _
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Organisation
 from tracker.core.vocab import HelpKind, OrganisationKind, Role, Sector, WorkingLanguage
 from tracker.engagement import notifications, rate_limits
@@ -79,21 +81,35 @@ def _check_subset(values: Sequence[str], vocabulary, field: str, required: bool 
 
 
 def confirm_partner(*, session: Session, profile: PartnerProfile, admin: User) -> PartnerProfile:
-    """An admin vouches for the partner; from now on it may offer. Confirming twice changes nothing."""
+    """An admin vouches for the partner; from now on it may offer.
+
+    Decided on the profile read under its lock: of admins confirming at once, one confirms (and the partner
+    gets one mail), the others are told who confirmed it and when.
+    """
     if admin.role != Role.ADMIN:
         raise ServiceError("only an administrator confirms partners", field="role")
-    if profile.confirmed_at is None:
-        profile.confirmed_at, profile.confirmed_by_id = utcnow(), admin.id
-        session.add(profile)
-        session.flush()
-        user = session.get(User, profile.user_id)
-        notifications.partner_confirmed(session=session, user=user,
-                                        organisation=session.get(Organisation, profile.organisation_id))
+    lock_for_decision(session, profile)
+    if profile.confirmed_at is not None:
+        confirmer = session.get(User, profile.confirmed_by_id) if profile.confirmed_by_id else None
+        raise StateConflict(_("The partner was already confirmed by %(name)s at %(when)s.",
+                              name=confirmer.name if confirmer else _("someone"),
+                              when=profile.confirmed_at.strftime("%Y-%m-%d %H:%M UTC")), field="status")
+    profile.confirmed_at, profile.confirmed_by_id = utcnow(), admin.id
+    session.add(profile)
+    session.flush()
+    user = session.get(User, profile.user_id)
+    notifications.partner_confirmed(session=session, user=user,
+                                    organisation=session.get(Organisation, profile.organisation_id))
     return profile
 
 
 def set_partner_hidden(*, session: Session, profile: PartnerProfile, hidden: bool) -> PartnerProfile:
     """Hide a partner (abuse, impersonation): it disappears from public lists and can no longer act."""
+    lock_for_decision(session, profile)
+    if profile.is_hidden == hidden:
+        raise StateConflict(_("Another administrator already hid this partner.") if hidden
+                            else _("Another administrator already made this partner visible again."),
+                            field="status")
     profile.is_hidden = hidden
     session.add(profile)
     session.flush()

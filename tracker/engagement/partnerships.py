@@ -13,6 +13,7 @@ from tracker.accounts.models import User
 from tracker.accounts.operations import scope_paths
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
 from tracker.core.fields import check_values
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import HelpKind, PartnershipKind, PartyRole
 from tracker.engagement import policy
@@ -26,7 +27,10 @@ ROLES = (PartyRole.TWINNING_PARTNER, PartyRole.CO_FINANCER, PartyRole.TECHNICAL_
 
 def create_partnership_from_offer(*, session: Session, offer: Offer, need: Need, profile: PartnerProfile,
                                   role: str, actor: User) -> Partnership:
-    """The partnership an accepted offer becomes: linked to the need's project and, for money, funded."""
+    """The partnership an accepted offer becomes: linked to the need's project and, for money, funded.
+
+    The caller (``offers.accept_offer``) holds the locks of the project, the need and the offer.
+    """
     organisation = session.get(Organisation, profile.organisation_id)
     authority = session.get(Authority, need.authority_id)
     project = session.get(Project, need.project_id) if need.project_id else None
@@ -80,6 +84,9 @@ def create_partnership(*, session: Session, name: str, kind: str, role: str, org
     if not policy.can_set_up_partnership(actor, authorities, scope_paths(session=session, user=actor)):
         raise PermissionDenied("a planner sets up partnerships only for authorities within their scope",
                                field="authorities")
+    if project is not None:
+        # Its parties are checked and linked once under the project's lock (an accepted offer links them too).
+        lock_for_decision(session, project)
     partnership = Partnership(name=name.strip(), kind=kind, role=role, project_id=project.id if project else None,
                               started_on=started_on, created_by_id=actor.id)
     session.add(partnership)

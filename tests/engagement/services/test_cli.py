@@ -26,6 +26,9 @@ def test_partner_confirm_and_list(database_url, session, world):
     session.expire_all()
     assert session.exec(select(PartnerProfile)).one().confirmed_at is not None
     assert _cli(database_url, "partner", "confirm", "nobody@lyon-test.eu").exit_code == 1
+    again = _cli(database_url, "partner", "confirm", "cli@lyon-test.eu")
+    assert again.exit_code == 1 and "nothing was written" in again.output
+    assert len([m for m in session.exec(select(OutboxMessage)) if m.recipient == "cli@lyon-test.eu"]) == 1
 
 
 def test_mail_flush_sends_what_waits(database_url, session, world):
