@@ -1,7 +1,8 @@
 """One user action, one transaction — retried when the database gives up on it, never a 500 for that.
 
 PostgreSQL aborts one of two transactions that wait on each other (a deadlock, ``40P01``) or that cannot be
-serialised (``40001``); SQLite gives up on a writer that waited its busy timeout. Neither is the user's fault
+serialised (``40001``); SQLite gives up on a writer that waited its busy timeout; two requests that each looked
+for a row and then created it collide on its unique key. Neither is the user's fault
 and the request did nothing yet: it is run again from the start (the view, the re-evaluation before the commit
 and the commit itself) a bounded number of times, then answered 409 with a message to try again.
 
@@ -16,14 +17,16 @@ import time
 
 from flask import Flask, current_app, g, render_template, request
 from flask import session as cookie_session
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 log = logging.getLogger(__name__)
 
 #: Attempts of one request before it is answered 409.
 ATTEMPTS = 4
-#: PostgreSQL states meaning "this transaction lost a race; the same work may succeed again".
-RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+#: PostgreSQL states meaning "this transaction lost a race; the same work may succeed again": a deadlock, a
+#: serialisation failure, a lock not available, and a unique violation — a request that looked for the row first
+#: and then inserted it lost to one inserting the same key meanwhile; run again, it finds that row.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001", "55P03", "23505"})
 
 
 def sqlstate(error: BaseException) -> str | None:
@@ -31,12 +34,15 @@ def sqlstate(error: BaseException) -> str | None:
 
 
 def is_retryable(error: BaseException) -> bool:
-    """A deadlock, a serialisation failure, a lock not available, or SQLite's busy writer lock."""
+    """A deadlock, a serialisation failure, a lock not available, a unique violation, or SQLite's busy writer
+    lock (or its unique violation: it reads outside a transaction, so the same race happens there)."""
     if not isinstance(error, DBAPIError):
         return False
     if sqlstate(error) in RETRYABLE_SQLSTATES:
         return True
-    return isinstance(error, OperationalError) and "database is locked" in str(error.orig)
+    message = str(error.orig)
+    return ((isinstance(error, OperationalError) and "database is locked" in message)
+            or (isinstance(error, IntegrityError) and message.startswith("UNIQUE constraint failed")))
 
 
 def is_unavailable(error: BaseException) -> bool:

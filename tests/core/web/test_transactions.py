@@ -81,9 +81,17 @@ def test_other_database_errors_are_not_retried(app):
 
 
 @pytest.mark.parametrize("sqlstate, retried", [("40P01", True), ("40001", True), ("55P03", True),
-                                               ("23505", False), (None, False)])
+                                               ("42601", False), ("23503", False), (None, False)])
 def test_which_errors_are_worth_another_attempt(sqlstate, retried):
     assert transactions.is_retryable(_driver_error(sqlstate)) is retried
+
+
+def test_a_unique_violation_is_worth_another_attempt_on_both_databases():
+    from sqlalchemy.exc import IntegrityError
+
+    assert transactions.is_retryable(IntegrityError("INSERT", {}, _DriverError("23505")))
+    assert transactions.is_retryable(IntegrityError("INSERT", {}, Exception("UNIQUE constraint failed: user.email")))
+    assert not transactions.is_retryable(IntegrityError("INSERT", {}, Exception("FOREIGN KEY constraint failed")))
 
 
 def test_sqlite_busy_is_worth_another_attempt():
