@@ -4,9 +4,12 @@ and the client's address behind trusted proxies."""
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
+from flask import request
 from itsdangerous import TimestampSigner
+from sqlalchemy.exc import OperationalError
 from werkzeug.security import check_password_hash
 
 from tests.factories import PASSWORD, build_world
@@ -211,3 +214,21 @@ def test_csrf_tokens_expire(app, client, world, monkeypatch):
     assert "The form had expired" in expired.get_data(as_text=True)
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: real_timestamp(self) + 590)
     assert client.post("/login", data=form).status_code == 302
+
+
+def test_sign_out_still_ends_the_sessions_when_the_database_makes_it_run_again(app, client, world, login):
+    login(world.kharkiv_planner)
+    copy = _copy_of_session(app, client)
+    attempts: list[str] = []
+
+    def busy_once(response):  # runs before the commit: the first attempt fails as a busy database would
+        if request.path == "/logout" and not attempts:
+            attempts.append("busy")
+            raise OperationalError("COMMIT", {}, sqlite3.OperationalError("database is locked"))
+        return response
+
+    app.after_request_funcs.setdefault(None, []).append(busy_once)  # the last added runs first
+    assert client.post("/logout").status_code == 302
+    assert attempts == ["busy"]
+    assert _stored_user(app, world.kharkiv_planner.id).session_version == 1
+    assert copy.get(SIGNED_IN_PAGE).status_code == 302

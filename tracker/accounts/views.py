@@ -104,11 +104,18 @@ def login():
     return render_template("auth/login.html", form=form, error=None), status
 
 
+_SIGNING_OUT = "vidnova.signing_out"
+
+
 @bp.post("/logout")
 def logout():
     """Sign out, here and everywhere: the session version goes up, so no copy of a cookie signs in again."""
-    if current_user.is_authenticated:
-        user_service.end_sessions(session=get_session(), user=current_user._get_current_object())
+    # Kept on the WSGI environ: when the database makes the request run again (core.transactions), the cookie
+    # session no longer names the user (logout_user emptied it), but the new attempt must still end the sessions.
+    user_id = request.environ.setdefault(_SIGNING_OUT, current_user.id if current_user.is_authenticated else None)
+    user = user_service.get_user(session=get_session(), user_id=user_id) if user_id is not None else None
+    if user is not None:
+        user_service.end_sessions(session=get_session(), user=user)
     logout_user()
     flash(_("Signed out."), "success")
     return redirect(url_for("portal.home"))
