@@ -25,8 +25,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.from_mapping(config)
-    settings.check_production_safety(app.config)
+    settings.validate(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # Believe that many proxies about the client's address and the scheme (rate limits, sign-in brake, HSTS).
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
     from tracker.core import db, queue
     from tracker.webapp import init_app as init_web

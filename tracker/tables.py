@@ -12,7 +12,14 @@ from tracker.audit import trail as _audit_trail  # noqa: E402,F401
 from tracker.audit.models import AuditEntry, AuditHead, ChecklistSignoff, Finding, FindingEvent, ManualMark
 from tracker.core import data_version
 from tracker.core.data_version import DataVersion
-from tracker.core.models import Authority, AuthorityBase, Organisation, OrganisationBase, OutboxMessage
+from tracker.core.models import (
+    Authority,
+    AuthorityBase,
+    Organisation,
+    OrganisationBase,
+    OutboxMessage,
+    RateLimitEvent,
+)
 from tracker.engagement import notifications as _notifications  # noqa: E402,F401
 from tracker.engagement.models import (
     Need,
@@ -23,7 +30,6 @@ from tracker.engagement.models import (
     PartnershipActivity,
     PartnershipMember,
     ProjectFollower,
-    RateLimitEvent,
 )
 from tracker.governance import compliance as _compliance  # noqa: E402,F401
 from tracker.governance import evaluation_jobs as _evaluation_jobs  # noqa: E402,F401,I001  (evaluating as a job)

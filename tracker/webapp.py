@@ -1,8 +1,9 @@
 """The web layer: extensions, blueprints, error pages and security headers."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import SecurityError
 
 from tracker.accounts import views as auth
 from tracker.core import i18n, labels, system
@@ -72,6 +73,9 @@ def _register_error_pages(app: Flask) -> None:
 
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
+    if isinstance(error, SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for a page, and none is owed.
+        return Response("Bad Request: unknown host\n", status=400, mimetype="text/plain")
     # Errors written for people (a malformed form version, say) say what went wrong; others stay generic.
     detail = error.description if getattr(error, "shown_to_user", False) else None
     return render_template("errors/error.html", code=code, message=None, detail=detail), code
@@ -86,4 +90,7 @@ def _security_headers(response):
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    hsts = current_app.config.get("HSTS_SECONDS") or 0
+    if hsts > 0 and request.is_secure:  # a browser ignores it over plain HTTP; sent there it would only mislead
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={hsts}")
     return response

@@ -47,3 +47,45 @@ def test_user_create_refuses_unknown_role_or_authority(cli, engine, session, arg
     assert "nothing was written" in result.output
     with Session(engine) as check:
         assert check.exec(select(User).where(User.email == "x@test.ua")).first() is None
+
+
+ADDRESSES = ["admin@localhost", "a@b", "two@@test.ua", "space in@test.ua", "dot.@test.ua", "x@-bad-.ua",
+             "x" * 250 + "@test.ua", "Good.Person@Hromada.Gov.ua", "олена@приклад.укр"]
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_the_command_line_accepts_exactly_the_addresses_the_sign_in_form_accepts(app, cli, engine, session,
+                                                                                address):
+    from tracker.accounts.views import LoginForm
+
+    build_world(session)
+    session.commit()
+    with app.test_request_context(method="POST", data={"email": address, "password": "x"}):
+        form_accepts = LoginForm(meta={"csrf": False}).validate()
+    result = cli("user", "create", "--email", address, "--role", "auditor", "--password", "long-enough-password")
+    assert (result.exit_code == 0) == form_accepts, result.output
+    with Session(engine) as check:
+        stored = check.exec(select(User).where(User.email == address.strip().lower())).first()
+    assert (stored is not None) == form_accepts
+    if not form_accepts:
+        assert "email:" in result.output and "nothing was written" in result.output
+    assert form_accepts == (address in ("Good.Person@Hromada.Gov.ua", "олена@приклад.укр"))
+
+
+def test_password_and_deactivation_commands_sign_the_user_out(cli, engine, session):
+    world = build_world(session)
+    session.commit()
+    result = cli("user", "password", "--email", world.admin.email.upper(), "--password", "another-long-password")
+    assert result.exit_code == 0, result.output
+    assert cli("user", "deactivate", "--email", world.admin.email).exit_code == 0
+    with Session(engine) as check:
+        stored = check.get(User, world.admin.id)
+        assert stored.session_version == 2 and not stored.is_active
+    assert cli("user", "activate", "--email", world.admin.email).exit_code == 0
+    refused = cli("user", "password", "--email", "nobody@test.ua", "--password", "another-long-password")
+    assert refused.exit_code != 0 and "nobody@test.ua" in refused.output and "nothing was written" in refused.output
+    short = cli("user", "password", "--email", world.admin.email, "--password", "short")
+    assert short.exit_code != 0 and "password:" in short.output
+    with Session(engine) as check:
+        stored = check.get(User, world.admin.id)
+        assert stored.session_version == 2 and stored.is_active

@@ -8,9 +8,23 @@ from sqlmodel import select
 
 from tests.factories import PASSWORD, build_world
 from tracker.accounts.models import User
-from tracker.accounts.operations import AccountLocked, LoginRefused, authenticate, create_user, scope_paths
+from tracker.accounts.operations import (
+    SIGN_IN_FAILURE,
+    LoginRefused,
+    SignInBrake,
+    SignInThrottled,
+    authenticate,
+    brake_key,
+    create_user,
+    end_sessions,
+    scope_paths,
+    session_matches,
+    set_active,
+    set_password,
+)
 from tracker.core.columns import utcnow
 from tracker.core.errors import ServiceError
+from tracker.core.models import RateLimitEvent
 
 
 def test_passwords_are_hashed(session):
@@ -26,6 +40,10 @@ def test_passwords_are_hashed(session):
     ({"role": "planner", "authority_codes": ["UA99999999999999999"]}, "authority"),
     ({"password": "short"}, "password"),
     ({"email": "not-an-address"}, "email"),
+    ({"email": "admin@localhost"}, "email"),
+    ({"email": "two@@test.ua"}, "email"),
+    ({"email": "space in@test.ua"}, "email"),
+    ({"email": "x" * 250 + "@test.ua"}, "email"),
 ])
 def test_create_user_refuses_bad_input(session, kwargs, field):
     build_world(session)
@@ -48,17 +66,120 @@ def test_planner_scope_paths(session):
     assert scope_paths(session=session, user=world.kharkiv_planner) == [world.kharkiv_oblast.path]
 
 
-def test_lock_after_repeated_failures_and_unlock_after_the_wait(session):
+BRAKE = SignInBrake(free_failures=3, window=timedelta(minutes=15), first_wait=timedelta(seconds=10))
+ATTACKER = "203.0.113.9"
+
+
+def _fail(session, email: str, now, client: str = ATTACKER) -> None:
+    with pytest.raises(LoginRefused) as refused:
+        authenticate(session=session, email=email, password="wrong-password", client=client, brake=BRAKE, now=now)
+    assert not isinstance(refused.value, SignInThrottled)
+
+
+def _throttled(session, email: str, now, password: str = PASSWORD, client: str = ATTACKER) -> int:
+    with pytest.raises(SignInThrottled) as throttled:
+        authenticate(session=session, email=email, password=password, client=client, brake=BRAKE, now=now)
+    return throttled.value.retry_after
+
+
+@pytest.mark.parametrize("known", [True, False], ids=["existing account", "unknown address"])
+def test_the_brake_slows_a_client_with_a_growing_wait_whether_or_not_the_address_exists(session, known):
+    world = build_world(session)
+    email = world.admin.email if known else "nobody@test.ua"
+    start = utcnow()
+    for step in range(3):  # the free failures
+        _fail(session, email, start + timedelta(seconds=step))
+    latest = start + timedelta(seconds=2)
+    # Even the right password is not checked while the client waits: 10 s after the third failure.
+    assert _throttled(session, email, latest + timedelta(seconds=1)) == 9
+    _fail(session, email, latest + timedelta(seconds=10))
+    latest += timedelta(seconds=10)
+    assert _throttled(session, email, latest + timedelta(seconds=1)) == 19  # twice as long now
+    _fail(session, email, latest + timedelta(seconds=20))
+    latest += timedelta(seconds=20)
+    assert _throttled(session, email, latest) == 40
+    # Nothing is written on the account: it is neither counted nor locked.
+    session.refresh(world.admin)
+    assert world.admin.failed_logins == 0 and world.admin.locked_until is None
+
+
+def test_the_wait_never_exceeds_the_window_and_old_failures_are_forgotten(session):
+    world = build_world(session)
+    start = utcnow()
+    for step in range(12):  # each failure recorded as if the client had waited just long enough
+        session.add(RateLimitEvent(action=SIGN_IN_FAILURE, key=brake_key(ATTACKER, world.admin.email),
+                                   created_at=start + timedelta(seconds=step)))
+    session.flush()
+    assert _throttled(session, world.admin.email, start + timedelta(seconds=11)) == 15 * 60
+    # A window after the last failure, every failure is forgotten: the right password signs in.
+    later = start + timedelta(seconds=11) + BRAKE.window + timedelta(seconds=1)
+    user = authenticate(session=session, email=world.admin.email, password=PASSWORD, client=ATTACKER, brake=BRAKE,
+                        now=later)
+    assert user.id == world.admin.id
+
+
+def test_the_owner_signs_in_from_another_client_while_an_attacker_is_slowed(session):
     world = build_world(session)
     now = utcnow()
-    for _ in range(3):
+    for step in range(6):
         with pytest.raises(LoginRefused):
-            authenticate(session=session, email=world.admin.email, password="wrong", max_failures=3,
-                         lock_minutes=15, now=now)
-    with pytest.raises(AccountLocked):
-        authenticate(session=session, email=world.admin.email, password=PASSWORD, max_failures=3,
-                     lock_minutes=15, now=now + timedelta(minutes=1))
-    session.commit()
-    user = authenticate(session=session, email=world.admin.email, password=PASSWORD, max_failures=3,
-                        lock_minutes=15, now=now + timedelta(minutes=16))
-    assert user.id == world.admin.id and user.failed_logins == 0
+            authenticate(session=session, email=world.admin.email, password="guess", client=ATTACKER, brake=BRAKE,
+                         now=now + timedelta(minutes=step))
+    _throttled(session, world.admin.email, now + timedelta(minutes=5, seconds=1))
+    user = authenticate(session=session, email=world.admin.email.upper(), password=PASSWORD, client="198.51.100.7",
+                        brake=BRAKE, now=now + timedelta(minutes=5, seconds=1))
+    assert user.id == world.admin.id
+    # The attacker's client still waits: the owner's success forgot only the owner's client's failures.
+    _throttled(session, world.admin.email, now + timedelta(minutes=5, seconds=1))
+
+
+def test_a_successful_sign_in_forgets_that_clients_failures(session):
+    world = build_world(session)
+    now = utcnow()
+    for step in range(2):
+        _fail(session, world.admin.email, now + timedelta(seconds=step))
+    authenticate(session=session, email=world.admin.email, password=PASSWORD, client=ATTACKER, brake=BRAKE,
+                 now=now + timedelta(seconds=2))
+    for step in range(3):  # three free failures again, not one
+        _fail(session, world.admin.email, now + timedelta(seconds=3 + step))
+    _throttled(session, world.admin.email, now + timedelta(seconds=6))
+
+
+def test_a_deactivated_account_is_refused_like_an_unknown_address(session):
+    world = build_world(session)
+    set_active(session=session, user=world.admin, active=False)
+    with pytest.raises(LoginRefused, match="wrong e-mail or password"):
+        authenticate(session=session, email=world.admin.email, password=PASSWORD, client=ATTACKER, brake=BRAKE)
+
+
+def test_the_brake_does_not_keep_the_address_typed(session):
+    build_world(session)
+    with pytest.raises(LoginRefused):
+        authenticate(session=session, email="my-password-typed-here@test.ua", password="x", client=ATTACKER,
+                     brake=BRAKE)
+    keys = session.exec(select(RateLimitEvent.key)).all()
+    assert len(keys) == 1 and "my-password" not in keys[0] and keys[0].startswith(ATTACKER)
+
+
+@pytest.mark.parametrize("change", ["password", "deactivate", "end"])
+def test_password_change_deactivation_and_sign_out_raise_the_session_version(session, change):
+    world = build_world(session)
+    before = world.admin.get_id()
+    if change == "password":
+        set_password(session=session, user=world.admin, password="another-long-password")
+        assert authenticate(session=session, email=world.admin.email, password="another-long-password",
+                            client=ATTACKER).id == world.admin.id
+    elif change == "deactivate":
+        set_active(session=session, user=world.admin, active=False)
+    else:
+        end_sessions(session=session, user=world.admin)
+    assert world.admin.get_id() != before
+    assert not session_matches(world.admin, before.split(":")[1])
+
+
+def test_a_short_new_password_is_refused_and_sessions_stay(session):
+    world = build_world(session)
+    with pytest.raises(ServiceError) as refused:
+        set_password(session=session, user=world.admin, password="short")
+    assert refused.value.field == "password"
+    assert world.admin.session_version == 0

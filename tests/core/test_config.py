@@ -35,6 +35,7 @@ def test_production_with_default_key_refuses(monkeypatch, tmp_path):
 def test_production_with_a_real_key_starts(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("TRACKER_SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("TRACKER_PUBLIC_BASE_URL", "https://vidnova.example.ua/")
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     app = create_app()
     assert app.config["DATABASE_URL"].endswith("x.sqlite3")
@@ -45,6 +46,7 @@ def test_only_a_production_server_tunes_the_garbage_collector(monkeypatch, tmp_p
     monkeypatch.setenv("TRACKER_SECRET_KEY", "a" * 64)
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
     monkeypatch.setenv("TRACKER_ENV", "production")
+    monkeypatch.setenv("TRACKER_PUBLIC_BASE_URL", "https://vidnova.example.ua")
     create_app()
     assert tuned == ["tuned"]
     create_app({"TESTING": True})
@@ -68,8 +70,8 @@ def test_tuning_freezes_the_start_up_heap_and_raises_the_young_threshold(monkeyp
 
 
 def test_environment_values_are_typed_and_checked():
-    parsed = from_environment({"TRACKER_MAX_CONTENT_LENGTH": "1024", "TRACKER_WTF_CSRF_ENABLED": "false"})
-    assert parsed == {"MAX_CONTENT_LENGTH": 1024, "WTF_CSRF_ENABLED": False}
+    parsed = from_environment({"TRACKER_MAX_CONTENT_LENGTH": "1048576", "TRACKER_WTF_CSRF_ENABLED": "false"})
+    assert parsed == {"MAX_CONTENT_LENGTH": 1048576, "WTF_CSRF_ENABLED": False}
     with pytest.raises(ConfigError, match="TRACKER_MAX_CONTENT_LENGTH"):
         from_environment({"TRACKER_MAX_CONTENT_LENGTH": "lots"})
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from tracker.accounts.operations import create_user
+from tracker.accounts.operations import create_user, get_user_by_email, set_active, set_password
 from tracker.core.db import session_scope
 from tracker.core.errors import ServiceError
 from tracker.core.vocab import Role
@@ -35,5 +35,46 @@ def create(email: str, name: str, role: str, authorities: tuple[str, ...], local
             created = create_user(session=session, email=email, name=name, password=password, role=role,
                                   authority_codes=authorities, locale=locale)
             click.echo(f"Created {created.role} {created.email} (id {created.id}).")
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error
+
+
+@user.command("password")
+@click.option("--email", required=True, help="The account's sign-in e-mail address.")
+@click.password_option(help="The new password (asked for when not given).")
+@with_appcontext
+def password(email: str, password: str) -> None:
+    """Set a user's password; every session they have open is signed out."""
+    try:
+        with session_scope() as session:
+            account = get_user_by_email(session=session, email=email)
+            set_password(session=session, user=account, password=password)
+            click.echo(f"Password of {account.email} changed; their sessions were signed out.")
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error
+
+
+@user.command("deactivate")
+@click.option("--email", required=True, help="The account's sign-in e-mail address.")
+@with_appcontext
+def deactivate(email: str) -> None:
+    """Stop a user signing in; their open sessions end at once."""
+    _set_active(email, active=False)
+
+
+@user.command("activate")
+@click.option("--email", required=True, help="The account's sign-in e-mail address.")
+@with_appcontext
+def activate(email: str) -> None:
+    """Let a deactivated user sign in again."""
+    _set_active(email, active=True)
+
+
+def _set_active(email: str, *, active: bool) -> None:
+    try:
+        with session_scope() as session:
+            account = get_user_by_email(session=session, email=email)
+            set_active(session=session, user=account, active=active)
+            click.echo(f"{account.email} {'can sign in again' if active else 'deactivated; sessions signed out'}.")
     except ServiceError as error:
         raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error

@@ -21,9 +21,11 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     locale: str = Field(default="uk", max_length=5)
     is_active: bool = True
+    #: No longer used (the sign-in brake slows a client instead of locking the account); kept for old rows.
     failed_logins: int = 0
     locked_until: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
-    #: Raised on sign-out and password change: a session cookie carrying an older number no longer signs in.
+    #: Raised on sign-out, password change and deactivation: a session cookie carrying an older number no
+    #: longer signs in (``get_id`` puts it in the session; ``accounts.views`` refuses an older one).
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
@@ -37,7 +39,8 @@ class User(SQLModel, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What Flask-Login keeps in the session: the id and the session version, ``"7:3"``."""
+        return f"{self.id}:{self.session_version}"
 
 
 class UserAuthority(SQLModel, table=True):

@@ -1,16 +1,21 @@
 """Accounts: creating users with a role and a scope, checking passwords with a brake on guessing."""
 from __future__ import annotations
 
+import hashlib
+import math
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete, func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts.models import User, UserAuthority
-from tracker.core.columns import utcnow
+from tracker.core import email_address
+from tracker.core.columns import as_utc, utcnow
 from tracker.core.errors import NotFound, ServiceError
-from tracker.core.models import Authority
+from tracker.core.models import Authority, RateLimitEvent
 from tracker.core.vocab import Role
 
 MIN_PASSWORD_LENGTH = 10
@@ -19,14 +24,15 @@ MIN_PASSWORD_LENGTH = 10
 def create_user(*, session: Session, email: str, name: str, password: str, role: str,
                 authority_codes: Iterable[str] = (), locale: str = "uk") -> User:
     """Create an account; a planner needs at least one authority, other roles none."""
-    email = email.strip().lower()
     codes = [code.strip() for code in authority_codes if code.strip()]
     if role not in set(Role):
         raise ServiceError(f"unknown role {role!r}; expected one of: {', '.join(Role)}", field="role")
-    if "@" not in email:
-        raise ServiceError(f"{email!r} is not an e-mail address", field="email")
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+    try:
+        email = email_address.normalise(email)
+    except email_address.InvalidEmail as error:
+        raise ServiceError(f"{email.strip()!r} is not an e-mail address the sign-in form accepts: {error}",
+                           field="email") from None
+    _check_password(password)
     if role == Role.PLANNER and not codes:
         raise ServiceError("a planner needs at least one authority (--authority CODE)", field="authority")
     if role != Role.PLANNER and codes:
@@ -41,6 +47,11 @@ def create_user(*, session: Session, email: str, name: str, password: str, role:
     session.add_all(UserAuthority(user_id=user.id, authority_id=a.id) for a in authorities)
     session.flush()
     return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ServiceError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
 
 
 def _authorities_by_code(session: Session, codes: Sequence[str]) -> list[Authority]:
@@ -70,50 +81,113 @@ class LoginRefused(ServiceError):
     """Wrong credentials; deliberately vague about which part was wrong."""
 
 
-class AccountLocked(LoginRefused):
-    """Too many failures in a row; the account waits before it accepts any password."""
+class SignInThrottled(LoginRefused):
+    """Too many failed sign-ins from this client for this address: wait ``retry_after`` seconds."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"too many failed attempts; try again in {retry_after} seconds")
+        self.retry_after = retry_after
 
 
-def authenticate(*, session: Session, email: str, password: str, max_failures: int,
-                 lock_minutes: int, now: datetime | None = None) -> User:
-    """Return the user whose credentials these are, or raise ``LoginRefused``.
+@dataclass(frozen=True)
+class SignInBrake:
+    """The brake on password guessing, per client address and e-mail address (known or not).
 
-    After ``max_failures`` wrong passwords in a row the account refuses every attempt, right or
-    wrong, for ``lock_minutes``; the message does not say whether the e-mail exists.
+    The first ``free_failures`` wrong passwords cost nothing; each one after that makes the client wait twice
+    as long as the one before (from ``first_wait``, at most ``window``) before a password is checked again.
+    Failures are forgotten after ``window``, and a successful sign-in forgets them. Nothing is kept on the
+    account itself: another client (the real owner's) signs in as usual while one is being slowed.
+    """
+
+    free_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+    first_wait: timedelta = timedelta(seconds=15)
+
+    def wait(self, failures: int) -> timedelta:
+        """How long after the latest of ``failures`` failures the next password is checked."""
+        if failures < self.free_failures:
+            return timedelta(0)
+        doublings = min(failures - self.free_failures, 20)
+        return min(self.window, self.first_wait * (2 ** doublings))
+
+
+SIGN_IN_FAILURE = "sign_in_failure"
+
+
+def brake_key(client: str, email: str) -> str:
+    """The brake's key: the client's address and a digest of the address typed (which may be a password
+    typed in the wrong field: it is not stored as typed)."""
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()[:32]
+    return f"{client[:200]} {digest}"
+
+
+def authenticate(*, session: Session, email: str, password: str, client: str,
+                 brake: SignInBrake = SignInBrake(), now: datetime | None = None) -> User:
+    """Return the user whose credentials these are, or raise ``LoginRefused`` (``SignInThrottled``: wait).
+
+    Known and unknown addresses are answered alike, in the same time: the same refusal, a password hash
+    checked for both, one failure written for both, and the same brake (``SignInBrake``) on both.
     """
     now = now or utcnow()
+    key = brake_key(client, email)
+    events = RateLimitEvent.__table__  # type: ignore[attr-defined]
+    recent = (events.c.action == SIGN_IN_FAILURE, events.c.key == key, events.c.created_at > now - brake.window)
+    failures, latest = session.execute(
+        select(func.count(events.c.id), func.max(events.c.created_at)).where(*recent)).one()
+    if failures:
+        retry_at = as_utc(latest) + brake.wait(failures)
+        if retry_at > now:
+            raise SignInThrottled(max(1, math.ceil((retry_at - now).total_seconds())))
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-    refused = LoginRefused("wrong e-mail or password")
-    if user is None or not user.is_active:
-        # Spend the same time as a real check so timing does not reveal which e-mails exist.
-        check_password_hash(_DUMMY_HASH, password)
-        raise refused
-    locked_until = _aware(user.locked_until)
-    if locked_until and locked_until > now:
-        raise AccountLocked("too many failed attempts; try again later")
-    if not check_password_hash(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= max_failures:
-            user.locked_until = now + timedelta(minutes=lock_minutes)
-            user.failed_logins = 0
-        session.add(user)
+    known = user is not None and user.is_active
+    # The same hash work whether or not the address has an account, so timing does not tell them apart.
+    if not check_password_hash(user.password_hash if known else _DUMMY_HASH, password) or not known:
+        session.add(RateLimitEvent(action=SIGN_IN_FAILURE, key=key, created_at=now))
         session.flush()
-        raise refused
-    user.failed_logins = 0
-    user.locked_until = None
+        raise LoginRefused("wrong e-mail or password")
+    session.execute(delete(RateLimitEvent).where(RateLimitEvent.action == SIGN_IN_FAILURE,
+                                                 RateLimitEvent.key == key))
+    return user
+
+
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def set_password(*, session: Session, user: User, password: str) -> User:
+    """Give ``user`` a new password; every session signed in before (the caller's too) is signed out."""
+    _check_password(password)
+    user.password_hash = generate_password_hash(password)
+    return end_sessions(session=session, user=user)
+
+
+def set_active(*, session: Session, user: User, active: bool) -> User:
+    """Let ``user`` sign in again, or no longer (their open sessions end at once)."""
+    user.is_active = active
+    if not active:
+        return end_sessions(session=session, user=user)
     session.add(user)
     session.flush()
     return user
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite returns naive datetimes for timezone columns; they were written as UTC.
-    if moment is not None and moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment
+def end_sessions(*, session: Session, user: User) -> User:
+    """Sign ``user`` out everywhere: every session cookie issued before no longer signs in."""
+    user.session_version = (user.session_version or 0) + 1
+    session.add(user)
+    session.flush()
+    return user
 
 
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+def session_matches(user: User, version: str) -> bool:
+    """Whether a session carrying ``version`` (from ``User.get_id``) still signs ``user`` in."""
+    return user.is_active and version == str(user.session_version or 0)
+
+
+def get_user_by_email(*, session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no account with e-mail {email.strip()!r}", field="email")
+    return user
 
 
 def get_user(*, session: Session, user_id: int) -> User | None:

@@ -54,7 +54,8 @@ def queue(*, session: Session, recipient: str, subject: str, body: str) -> Outbo
 
 
 def site_url(path: str) -> str:
-    """An absolute link for an e-mail: ``PUBLIC_BASE_URL``, else the address this request came to."""
+    """An absolute link for an e-mail: ``PUBLIC_BASE_URL``, else the address this request came to (production
+    refuses to start without ``PUBLIC_BASE_URL`` unless ``TRUSTED_HOSTS`` limits what that address can be)."""
     base = ""
     if has_app_context():
         base = current_app.config.get("PUBLIC_BASE_URL") or ""

@@ -79,3 +79,19 @@ class OutboxMessage(SQLModel, table=True):
     #: The worker sending it now (a token) and since when: see ``core.mail.deliver``.
     claimed_by: Optional[str] = Field(default=None, max_length=40)
     claimed_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
+
+
+class RateLimitEvent(SQLModel, table=True):
+    """One counted action (a registration from an address, an offer by a partner, a failed sign-in) for the
+    rate limits and the sign-in brake.
+
+    Kept in the database so every app worker counts the same events.
+    """
+
+    __tablename__ = "rate_limit_event"
+    __table_args__ = (Index("ix_rate_limit_lookup", "action", "key", "created_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    action: str = Field(max_length=40)
+    key: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)

@@ -15,9 +15,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from tracker.core.email_address import EmailAddress
 from tracker.core.fields import form_validators
 from tracker.core.forms import ModelForm, attach_error
 from tracker.core.i18n import lazy_gettext as _l
@@ -92,7 +93,7 @@ class PartnerRegistrationForm(FlaskForm):
                           validators=[DataRequired()])
     website = StringField(_l("Website"), validators=[Optional(), URL(), Length(max=255)])
     contact_name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=255)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=255)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), EmailAddress(), Length(max=255)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(min=10, max=200)],
                              description=_l("At least 10 characters."))
     password_again = PasswordField(_l("Password again"), validators=[
@@ -160,7 +161,7 @@ class PartnershipForm(ModelForm):
 class FollowForm(ModelForm):
     model = ProjectFollower
 
-    email = EmailField(_l("Your e-mail"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Your e-mail"), validators=[DataRequired(), EmailAddress()])
 
 
 #: Services' refusals go beside the field they name (one rule for every form).

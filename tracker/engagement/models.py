@@ -11,11 +11,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, Index, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, code_field, long_text_field, money_field, utcnow
 from tracker.core.i18n import localized
+from tracker.core.models import RateLimitEvent  # noqa: F401  (moved to core: the sign-in brake counts with it)
 from tracker.core.vocab import (
     ActivityKind,
     CapacityArea,
@@ -197,19 +198,4 @@ class ProjectFollower(SQLModel, table=True):
     #: Random, stored: lets a follower stop the mails from any message without signing in.
     unsubscribe_token: str = Field(max_length=64, unique=True)
     confirmed_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
-
-
-class RateLimitEvent(SQLModel, table=True):
-    """One counted action (a registration from an address, an offer by a partner) for the rate limits.
-
-    Kept in the database so every app worker counts the same events.
-    """
-
-    __tablename__ = "rate_limit_event"
-    __table_args__ = (Index("ix_rate_limit_lookup", "action", "key", "created_at"),)
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    action: str = Field(max_length=40)
-    key: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)

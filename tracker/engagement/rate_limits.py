@@ -8,7 +8,7 @@ from sqlmodel import Session, delete, select
 
 from tracker.core.columns import utcnow
 from tracker.core.errors import ServiceError
-from tracker.engagement.models import RateLimitEvent
+from tracker.core.models import RateLimitEvent
 
 
 class RateLimited(ServiceError):

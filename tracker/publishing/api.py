@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
@@ -17,6 +17,7 @@ from tracker.core.models import Authority
 from tracker.projects import queries as portfolio
 from tracker.projects.operations import get_project
 from tracker.publishing import read_models as public_views
+from tracker.publishing.links import public_url
 from tracker.publishing.openapi import (
     MAX_PER_PAGE,
     ApiError,
@@ -71,8 +72,8 @@ def authority(authority_id: int):
         abort(404)
     figures = public_views.portfolio_figures(session=session, authority=found)
     links = AuthorityLinks(
-        report_pdf=url_for("reports.authority_report", authority_id=authority_id, fmt="pdf", _external=True),
-        oc4ids=url_for("reports.oc4ids_authority", authority_id=authority_id, _external=True))
+        report_pdf=public_url("reports.authority_report", authority_id=authority_id, fmt="pdf"),
+        oc4ids=public_url("reports.oc4ids_authority", authority_id=authority_id))
     return _answer(AuthorityAnswer(authority=public_views.public_authority(found), figures=figures, links=links))
 
 
@@ -118,7 +119,7 @@ def _project_links(reference: str) -> ProjectLinks:
 
 def _build_links(reference: str) -> ProjectLinks:
     return ProjectLinks(
-        page=url_for("portal.project_detail", reference=reference, _external=True),
-        api=url_for("api.project", reference=reference, _external=True),
-        report_pdf=url_for("reports.project_report", reference=reference, fmt="pdf", _external=True),
-        oc4ids=url_for("reports.oc4ids_project", reference=reference, _external=True))
+        page=public_url("portal.project_detail", reference=reference),
+        api=public_url("api.project", reference=reference),
+        report_pdf=public_url("reports.project_report", reference=reference, fmt="pdf"),
+        oc4ids=public_url("reports.oc4ids_project", reference=reference))

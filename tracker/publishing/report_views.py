@@ -85,7 +85,7 @@ def _deliver_big(kind: str, subject_id: int | None, fmt: str, name: str) -> Resp
     pdf = documents.configured_cache().get(report.key())
     if pdf is not None:
         return _pdf_response(pdf, report, name, cached=True)
-    job = report_jobs.follow(session=session, report=report, subject_id=subject_id, site=request.url_root)
+    job = report_jobs.follow(session=session, report=report, subject_id=subject_id, site=public_base_url())
     failed = job.state == JobState.FAILED
     page = render_template("portal/report_waiting.html", report=report, job=job, failed=failed,
                            progress=runner.progress_of(job))
@@ -205,7 +205,7 @@ def oc4ids_all():
                              download_name="oc4ids-all.json", etag=False, conditional=False)
         response.headers["X-Export"] = "pre-generated"
         return response
-    export_jobs.refresh(session=session, version=version, site=request.url_root)
+    export_jobs.refresh(session=session, version=version, site=public_base_url())
     return _oc4ids_response("oc4ids-all.json")
 
 
