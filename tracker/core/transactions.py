@@ -11,6 +11,7 @@ translated page that needs no database, instead of a 500.
 """
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import time
@@ -64,12 +65,12 @@ def init_app(app: Flask) -> None:
 
 def _dispatch_with_retry(app: Flask, dispatch):
     before = set(vars(g))
-    flashes = list(cookie_session["_flashes"]) if "_flashes" in cookie_session else None
+    cookie_before = copy.deepcopy(dict(cookie_session))
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return dispatch()
         except DBAPIError as error:
-            _forget_attempt(before, flashes)
+            _forget_attempt(before, cookie_before)
             if is_retryable(error) and attempt < ATTEMPTS:
                 log.info("retrying %s %s after %s (attempt %d)", request.method, request.path,
                          sqlstate(error) or "a busy database", attempt)
@@ -85,17 +86,17 @@ def _dispatch_with_retry(app: Flask, dispatch):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _forget_attempt(before: set[str], flashes: list | None) -> None:
-    """Roll the failed attempt back whole: its session, whatever it cached on ``g``, its flashed messages."""
+def _forget_attempt(before: set[str], cookie_before: dict) -> None:
+    """Roll the failed attempt back whole: its database session, whatever it cached on ``g``, and what it put
+    in the cookie session (flashed messages, a sign-in or sign-out)."""
     from tracker.core.db import discard_request_session
 
     discard_request_session()
     for name in set(vars(g)) - before:
         g.pop(name, None)
-    if flashes is None:
-        cookie_session.pop("_flashes", None)
-    elif cookie_session.get("_flashes") != flashes:
-        cookie_session["_flashes"] = list(flashes)  # a copy: flash() appends to the stored list in place
+    if dict(cookie_session) != cookie_before:
+        cookie_session.clear()
+        cookie_session.update(copy.deepcopy(cookie_before))  # a copy: flash() appends to stored lists in place
     for upload in request.files.values():
         upload.stream.seek(0)
 

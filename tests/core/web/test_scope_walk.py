@@ -130,6 +130,7 @@ PUBLIC_PAGES = {"/needs/<int:need_id>", "/partnerships/<int:partnership_id>"}
 ROLE_REFUSED = {"/manage/partners", "/manage/partners/<int:profile_id>/<any(confirm, hide, show):action>",
                 "/manage/rules/", "/manage/rules/reevaluate", "/needs/<int:need_id>/hide", "/needs/<int:need_id>/show",
                 "/needs/<int:need_id>/offer", "/offers/<int:offer_id>/withdraw", "/offers/<int:offer_id>/hide",
+                "/offers/<int:offer_id>/show",
                 "/audit/findings/<int:finding_id>/visibility", "/audit/projects/<reference>",
                 "/audit/projects/<reference>/findings/new", "/audit/projects/<reference>/marks/<rule_id>",
                 "/audit/projects/<reference>/signoff"}
