@@ -25,6 +25,8 @@ from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SECRET_KEY = "benchmark-secret-key-not-for-production-0123456789"  # noqa: S105  (a throwaway local server)
+#: Production refuses to serve without it (links in e-mails); the benchmarks send none.
+PUBLIC_BASE_URL = "http://127.0.0.1"
 PER_PAGE = 25  # the portal's and the API's default page size
 TIMEOUT = 60.0  # seconds a benchmark client waits for one answer
 
@@ -37,7 +39,7 @@ def free_port() -> int:
 
 def app_config(url: str, folder: str) -> dict:
     """The settings the server runs with (production mode), as a config dict for ``create_app``."""
-    return {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "ENV": "production",
+    return {"DATABASE_URL": url, "SECRET_KEY": SECRET_KEY, "ENV": "production", "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
             "CACHE_FOLDER": str(Path(folder) / "report-cache"), "UPLOAD_FOLDER": str(Path(folder) / "uploads")}
 
 
@@ -57,7 +59,7 @@ class Server:
 
     def __enter__(self) -> Server:
         environment = {**os.environ, "TRACKER_ENV": "production", "TRACKER_DATABASE_URL": self.url,
-                       "TRACKER_SECRET_KEY": SECRET_KEY,
+                       "TRACKER_SECRET_KEY": SECRET_KEY, "TRACKER_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
                        "TRACKER_CACHE_FOLDER": str(Path(self.folder) / "report-cache"),
                        "TRACKER_UPLOAD_FOLDER": str(Path(self.folder) / "uploads")}
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "sync",
