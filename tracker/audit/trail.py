@@ -7,7 +7,9 @@ scripts using ``new_session``) is covered:
   The flush has run its statements, so new rows have their keys and the transaction already holds
   its write locks; attribute history still tells what changed.
 * ``do_orm_execute``: ``UPDATE``/``DELETE`` statements run through the session (bulk writes the unit of
-  work never sees): the keys of the matching rows are read first, and one entry per row is appended.
+  work never sees): the keys of the matching rows are read first, and one entry per row is appended; ``INSERT``
+  statements (content-addressed snapshots inserted unless present) run with ``RETURNING``, and each row they
+  inserted is logged with all its columns.
 * ``core.bulk`` observer: multi-row inserts (``bulk.insert_rows``, the CSV import's), one entry per row with
   its full values, as a flush of the same rows would log them, in one append per statement.
 
@@ -57,6 +59,9 @@ GENESIS = "0" * 64
 HEAD_ID = 1
 #: The trail's own tables: writing them must not write more entries.
 SKIPPED = frozenset({AuditEntry.__tablename__, AuditHead.__tablename__})
+#: Rows recomputed from a logged row by a pure function, not logged themselves: an evaluation's counts per
+#: principle (``governance.evaluations``) come from its packed outcomes, which its own entry pins by digest.
+DERIVED = frozenset({"evaluation_score"})
 #: Columns logged as a digest only.
 SECRET_COLUMNS = frozenset({"password_hash"})
 #: JSON values longer than this (in canonical form) are logged as their digest.
@@ -275,13 +280,15 @@ def _bulk_insert(session: OrmSession, inserted: bulk.Inserted) -> None:
 
 @event.listens_for(OrmSession, "do_orm_execute")
 def _bulk_write(execute_state) -> Any:
-    """Log UPDATE and DELETE statements row by row (see the module docstring)."""
-    if not (execute_state.is_update or execute_state.is_delete):
+    """Log INSERT, UPDATE and DELETE statements row by row (see the module docstring)."""
+    if not (execute_state.is_insert or execute_state.is_update or execute_state.is_delete):
         return None
     statement = execute_state.statement
     table = getattr(statement, "table", None)
     if not isinstance(table, Table) or table.name in SKIPPED:
         return None
+    if execute_state.is_insert:
+        return _inserted(execute_state, statement, table)
     session = execute_state.session
     keys = list(table.primary_key.columns)
     batch = execute_state.parameters
@@ -310,6 +317,21 @@ def _bulk_write(execute_state) -> Any:
         else:
             writes.append(Write(table.name, key, "delete", {}))
     note(session, writes)
+    return result
+
+
+def _inserted(execute_state, statement, table: Table) -> Any:
+    """An INSERT statement (many rows, or content-addressed rows skipped when present): run with RETURNING, so
+    exactly the rows it inserted are logged, each with all its columns. Rows derived from a logged row by a pure
+    function (``DERIVED``) are not: the entry of the row they come from pins them."""
+    if table.name in DERIVED or statement._returning:  # bulk.insert_rows returns its rows: its observer logs them
+        return None
+    result = execute_state.invoke_statement(statement=statement.returning(*table.c))
+    rows = result.mappings().all()
+    keys = [column.name for column in table.primary_key.columns]
+    note(execute_state.session, (Write(table.name, {name: plain(row[name]) for name in keys}, "insert",
+                                       {name: _logged(name, value) for name, value in row.items()})
+                                 for row in rows))
     return result
 
 

@@ -94,6 +94,43 @@ def test_bulk_statements_are_logged_row_by_row(session, world):
     assert json.loads(last.row_key) == {"id": world.clinic.id}
 
 
+def test_insert_statements_log_exactly_the_rows_they_inserted(session, world):
+    """Content-addressed snapshots go in through INSERT … ON CONFLICT DO NOTHING: one entry per new row, with
+    its columns (a long value as its digest), none for a row that was already there."""
+    from tracker.governance.models import EvaluationFacts
+    from tracker.governance.stored import save_facts
+
+    save_facts(session, {"a" * 64: b"first snapshot", "b" * 64: b"x" * 2000})
+    session.commit()
+    save_facts(session, {"a" * 64: b"first snapshot", "c" * 64: b"third"})
+    session.commit()
+    logged = [entry for entry in _entries(session) if entry.table_name == EvaluationFacts.__tablename__]
+    assert sorted((entry.action, entry.row_key) for entry in logged) == [
+        ("insert", json.dumps({"sha256": letter * 64}, separators=(",", ":"))) for letter in "abc"]
+    changes = {json.loads(entry.row_key)["sha256"]: json.loads(entry.changes) for entry in logged}
+    assert changes["a" * 64] == {"sha256": "a" * 64, "data": b"first snapshot".hex()}
+    assert changes["b" * 64]["data"]["length"] == 2000  # a long value: its digest
+    assert _verify(session.get_bind()).ok
+
+
+def test_derived_rows_are_not_logged_but_their_source_is(session, world):
+    from tracker.core.config import PROJECT_ROOT
+    from tracker.governance.models import EvaluationScore
+    from tracker.governance.reevaluation import attach
+    from tracker.governance.rule_context import load_rule_context
+
+    attach(session, load_rule_context(str(PROJECT_ROOT / "governance_rules")))
+    project = session.get(Project, world.school.id)
+    project.title_en = "Evaluated school"
+    session.add(project)
+    session.commit()
+    tables = {entry.table_name for entry in _entries(session)}
+    assert session.exec(select(EvaluationScore)).first() is not None  # the change was evaluated and scored
+    assert {"evaluation", "evaluation_facts", "rule_set_source"} <= tables
+    assert EvaluationScore.__tablename__ not in tables
+    assert _verify(session.get_bind()).ok
+
+
 @pytest.mark.parametrize("statement", ["UPDATE audit_entry SET action = 'insert' WHERE seq = 2",
                                        "DELETE FROM audit_entry WHERE seq = 2"])
 def test_the_database_refuses_to_change_the_log(engine, world, statement):
