@@ -1,11 +1,11 @@
 """The web layer: extensions, blueprints, error pages and security headers."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from tracker.accounts import views as auth
-from tracker.core import i18n, labels, system
+from tracker.core import i18n, labels, system, web_input
 from tracker.engagement import follow_views as follows
 from tracker.engagement import need_views as engagement
 from tracker.engagement import offer_views as offers
@@ -20,6 +20,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
+    web_input.init_app(app)  # first: the bounded <int:…> converter must be in place before any route is added
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
@@ -74,6 +75,10 @@ def _error_page(error):
     code = getattr(error, "code", 500) or 500
     # Errors written for people (a malformed form version, say) say what went wrong; others stay generic.
     detail = error.description if getattr(error, "shown_to_user", False) else None
+    from tracker.publishing import api
+
+    if api.is_api_request(request):  # the API answers errors in JSON, even for a URL no route matched
+        return api.error_answer(code, detail), code
     return render_template("errors/error.html", code=code, message=None, detail=detail), code
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
 from tracker.core.models import Authority
+from tracker.core.web_input import int_arg, page_arg
 from tracker.projects import queries as portfolio
 from tracker.projects.operations import get_project
 from tracker.publishing import read_models as public_views
@@ -38,11 +40,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/projects")
 def projects():
     """Public projects, filtered like the list page, newest first."""
-    per_page = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PER_PAGE)
+    per_page = int_arg("per_page", 25, low=1, high=MAX_PER_PAGE)
     session = get_session()
     page = portfolio.list_projects(session=session, filters=portfolio_filters(request.args),
                                    visible=public_views.is_public_project(),
-                                   page=request.args.get("page", 1, type=int), per_page=per_page,
+                                   page=page_arg(), per_page=per_page,
                                    count_key="public")
     items = tuple(with_links(ProjectItem, item, _project_links(item.reference))
                   for item in public_views.summaries(session=session, rows=page.rows))
@@ -88,9 +90,14 @@ def openapi():
     return jsonify(openapi_document(current_app.config["PUBLISHER_NAME"]))
 
 
-@bp.errorhandler(404)
-def _not_found(_error):
-    return _answer(ApiError(error="not found")), 404
+def is_api_request(request) -> bool:
+    """True for a request to the API, matched by a route or not (an id out of range matches none)."""
+    return request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+
+
+def error_answer(code: int, detail: str | None = None) -> Response:
+    """An error as the API writes it: ``{"error": …}``, the reason's name, or what the request got wrong."""
+    return _answer(ApiError(error=detail or HTTP_STATUS_CODES.get(code, "error").lower()))
 
 
 def _answer(model: PublicVariant) -> Response:
