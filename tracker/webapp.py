@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
 from tracker.accounts import views as auth
 from tracker.core import i18n, labels, system, web_input
@@ -75,11 +76,14 @@ def _error_page(error):
     code = getattr(error, "code", 500) or 500
     # Errors written for people (a malformed form version, say) say what went wrong; others stay generic.
     detail = error.description if getattr(error, "shown_to_user", False) else None
+    # The exception's own headers (a 405's Allow, a 503's Retry-After) stay; its HTML content type does not.
+    headers = ({name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+               if isinstance(error, HTTPException) else {})
     from tracker.publishing import api
 
     if api.is_api_request(request):  # the API answers errors in JSON, even for a URL no route matched
-        return api.error_answer(code, detail), code
-    return render_template("errors/error.html", code=code, message=None, detail=detail), code
+        return api.error_answer(code, detail), code, headers
+    return render_template("errors/error.html", code=code, message=None, detail=detail), code, headers
 
 
 def _security_headers(response):

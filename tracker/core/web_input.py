@@ -86,7 +86,7 @@ def refuse_control_characters() -> None:
         raise ControlCharacters(where)
 
 
-def _whole_number(raw: str | None) -> int | None:
+def whole_number(raw: str | None) -> int | None:
     """``raw`` as a whole number (sign allowed), or None; never reads more digits than a column holds."""
     text = (raw or "").strip()
     digits = text[1:] if text[:1] in "+-" else text
@@ -101,7 +101,7 @@ def _whole_number(raw: str | None) -> int | None:
 def int_arg(name: str, default: int, *, low: int, high: int, args=None) -> int:
     """A whole number from the query (or ``args``), clamped to [low, high]; ``default`` when absent or
     malformed."""
-    number = _whole_number((request.args if args is None else args).get(name))
+    number = whole_number((request.args if args is None else args).get(name))
     return default if number is None else max(low, min(high, number))
 
 
@@ -114,7 +114,7 @@ def page_arg(name: str = "page", args=None) -> int:
 def id_arg(name: str, args=None) -> int | None:
     """An id from the query (or ``args``), or None when absent, malformed or out of any id column's range
     (it names nothing)."""
-    number = _whole_number((request.args if args is None else args).get(name))
+    number = whole_number((request.args if args is None else args).get(name))
     return number if number is not None and 1 <= number <= DB_INT_MAX else None
 
 

@@ -191,10 +191,9 @@ def test_the_largest_id_is_still_a_route(client, world):
 
 @pytest.mark.parametrize("page", ["99999999999999999999", "-5", "abc", "1e9", "9" * 5000])
 def test_a_page_number_out_of_range_shows_the_nearest_page(client, world, page):
-    response = client.get(f"/api/v1/projects?page={page}&per_page=99999999999999999999")
-    assert response.status_code == 200
-    answer = response.get_json()
-    assert answer["per_page"] == 100 and answer["page"] == 1 and answer["total"] == 3
+    """On the pages; the API refuses it (below), except a page past the last, which shows the last."""
+    answer = client.get("/api/v1/projects?page=2147483647&per_page=100").get_json()
+    assert answer["page"] == 1 and answer["total"] == 3
     assert client.get(f"/projects?page={page}").status_code == 200
     assert client.get(f"/needs?page={page}&oblast=99999999999999999999").status_code == 200
 
@@ -246,3 +245,25 @@ def test_a_malformed_version_on_the_stage_forms_answers_400(client, world, login
     response = client.post(f"/manage/projects/{world.school.reference}/{form}",
                            data={"version": version, "state": "suspended", "note": "x", "justification": ""})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ("page=0", "“page” must be a whole number from 1 to 2147483647"),
+    ("page=99999999999999999999", "“page” must be a whole number from 1 to 2147483647"),
+    ("per_page=101", "“per_page” must be a whole number from 1 to 100"),
+    ("per_page=abc", "“per_page” must be a whole number"),
+    ("authority=-1", "“authority” must be a whole number"),
+    ("stage=bogus", "“stage” must be one of: needs_assessment"),
+])
+def test_the_api_refuses_a_parameter_outside_its_description_saying_which(client, world, query, words):
+    client.get("/lang/en")
+    response = client.get(f"/api/v1/projects?{query}")
+    assert response.status_code == 400
+    assert words in response.get_json()["error"]
+
+
+def test_the_api_answers_a_wrong_method_in_json_with_allow(client, world):
+    response = client.post("/api/v1/projects")
+    assert response.status_code == 405
+    assert response.get_json() == {"error": "method not allowed"}
+    assert "GET" in response.headers["Allow"]
