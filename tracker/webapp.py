@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker.accounts import views as auth
-from tracker.core import i18n, labels, system
+from tracker.core import i18n, labels, system, web_input
 from tracker.engagement import follow_views as follows
 from tracker.engagement import need_views as engagement
 from tracker.engagement import offer_views as offers
@@ -21,6 +21,7 @@ csrf = CSRFProtect()
 
 
 def init_app(app: Flask) -> None:
+    web_input.init_app(app)  # first: the bounded <int:…> converter must be in place before any route is added
     csrf.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
@@ -78,7 +79,14 @@ def _error_page(error):
         return Response("Bad Request: unknown host\n", status=400, mimetype="text/plain")
     # Errors written for people (a malformed form version, say) say what went wrong; others stay generic.
     detail = error.description if getattr(error, "shown_to_user", False) else None
-    return render_template("errors/error.html", code=code, message=None, detail=detail), code
+    # The exception's own headers (a 405's Allow, a 503's Retry-After) stay; its HTML content type does not.
+    headers = ({name: value for name, value in error.get_headers() if name.lower() != "content-type"}
+               if isinstance(error, HTTPException) else {})
+    from tracker.publishing import api
+
+    if api.is_api_request(request):  # the API answers errors in JSON, even for a URL no route matched
+        return api.error_answer(code, detail), code, headers
+    return render_template("errors/error.html", code=code, message=None, detail=detail), code, headers
 
 
 def _security_headers(response):

@@ -154,3 +154,71 @@ def test_bad_file_names_the_line_and_writes_nothing(session, tmp_path, rows, hea
     assert caught.value.line == line
     assert str(caught.value).startswith(f"{path}:{line}: ")
     assert count(session) == 0
+
+
+# --- files that are not a codifier at all: a message naming file and line, never a traceback -------------------
+
+def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, int | None, str]]:
+    """name → (file, the line named, words of the message)."""
+    cp1251 = tmp_path / "cp1251.csv"
+    cp1251.write_bytes(("\r\n".join([HEADER, *SMALL_ROWS]) + "\r\n").encode("cp1251"))
+    utf8_then_cp1251 = tmp_path / "mixed.csv"
+    utf8_then_cp1251.write_bytes(("\r\n".join([HEADER, *SMALL_ROWS[:3]]) + "\r\n").encode("utf-8")
+                                 + (SMALL_ROWS[3] + "\r\n").encode("cp1251"))
+    binary = tmp_path / "codifier.xlsx"
+    binary.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" + bytes(range(256)) * 40)
+    giant = write_codifier(tmp_path / "giant.csv", [*SMALL_ROWS[:2], f"{OBLAST};{RAION_2};;;;P;{'Б' * 200_000}"])
+    long_name = write_codifier(tmp_path / "long.csv", [*SMALL_ROWS[:2], f"{OBLAST};{RAION_2};;;;P;{'Б' * 300}"])
+    long_cell = write_codifier(tmp_path / "cell.csv", [SMALL_ROWS[0], f"{OBLAST};{'U' * 5000};;;;P;Бучанський"])
+    control = write_codifier(tmp_path / "control.csv", [SMALL_ROWS[0], f"{OBLAST};{RAION};;;;P;Буча\x1bнський"])
+    quote = write_codifier(tmp_path / "quote.csv", [SMALL_ROWS[0], f'{OBLAST};{RAION};;;;P;"Бучанський'])
+    return {
+        "cp1251": (cp1251, 1, "not UTF-8 text: byte 0xcf cannot be read (it reads as Windows-1251"),
+        "cp1251 below": (utf8_then_cp1251, 5, "not UTF-8 text"),
+        "binary": (binary, 1, "a NUL byte: this is a binary file"),
+        "giant field": (giant, 4, "cannot be read as CSV: field larger than field limit"),
+        "long name": (long_name, 4, "the name is longer than 255 characters"),
+        "long cell": (long_cell, 3, "column 2 (Другий рівень) holds 5000 characters"),
+        "control character": (control, 3, "column 7 (Назва об’єкта) holds a control character"),
+        "unclosed quote": (quote, 3, "cannot be read as CSV: unexpected end of data"),
+        "empty": (write_codifier(tmp_path / "empty.csv", [], header=""), 1, "unexpected header"),
+    }
+
+
+BAD_FILES = ["cp1251", "cp1251 below", "binary", "giant field", "long name", "long cell", "control character",
+             "unclosed quote", "empty"]
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_file_that_is_no_codifier_is_named_by_its_line(session, tmp_path, name):
+    path, line, words = _bad_files(tmp_path)[name]
+    with pytest.raises(CodifierError) as caught:
+        import_codifier(session=session, path=path)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+    assert words in str(caught.value)
+    assert len(str(caught.value)) < 600  # the giant cell is not repeated back
+    assert count(session) == 0
+
+
+def test_a_file_larger_than_any_codifier_is_refused_before_it_is_read(session, tmp_path, monkeypatch):
+    from tracker.core import katottg
+
+    monkeypatch.setattr(katottg, "MAX_FILE_BYTES", 1000)
+    path = write_codifier(tmp_path / "big.csv", SMALL_ROWS * 20)
+    with pytest.raises(CodifierError, match=r"big\.csv: larger than 0 MB: not a codifier"):
+        import_codifier(session=session, path=path)
+
+
+@pytest.mark.parametrize("name", ["cp1251", "binary", "giant field"])
+def test_the_command_prints_file_line_problem_and_exits_1(database_url, tmp_path, name):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    path, line, words = _bad_files(tmp_path)[name]
+    result = CliRunner().invoke(main, ["import", "katottg", str(path)], env={"TRACKER_DATABASE_URL": database_url})
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)  # no traceback
+    assert f"error: {path}:{line}: " in result.stderr and words in result.stderr
+    assert "Traceback" not in result.output

@@ -26,6 +26,7 @@ from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import Role, Stage
+from tracker.core.web_input import id_arg
 from tracker.planning.document_models import Document
 from tracker.projects.loaders import project_for_view
 from tracker.projects.models import Project
@@ -50,7 +51,8 @@ def _stage_arg(project: Project) -> str:
 
 def _filters() -> PortfolioFilters:
     args = request.args
-    authority = get_session().get(Authority, args.get("authority", type=int)) if args.get("authority") else None
+    authority_id = id_arg("authority")
+    authority = get_session().get(Authority, authority_id) if authority_id else None
     principle = args.get("principle") if args.get("principle") in PRINCIPLES else None
     stage = args.get("stage") if args.get("stage") in {s.value for s in Stage} else None
     return PortfolioFilters(authority_path=authority.path if authority else None, stage=stage,

@@ -7,6 +7,7 @@ over 30,000 units.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from sqlmodel import Session, col
 from tracker.core import bulk
 from tracker.core.columns import utcnow
 from tracker.core.errors import ServiceError
+from tracker.core.fields import spec
 from tracker.core.hierarchy import path_for
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
@@ -42,16 +44,26 @@ CATEGORIES = {
     "B": (AuthorityLevel.CITY_DISTRICT, 5),
 }
 
+#: The longest name an authority may have (its column's declared length).
+NAME_MAX = spec(Authority, "name_uk").max_length or 255
 ROOT_NAME_UK = "Україна"
 ROOT_NAME_EN = "Ukraine"
 _APOSTROPHES = str.maketrans({"'": "’", "\u02bc": "’"})
 
 
-class CodifierError(ServiceError):
-    """The file is not a codifier we can trust; ``str()`` reads ``file:line: message``."""
+#: A codifier is a few megabytes (the 2025 edition: 4 MB); a file far larger is not one.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: The longest cell worth reading: a code is 19 characters, the longest name a few dozen.
+MAX_CELL_CHARS = 1000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-    def __init__(self, path: Path | str, line: int, message: str):
-        super().__init__(f"{path}:{line}: {message}", field="file")
+
+class CodifierError(ServiceError):
+    """The file is not a codifier we can trust; ``str()`` reads ``file:line: message`` (``file: message`` when
+    the fault is the whole file's)."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str):
+        super().__init__(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}", field="file")
         self.path = str(path)
         self.line = line
 
@@ -88,16 +100,20 @@ class ImportSummary:
 
 
 def read_codifier(path: Path | str) -> list[Unit]:
-    """Parse and check the whole file; raise ``CodifierError`` at the first fault."""
+    """Parse and check the whole file; raise ``CodifierError`` at the first fault.
+
+    Whatever the file holds (another encoding, a spreadsheet's binary, a giant cell), the fault is a
+    ``CodifierError`` naming the line, never an exception from the decoder or the csv module.
+    """
     path = Path(path)
     units: list[Unit] = []
     seen: dict[str, int] = {}
-    # utf-8-sig drops the BOM the Ministry's exports sometimes carry; newline="" lets csv handle CRLF.
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = csv.reader(handle, delimiter=";")
+    rows = csv.reader(io.StringIO(_text(path), newline=""), delimiter=";", strict=True)
+    try:
         header = next(rows, None)
         if header is None or tuple(_clean_header(cell) for cell in header) != HEADER:
-            raise CodifierError(path, 1, f"unexpected header {header!r}; expected {';'.join(HEADER)!r}")
+            shown = repr(header) if len(repr(header)) <= 300 else repr(header)[:300] + "…"
+            raise CodifierError(path, 1, f"unexpected header {shown}; expected {';'.join(HEADER)!r}")
         for row in rows:
             line = rows.line_num
             if not any(cell.strip() for cell in row):
@@ -107,7 +123,40 @@ def read_codifier(path: Path | str) -> list[Unit]:
                 raise CodifierError(path, line, f"code {unit.code} already appears on line {seen[unit.code]}")
             seen[unit.code] = line
             units.append(unit)
+    except csv.Error as error:  # an unclosed quote running to the end, a cell over the csv module's limit
+        raise CodifierError(path, max(rows.line_num, 1), f"the line cannot be read as CSV: {error}") from None
     return units
+
+
+def _text(path: Path) -> str:
+    """The file as text: UTF-8 (a BOM dropped), or ``CodifierError`` saying what it is instead and where."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise CodifierError(path, None, f"cannot be read: {error.strerror or error}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CodifierError(path, None, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: not a codifier")
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise CodifierError(path, data.count(b"\n", 0, nul) + 1,
+                            "a NUL byte: this is a binary file (a spreadsheet?), not the semicolon-separated CSV")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        hint = (" (it reads as Windows-1251: save it as UTF-8, e.g. iconv -f cp1251 -t utf-8)"
+                if _reads_as_cp1251(data) else "")
+        raise CodifierError(path, line, f"not UTF-8 text: byte 0x{data[error.start]:02x} cannot be read{hint}"
+                            ) from None
+
+
+def _reads_as_cp1251(data: bytes) -> bool:
+    try:
+        text = data.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    return any("\u0400" <= char <= "\u04ff" for char in text[:10_000])
 
 
 def _clean_header(cell: str) -> str:
@@ -117,6 +166,13 @@ def _clean_header(cell: str) -> str:
 def _parse_row(path: Path, line: int, row: list[str]) -> Unit:
     if len(row) != len(HEADER):
         raise CodifierError(path, line, f"expected {len(HEADER)} columns, found {len(row)}")
+    for number, (name, cell) in enumerate(zip(HEADER, row, strict=True), start=1):
+        if len(cell) > MAX_CELL_CHARS:
+            raise CodifierError(path, line, f"column {number} ({name}) holds {len(cell)} characters; "
+                                            f"no cell of the codifier is longer than {MAX_CELL_CHARS}")
+        if _CONTROL.search(cell):
+            raise CodifierError(path, line, f"column {number} ({name}) holds a control character, which is not "
+                                            "text")
     codes = [cell.strip() for cell in row[:LEVEL_COLUMNS]]
     category, name = row[5].strip(), row[6].strip()
     if category not in CATEGORIES:
@@ -131,6 +187,8 @@ def _parse_row(path: Path, line: int, row: list[str]) -> Unit:
         raise CodifierError(path, line, f"category {category} needs codes in levels 1 to {depth} only")
     if not name:
         raise CodifierError(path, line, "the name is empty")
+    if len(name) > NAME_MAX:
+        raise CodifierError(path, line, f"the name is longer than {NAME_MAX} characters")
     own = codes[depth - 1]
     # Kyiv's and Sevastopol's districts repeat the city's code in levels 1-4: the parent is the
     # deepest level above whose code differs from the unit's own.

@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 
 from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import session_scope
-from tracker.core.katottg import CodifierError, import_codifier
+from tracker.core.errors import ServiceError
+from tracker.core.katottg import import_codifier
 from tracker.demo.build import load_demo
 
 
@@ -32,7 +33,7 @@ def katottg(file: Path) -> None:
     try:
         with session_scope() as session:
             summary = import_codifier(session=session, path=file, progress=progress)
-    except CodifierError as exc:
+    except ServiceError as exc:  # a CodifierError reads file:line: problem
         progress.close()
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(1) from exc

@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional
+from wtforms.validators import URL, DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.core.email_address import EmailAddress
@@ -79,7 +79,7 @@ class NeedForm(ModelForm):
 
     def validate_project_id(self, field):
         if not field.data and not self.capacity_area.data:
-            raise ValueError(_l("Choose a project or a capacity to build."))
+            raise ValidationError(_l("Choose a project or a capacity to build."))
 
 
 class PartnerRegistrationForm(FlaskForm):

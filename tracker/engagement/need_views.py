@@ -14,6 +14,7 @@ from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices, label
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
+from tracker.core.web_input import id_arg, page_arg
 from tracker.engagement import needs as need_service
 from tracker.engagement import offers as offer_service
 from tracker.engagement import partnerships as partnership_service
@@ -41,14 +42,14 @@ def need_list():
     """The needs board: search and filter what Ukrainian authorities ask for, 25 a page."""
     args = request.args
     session = get_session()
-    oblast_id = args.get("oblast", type=int)
+    oblast_id = id_arg("oblast")
     oblast = session.get(Authority, oblast_id) if oblast_id else None
     status = args.get("status", "open")
     filters = need_service.NeedFilters(
         text=args.get("q", "")[:200], help_kind=args.get("help_kind") or None, sector=args.get("sector") or None,
         capacity_area=args.get("area") or None, authority_path=oblast.path if oblast else None,
         status=status if status in ("open", "fulfilled", "closed") else None)
-    page = need_service.list_needs(session=session, filters=filters, page=args.get("page", 1, type=int),
+    page = need_service.list_needs(session=session, filters=filters, page=page_arg(),
                                    per_page=PER_PAGE)
     oblasts = session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
                            .order_by(Authority.name_uk)).all()

@@ -130,7 +130,7 @@ def list_needs(*, session: Session, filters: NeedFilters, include_hidden: bool =
     if filters.authority_path:
         query = query.where(Authority.path.startswith(filters.authority_path, autoescape=True))
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    page = max(1, page)
+    page = min(max(1, page), max(1, -(-total // per_page)))  # a page past the last shows the last
     rows = session.exec(query.order_by(Need.needed_by.is_(None), Need.needed_by, Need.id.desc())
                         .offset((page - 1) * per_page).limit(per_page)).all()
     return Page(rows=list(rows), total=total, page=page, per_page=per_page)

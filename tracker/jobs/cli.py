@@ -14,6 +14,7 @@ from sqlmodel import col
 from tracker.core import mail, queue
 from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import get_engine, session_scope
+from tracker.core.web_input import DB_INT_MAX
 from tracker.jobs import runner
 from tracker.jobs.models import Job, JobState
 from tracker.jobs.registry import label_of
@@ -113,7 +114,7 @@ def list_jobs(state: str | None, limit: int) -> None:
 
 
 @jobs.command("show")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=click.IntRange(1, DB_INT_MAX))  # past it, no job: said, not an overflow
 @with_appcontext
 def show(job_id: int) -> None:
     """Everything about one job, every problem listed."""
@@ -137,7 +138,7 @@ def show(job_id: int) -> None:
 
 
 @jobs.command("cancel")
-@click.argument("job_id", type=int)
+@click.argument("job_id", type=click.IntRange(1, DB_INT_MAX))  # past it, no job: said, not an overflow
 @with_appcontext
 def cancel(job_id: int) -> None:
     """Cancel a waiting job, or ask a running one to stop (nothing it did is kept)."""

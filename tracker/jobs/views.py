@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -18,6 +18,7 @@ from tracker.core.columns import as_utc
 from tracker.core.db import get_session
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.web_input import page_arg
 from tracker.jobs import runner
 from tracker.jobs.models import Job, JobState
 from tracker.jobs.policy import JOB_ROLES, can_cancel_job, can_view_job, visible_jobs
@@ -73,8 +74,7 @@ def _job_or_404(job_id: int) -> Job:
 def job_list():
     """My jobs, newest first (administrators see everyone's)."""
     session = get_session()
-    page = request.args.get("page", 1, type=int) or 1
-    page = max(1, min(page, 10_000))
+    page = min(page_arg(), 10_000)
     where = visible_jobs(user_or_none())
     total = session.execute(select(func.count()).select_from(Job).where(where)).scalar_one()
     rows = session.execute(select(Job, User.name).outerjoin(User, col(User.id) == col(Job.started_by_id))

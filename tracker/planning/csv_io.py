@@ -16,6 +16,7 @@ import csv
 import io
 import itertools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -165,6 +166,8 @@ CHUNK = 500
 WRITE_CHUNK = {"postgresql": 500, "sqlite": 100}
 Source = Union[bytes, "os.PathLike[str]"]
 _NOT_UTF8 = "the file is not UTF-8 text: save it as CSV UTF-8"
+#: Characters no cell holds: control characters but tab and the line breaks of multi-line text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def _binary(source: Source) -> BinaryIO:
@@ -184,11 +187,13 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
     little memory); header problems, and text that cannot be read, go to ``report``."""
     with _binary(source) as stream:
         row = 1  # the row being read, for a message when it cannot be
+        header: list[str] = []
         try:
             lines = _lines(stream)
             first_line = next(lines, "")
             delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-            reader = csv.reader(itertools.chain([first_line], lines), delimiter=delimiter)
+            last: list[str] = [first_line]  # the line the reader took last: where a cell too long for it is
+            reader = csv.reader(_kept(itertools.chain([first_line], lines), last), delimiter=delimiter)
             header = [name.strip() for name in next(reader, [])]
             if not _header_ok(header, columns, report):
                 return
@@ -202,9 +207,11 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
                     continue
                 # A cell the export neutralised for spreadsheets ('=…, '-5) reads back as it was written.
                 values = {name: safe_csv.restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
-                if any("\x00" in value for value in values.values()):
-                    column = next(name for name, value in values.items() if "\x00" in value)
-                    report.add(number, column, "the cell holds a NUL character, which is not text")
+                faulty = next((name for name, value in values.items() if _CONTROL.search(value)), None)
+                if faulty is not None:
+                    character = _CONTROL.search(values[faulty]).group()  # type: ignore[union-attr]
+                    what = "a NUL character" if character == "\x00" else f"the control character U+{ord(character):04X}"
+                    report.add(number, faulty, f"the cell holds {what}, which is not text")
                     continue
                 count += 1
                 if count > MAX_ROWS:
@@ -214,7 +221,36 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
         except UnicodeDecodeError:
             report.add(row, "", _NOT_UTF8)
         except csv.Error as error:  # an unclosed quote, a cell over the csv module's limit
-            report.add(row, "", f"the row cannot be read as CSV: {error}")
+            if "field larger than field limit" in str(error):
+                index = _overlong_cell(last[0], delimiter)
+                report.add(row, header[index] if index < len(header) else "",
+                           f"the cell holds more than {csv.field_size_limit()} characters, far more than any "
+                           "column takes")
+            else:
+                report.add(row, "", f"the row cannot be read as CSV: {error}")
+
+
+def _kept(lines: Iterator[str], last: list[str]) -> Iterator[str]:
+    """``lines``, each kept in ``last[0]`` as it is handed on."""
+    for line in lines:
+        last[0] = line
+        yield line
+
+
+def _overlong_cell(line: str, delimiter: str) -> int:
+    """The index of the first cell of ``line`` longer than the csv module reads (quotes followed)."""
+    index = size = 0
+    quoted = False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == delimiter and not quoted:
+            index, size = index + 1, 0
+        else:
+            size += 1
+            if size > csv.field_size_limit():
+                return index
+    return index
 
 
 def _header_ok(header: list[str], columns: Sequence[Column], report: ImportReport) -> bool:

@@ -29,7 +29,7 @@ def manage(reference: str):
     """List the project's documents and upload one."""
     project, _authority = project_for_edit(reference)
     form = DocumentForm()
-    conflict = None
+    conflict, failed = None, 422
     if not form.is_submitted():
         form.arm(project.version)
     elif form.validate():
@@ -45,10 +45,11 @@ def manage(reference: str):
             form.arm(error.current_version)
         except ServiceError as error:
             attach_error(form, error)
+            failed = error.http_status  # 503 when the server could not store the file
         else:
             flash(_("Document uploaded."), "success")
             return redirect(url_for("documents.manage", reference=reference))
-    status = 409 if conflict else (422 if form.is_submitted() else 200)
+    status = 409 if conflict else (failed if form.is_submitted() else 200)
     delete_form = DeleteForm(formdata=None)
     delete_form.arm(project.version)
     ws = project_workspace(session=get_session(), project=project, include_restricted=True, history_limit=0)

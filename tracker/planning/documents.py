@@ -6,15 +6,21 @@ name and declared content type are never trusted: the name is only displayed, th
 """
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.core.sniffing import ACCEPTED_EXTENSIONS, sniff
 from tracker.core.versioning import check_version, save_from_version
 from tracker.core.vocab import DocumentType
@@ -23,6 +29,7 @@ from tracker.planning.models import Contract, ProgressObservation
 from tracker.projects.models import Project
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 def clean_name(filename: str) -> str:
@@ -65,22 +72,86 @@ def store_document(*, session: Session, project: Project, data: bytes, filename:
     check_version(project=project, expected_version=expected_version)
     storage_name = f"{uuid.uuid4().hex}.{kind.extension}"
     folder = Path(upload_folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    # Write under a temporary name and rename: a half-written file never carries a stored name.
-    temporary = folder / f".{storage_name}.part"
-    temporary.write_bytes(data)
-    os.replace(temporary, folder / storage_name)
+    _store_file(folder, storage_name, data)
+    # From here the file lives as long as the transaction that records it: removed if it rolls back.
+    session.info.setdefault(_STORED_KEY, []).append(folder / storage_name)
     document = Document(project_id=project.id, document_type=document_type, title=(title or name).strip()[:300],
                         original_name=name, storage_name=storage_name, media_type=kind.media_type, size=len(data),
                         sha256=hashlib.sha256(data).hexdigest(), is_public=is_public, uploaded_by_id=actor_id,
                         observation_id=observation_id, contract_id=contract_id)
     session.add(document)
-    try:
-        save_from_version(session=session, project=project, expected_version=expected_version)
-    except Exception:
-        (folder / storage_name).unlink(missing_ok=True)
-        raise
+    save_from_version(session=session, project=project, expected_version=expected_version)
     return document
+
+
+class StorageFailed(ServiceError):
+    """The server could not store an upload (its disk full, its folder not writable): not the uploader's fault,
+    nothing was recorded, and the message says so."""
+
+    http_status = 503
+
+
+def _store_file(folder: Path, storage_name: str, data: bytes) -> None:
+    """Write ``data`` as ``folder/storage_name``: into a temporary file first, renamed once complete, so a
+    half-written file never carries a stored name; on any failure the temporary file is removed and the
+    failure becomes ``StorageFailed``."""
+    temporary = folder / f".{storage_name}.part"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write(temporary, data)
+        os.replace(temporary, folder / storage_name)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        log.error("could not store an upload in %s: %s", folder, error)
+        raise StorageFailed(_storage_message(error), field="file") from error
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file at ``path`` and make sure it reached the disk."""
+    with open(path, "xb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _storage_message(error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return _("The file could not be stored: the server's disk is full. Nothing was saved; please tell "
+                 "an administrator.")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR, errno.EEXIST):
+        return _("The file could not be stored: the server's upload folder cannot be written to. Nothing was "
+                 "saved; please tell an administrator.")
+    return _("The file could not be stored because of a problem on the server (%(problem)s). Nothing was "
+             "saved; try again later.", problem=error.strerror or type(error).__name__)
+
+
+#: ``session.info`` keys: files stored in the session's transaction, and files to remove once it commits.
+_STORED_KEY = "tracker.documents.stored"
+_REMOVED_KEY = "tracker.documents.removed"
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _keep_or_remove_after_commit(session: OrmSession) -> None:
+    session.info.pop(_STORED_KEY, None)
+    for path in session.info.pop(_REMOVED_KEY, ()):
+        with contextlib.suppress(OSError):  # evidence already gone is no reason to fail a committed action
+            path.unlink(missing_ok=True)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _remove_after_rollback(session: OrmSession) -> None:
+    """A rolled-back upload leaves no file behind; a rolled-back removal keeps the file."""
+    session.info.pop(_REMOVED_KEY, None)
+    for path in session.info.pop(_STORED_KEY, ()):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as error:
+            log.warning("could not remove %s after its upload was rolled back: %s", path, error)
 
 
 def _check_link(session: Session, project: Project, model, item_id: int | None, field: str) -> None:
@@ -132,6 +203,5 @@ def delete_document(*, session: Session, project: Project, document_id: int, upl
     path = document_path(document=document, upload_folder=upload_folder)
     session.delete(document)
     save_from_version(session=session, project=project, expected_version=expected_version)
-    # The file goes with the row; should the transaction still fail, the file is only evidence lost,
-    # whereas the reverse order could leave a row pointing at nothing.
-    path.unlink(missing_ok=True)
+    # The file goes once the row's removal is committed: a removal rolled back keeps both.
+    session.info.setdefault(_REMOVED_KEY, []).append(path)

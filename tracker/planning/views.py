@@ -6,7 +6,7 @@ person's entries; invalid input answers 422 with the errors beside the fields.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from sqlmodel import select
 
 from tracker.accounts.views import roles_required
@@ -18,6 +18,7 @@ from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import funding_level, label
 from tracker.core.vocab import Role
+from tracker.core.web_input import id_arg
 from tracker.planning import rollup, stage_edit
 from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS, DeleteForm, ProgrammeForm, VariationForm
 from tracker.planning.history import project_history
@@ -113,8 +114,8 @@ def item(reference: str, kind: str, item_id: int | None = None):
     conflict = None
     if not form.is_submitted():
         form.arm(project.version)
-        if existing is None and request.args.get("contract_id", "").isdigit() and hasattr(form, "contract_id"):
-            form.contract_id.data = int(request.args["contract_id"])
+        if existing is None and id_arg("contract_id") and hasattr(form, "contract_id"):
+            form.contract_id.data = id_arg("contract_id")
     elif form.validate():
         try:
             if existing is None:

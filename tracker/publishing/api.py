@@ -10,16 +10,19 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest
+from werkzeug.http import HTTP_STATUS_CODES
 
 from tracker.core.db import get_session
 from tracker.core.errors import NotFound
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority
+from tracker.core.web_input import whole_number
 from tracker.projects import queries as portfolio
 from tracker.projects.operations import get_project
 from tracker.publishing import read_models as public_views
 from tracker.publishing.links import public_url
 from tracker.publishing.openapi import (
-    MAX_PER_PAGE,
     ApiError,
     AuthorityAnswer,
     AuthorityLinks,
@@ -27,6 +30,7 @@ from tracker.publishing.openapi import (
     ProjectItem,
     ProjectLinks,
     ProjectPage,
+    list_parameters,
     openapi_document,
     with_links,
 )
@@ -39,11 +43,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 @bp.get("/projects")
 def projects():
     """Public projects, filtered like the list page, newest first."""
-    per_page = min(max(request.args.get("per_page", 25, type=int), 1), MAX_PER_PAGE)
+    arguments = list_arguments()
     session = get_session()
     page = portfolio.list_projects(session=session, filters=portfolio_filters(request.args),
                                    visible=public_views.is_public_project(),
-                                   page=request.args.get("page", 1, type=int), per_page=per_page,
+                                   page=arguments.get("page", 1), per_page=arguments.get("per_page", 25),
                                    count_key="public")
     items = tuple(with_links(ProjectItem, item, _project_links(item.reference))
                   for item in public_views.summaries(session=session, rows=page.rows))
@@ -89,9 +93,42 @@ def openapi():
     return jsonify(openapi_document(current_app.config["PUBLISHER_NAME"]))
 
 
-@bp.errorhandler(404)
-def _not_found(_error):
-    return _answer(ApiError(error="not found")), 404
+class BadParameter(BadRequest):
+    """A query parameter outside what the description allows; the answer says which and what it takes."""
+
+    shown_to_user = True
+
+
+def list_arguments() -> dict[str, int]:
+    """The list's query parameters checked against the description (``openapi.list_parameters``): 400 naming
+    the first one out of its range or choices; the whole numbers given, by name."""
+    numbers: dict[str, int] = {}
+    for parameter in list_parameters():
+        name, schema = parameter["name"], parameter["schema"]
+        raw = request.args.get(name)
+        if raw is None:
+            continue
+        if schema["type"] == "integer":
+            number = whole_number(raw)
+            if number is None or not schema["minimum"] <= number <= schema["maximum"]:
+                raise BadParameter(_("The parameter “%(name)s” must be a whole number from %(minimum)s to "
+                                     "%(maximum)s.", name=name, minimum=schema["minimum"],
+                                     maximum=schema["maximum"]))
+            numbers[name] = number
+        elif "enum" in schema and raw not in schema["enum"]:
+            raise BadParameter(_("The parameter “%(name)s” must be one of: %(choices)s.", name=name,
+                                 choices=", ".join(schema["enum"])))
+    return numbers
+
+
+def is_api_request(request) -> bool:
+    """True for a request to the API, matched by a route or not (an id out of range matches none)."""
+    return request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+
+
+def error_answer(code: int, detail: str | None = None) -> Response:
+    """An error as the API writes it: ``{"error": …}``, the reason's name, or what the request got wrong."""
+    return _answer(ApiError(error=detail or HTTP_STATUS_CODES.get(code, "error").lower()))
 
 
 def _answer(model: PublicVariant) -> Response:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import WithJsonSchema
 
 from tracker.core.vocab import FundingSource, Stage
+from tracker.core.web_input import DB_INT_MAX
 
 # Imported for its side effect: governance registers the compliance filters the list offers.
 from tracker.governance import compliance as _compliance  # noqa: F401
@@ -123,23 +124,36 @@ def _values(vocabulary) -> list[str]:
     return [item.value for item in vocabulary]
 
 
-def openapi_document(publisher: str) -> dict:
-    """The whole description; the filters' choices are read now, from the vocabularies and the registry."""
-    list_parameters = [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+#: Text in a query or a path: no control characters (the app refuses them before any route, 400).
+TEXT = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
+#: An id: what an id column holds (the app's ``<int:…>`` and ``core.web_input.DB_INT_MAX``).
+ID = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}
+
+
+def list_parameters() -> list[dict]:
+    """The list's query parameters; the API reads them by this description (``api.list_arguments``)."""
+    return [
+        {"name": "page", "in": "query", "description": "Past the last page, the last page is shown",
+         "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX, "default": 1}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                                        "default": 25}},
-        {"name": "q", "in": "query", "description": "Text in the title or the reference", "schema": {"type": "string"}},
-        {"name": "authority", "in": "query", "description": "An authority id: its whole subtree",
-         "schema": {"type": "integer"}},
-        {"name": "sector", "in": "query", "description": "OC4IDS projectSector code", "schema": {"type": "string"}},
+        {"name": "q", "in": "query", "description": "Text in the title or the reference (its first 200 characters)",
+         "schema": TEXT},
+        {"name": "authority", "in": "query", "description": "An authority id: its whole subtree (none when no "
+                                                            "authority has it)", "schema": ID},
+        {"name": "sector", "in": "query", "description": "OC4IDS projectSector code", "schema": TEXT},
         {"name": "stage", "in": "query", "schema": {"type": "string", "enum": _values(Stage)}},
         {"name": "source", "in": "query", "description": "Funding source",
          "schema": {"type": "string", "enum": _values(FundingSource)}},
         {"name": "compliance", "in": "query", "description": "By the latest stored evaluation",
          "schema": {"type": "string", "enum": list(COMPLIANCE_FILTERS)}},
     ]
+
+
+def openapi_document(publisher: str) -> dict:
+    """The whole description; the filters' choices are read now, from the vocabularies and the registry."""
     not_found = _json("No such public item", ApiError)
+    bad_request = _json("A parameter out of its range or not of its type, or a control character", ApiError)
     return {
         "openapi": "3.1.0",
         "info": {"title": f"{publisher} public API", "version": "1.0.0",
@@ -147,20 +161,20 @@ def openapi_document(publisher: str) -> dict:
                                 "is under /open-data/oc4ids/."},
         "paths": {
             "/api/v1/projects": {"get": {
-                "summary": "Public projects, paginated", "parameters": list_parameters,
-                "responses": {"200": _json("A page of projects", ProjectPage)}}},
+                "summary": "Public projects, paginated", "parameters": list_parameters(),
+                "responses": {"200": _json("A page of projects", ProjectPage), "400": bad_request}}},
             "/api/v1/projects/{reference}": {"get": {
                 "summary": "One public project",
-                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": _json("The project", ProjectDetail), "404": not_found}}},
+                "parameters": [{"name": "reference", "in": "path", "required": True, "schema": TEXT}],
+                "responses": {"200": _json("The project", ProjectDetail), "400": bad_request, "404": not_found}}},
             "/api/v1/authorities/{authority_id}": {"get": {
                 "summary": "An authority's figures and OECD scorecard",
-                "parameters": [{"name": "authority_id", "in": "path", "required": True,
-                                "schema": {"type": "integer"}}],
-                "responses": {"200": _json("The authority", AuthorityAnswer), "404": not_found}}},
+                "parameters": [{"name": "authority_id", "in": "path", "required": True, "schema": ID}],
+                "responses": {"200": _json("The authority", AuthorityAnswer), "400": bad_request,
+                              "404": not_found}}},
             "/api/v1/figures": {"get": {
                 "summary": "Headline figures of all public projects",
-                "responses": {"200": _json("Figures", PortfolioFigures)}}},
+                "responses": {"200": _json("Figures", PortfolioFigures), "400": bad_request}}},
         },
         # A copy, so that a caller editing its document cannot change the next one.
         "components": {"schemas": copy.deepcopy(component_schemas())},

@@ -14,6 +14,7 @@ from tracker.core.i18n import localized
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
+from tracker.core.web_input import id_arg, page_arg
 from tracker.engagement.forms import FollowForm
 from tracker.governance.compliance import authority_scorecard
 from tracker.projects import queries as portfolio
@@ -54,11 +55,11 @@ def home():
 def project_list():
     """Search and filter projects, 25 a page."""
     args = request.args
-    authority_id = args.get("authority", type=int)
+    authority_id = id_arg("authority")
     authority = get_session().get(Authority, authority_id) if authority_id else None
     filters = portfolio_filters(args)
     page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
-                                   page=args.get("page", 1, type=int), per_page=PER_PAGE, count_key=_shared_view())
+                                   page=page_arg(), per_page=PER_PAGE, count_key=_shared_view())
     return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
                            sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts(),
                            sources=choices("funding_source"))
@@ -97,7 +98,7 @@ def authority_detail(authority_id: int):
     shared = _shared_view()
     projects = portfolio.list_projects(
         session=session, filters=portfolio.ProjectFilters(authority_path=authority.path), visible=_visible(),
-        page=request.args.get("page", 1, type=int), per_page=PER_PAGE, count_key=shared)
+        page=page_arg(), per_page=PER_PAGE, count_key=shared)
     scorecard, evaluated = memoized(
         session, shared and ("authority_scorecard", authority.id, shared),
         lambda: authority_scorecard(session=session, authority=authority, visible=_visible()))

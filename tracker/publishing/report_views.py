@@ -29,6 +29,7 @@ from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import label, move_label
 from tracker.core.models import Authority
+from tracker.core.web_input import id_arg
 from tracker.jobs import runner
 from tracker.jobs.models import JobState
 from tracker.projects import queries as portfolio
@@ -169,7 +170,7 @@ def projects_csv():
 
 def portfolio_filters(args) -> portfolio.ProjectFilters:
     """The list filters from query arguments (shared by the page, the CSV and the API)."""
-    authority_id = args.get("authority", type=int)
+    authority_id = id_arg("authority", args)
     authority = get_session().get(Authority, authority_id) if authority_id else None
     return portfolio.ProjectFilters(
         text=args.get("q", "")[:200], authority_path=authority.path if authority else None,

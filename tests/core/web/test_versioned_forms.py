@@ -31,8 +31,10 @@ def test_a_malformed_version_answers_400_with_a_message(app, client, world, logi
         response = client.post(url, data={"version": version, "justification": "", "state": "suspended",
                                           "note": "why", "parent_reference": ""})
         assert response.status_code == 400, (endpoint, version, response.status_code)
-        assert "reload the page" in response.get_data(as_text=True) or \
-            "перезавантажте сторінку" in response.get_data(as_text=True), (endpoint, version)
+        # A NUL is refused at the edge, before any form is read (core.web_input), with its own message.
+        expected = (("control character", "керівний символ") if "\x00" in version
+                    else ("reload the page", "перезавантажте сторінку"))
+        assert any(words in response.get_data(as_text=True) for words in expected), (endpoint, version)
     response = client.post(url, data={"note": "no version at all"})
     assert response.status_code == 400, endpoint
     with app.app_context(), session_scope(app) as session:

@@ -289,7 +289,12 @@ HEADER = "authority_code,title_uk,sector,project_type,purpose"
     (f"{HEADER}\n{{code}},ok,education,rehabilitation,restoration\n"
      f"{{code}},bad\x00cell,education,rehabilitation,restoration\n", "utf-8", 3, "NUL character"),
     (f"{HEADER}\n{{code}},{'x' * 200_000},education,rehabilitation,restoration\n", "utf-8", 2,
-     "cannot be read as CSV"),
+     "more than 131072 characters"),
+    (f"{HEADER}\n{{code}},ok,education,rehabilitation,restoration\n"
+     f'{{code}},"a, b",education,rehabilitation,"{"x" * 200_000}"\n', "utf-8", 3, "more than 131072 characters"),
+    (f"{HEADER}\n{{code}},ok,education,rehabilitation,restoration\n"
+     f"{{code}},ok,education,rehabilitation,restoration\x1b\n", "utf-8", 3, "control character U+001B"),
+    (f"{HEADER}\n{{code}},{'x' * 5000},education,rehabilitation,restoration\n", "utf-8", 2, "longer than"),
 ])
 def test_text_that_cannot_be_read_is_named_by_its_row_and_nothing_is_written(session, world, content, encoding, row,
                                                                             words):
@@ -298,8 +303,22 @@ def test_text_that_cannot_be_read_is_named_by_its_row_and_nothing_is_written(ses
     report = csv_io.import_projects(session=session, data=data, may_edit=_everyone)
     assert not report.ok
     assert any(error.row == row and words in error.message for error in report.errors), report.errors
+    assert all(len(error.message) < 300 for error in report.errors)  # a giant cell is not repeated back
     session.rollback()
     assert _count(session, Project) == before
+
+
+@pytest.mark.parametrize("content, row, column", [
+    (f"{HEADER}\n{{code}},bad\x00cell,education,rehabilitation,restoration\n", 2, "title_uk"),
+    (f"{HEADER}\n{{code}},ok,education,rehabilitation,{'x' * 200_000}\n", 2, "purpose"),
+    (f"{HEADER}\n{{code}},ok,{'x' * 200_000},rehabilitation,restoration\n", 2, "sector"),
+    (f"{HEADER}\n{{code}},ok,education\x07,rehabilitation,restoration\n", 2, "sector"),
+])
+def test_a_nul_a_control_character_or_a_giant_cell_is_named_by_row_and_column(session, world, content, row,
+                                                                               column):
+    data = content.replace("{code}", world.kharkiv_hromada.code).encode("utf-8")
+    report = csv_io.import_projects(session=session, data=data, may_edit=_everyone)
+    assert [(error.row, error.column) for error in report.errors] == [(row, column)], report.errors
 
 
 def test_overlapping_imports_of_the_same_projects_one_writes_the_other_is_refused(backend, engine, session, world):
