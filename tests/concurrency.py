@@ -63,3 +63,53 @@ def together(work: Sequence[Callable[[], Any]], timeout: float = 120) -> list[An
 def statuses(responses: Sequence[Any]) -> Counter:
     """How many responses of each status; an exception raised in a thread counts under its class name."""
     return Counter(getattr(response, "status_code", type(response).__name__) for response in responses)
+
+
+def waiting_on_locks(engine) -> int:
+    """Sessions of this test's PostgreSQL database waiting for a lock another transaction holds."""
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        return connection.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock'")).scalar_one()
+
+
+def interleave(engine, first: Callable[[], Any], second: Callable[[], Any], commit_first: Callable[[], Any],
+               timeout: float = 30) -> dict[str, Any]:
+    """Step by step: ``first`` runs (and holds whatever it locked), then ``second`` starts and must wait for a
+    lock; then ``commit_first`` ends the first transaction. What each returned, or the exception it raised."""
+    import time
+
+    holding, release = threading.Event(), threading.Event()
+    outcome: dict[str, Any] = {}
+
+    def run_first():
+        try:
+            first()
+            holding.set()
+            release.wait(timeout)
+            outcome["first"] = commit_first()
+        except BaseException as error:  # noqa: BLE001 - reported to the test
+            outcome["first"] = error
+            holding.set()
+
+    def run_second():
+        try:
+            outcome["second"] = second()
+        except BaseException as error:  # noqa: BLE001 - reported to the test
+            outcome["second"] = error
+
+    threads = [threading.Thread(target=run_first, daemon=True), threading.Thread(target=run_second, daemon=True)]
+    threads[0].start()
+    assert holding.wait(timeout) and "first" not in outcome, outcome
+    threads[1].start()
+    deadline = time.monotonic() + timeout
+    while waiting_on_locks(engine) < 1 and threads[1].is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    outcome["second_waited"] = threads[1].is_alive()
+    release.set()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a deadlock nobody broke"
+    return outcome

@@ -58,6 +58,20 @@ def lock_by_ids(session: Session, model: type[Model], ids: Iterable[int]) -> lis
     return list(session.scalars(query.execution_options(populate_existing=True)))
 
 
+def lock_ids(session: Session, model: type, ids: Iterable[int]) -> None:
+    """Lock the rows of ``model`` with these ids in ascending id, loading nothing (safe inside a flush: objects
+    of the session and their pending changes are left as they are)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    mapped: Any = model
+    if session.get_bind().dialect.name == "sqlite":
+        _take_sqlite_write_lock(session, update(mapped).where(mapped.id.in_(wanted)).values(id=mapped.id))
+    else:
+        session.connection().execute(select(mapped.id).where(mapped.id.in_(wanted)).order_by(mapped.id)
+                                     .with_for_update())
+
+
 def _take_sqlite_write_lock(session: Session, no_op_update: Any) -> None:
     """Run a no-op UPDATE on the session's connection: past the ORM's statement hooks, so the audit trail and
     the change history see no write, while SQLite hands this transaction its one write lock."""
