@@ -7,6 +7,10 @@
       └────return (auditor)──────┘
 
 Every step is kept as a ``FindingEvent`` with who, in which role, when and what they wrote.
+
+A step is decided under the finding's row lock (``core.locking.lock_for_decision``), the status read after the
+lock is taken: of twenty auditors resolving one finding, or two tabs sending the same answer, exactly one step is
+recorded and the others are refused with ``StateConflict`` naming the step that was taken first.
 """
 from __future__ import annotations
 
@@ -22,7 +26,10 @@ from tracker.accounts.models import User
 from tracker.audit.models import Finding, FindingEvent
 from tracker.audit.policy import can_answer, require_auditor
 from tracker.core.columns import utcnow
-from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError, StateConflict
+from tracker.core.i18n import gettext as _
+from tracker.core.labels import label
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
 from tracker.core.vocab import FindingSeverity, FindingStatus, Stage
 from tracker.projects.models import Project
@@ -123,11 +130,15 @@ def take_step(*, session: Session, finding: Finding, action: str, user: User, no
         require_auditor(user, f"{action.replace('_', ' ')} a finding")
     elif not can_answer(user, responsible_authorities(session=session, finding=finding), scope_paths):
         raise PermissionDenied("only a planner of the project's or the responsible authority may answer")
-    if finding.status not in step.sources:
-        raise ServiceError(f"a finding that is {finding.status} cannot be moved by '{action}'", field="action")
     note = (note or "").strip() or None
     if step.needs_note and note is None:
         raise ServiceError("write what was done or why", field="note")
+    lock_for_decision(session, finding)  # the status is read under the lock: one of concurrent steps is taken
+    if finding.status not in step.sources:
+        taken = _step_taken_from(session, finding, step)
+        if taken is not None:
+            raise taken
+        raise ServiceError(f"a finding that is {finding.status} cannot be moved by '{action}'", field="action")
     event = FindingEvent(finding_id=finding.id, action=action, from_status=finding.status, to_status=step.target,
                          actor_id=user.id, actor_role=user.role, note=note)
     finding.status = step.target
@@ -137,8 +148,24 @@ def take_step(*, session: Session, finding: Finding, action: str, user: User, no
     return event
 
 
+def _step_taken_from(session: Session, finding: Finding, step: Step) -> StateConflict | None:
+    """The refusal naming the step someone else took from where ``step`` starts, if that is what happened."""
+    row = session.exec(select(FindingEvent, User.name).join(User, User.id == FindingEvent.actor_id)
+                       .where(FindingEvent.finding_id == finding.id, FindingEvent.action.in_(list(STEPS)))
+                       .order_by(FindingEvent.id.desc()).limit(1)).first()
+    if row is None or row[0].from_status not in step.sources:
+        return None  # not a race: a step out of order (refused as such)
+    event, who = row
+    return StateConflict(
+        _("%(who)s %(action)s this finding at %(time)s, before your request: it is now “%(status)s”, and "
+          "nothing was saved.", who=who, action=label("finding_action", event.action),
+          time=event.at.strftime("%Y-%m-%d %H:%M"), status=label("finding_status", finding.status)),
+        field="action")
+
+
 def set_visibility(*, session: Session, finding: Finding, user: User, is_public: bool) -> None:
     require_auditor(user, "publish a finding")
+    lock_for_decision(session, finding)  # two auditors switching it at once record one change
     if finding.is_public != is_public:
         finding.is_public = is_public
         finding.updated_at = utcnow()

@@ -1,6 +1,8 @@
 """Signing a checklist off, and telling when a sign-off has gone stale and what changed since.
 
-A sign-off pins the evaluation it covers (its id, the sha256 of its facts and of its results). It is
+A sign-off pins the evaluation it covers (its id, the sha256 of its facts and of its results); one evaluation
+of a stage is signed off once: signing locks the project row first, and a second signature of the same
+checklist (another auditor's tab at the same moment) is refused with ``StateConflict`` naming the first. It is
 stale when the stage's evaluation now has other facts or other results (a manual mark changes the
 results, not the facts), or when the project's change history has entries after the signature.
 """
@@ -16,8 +18,10 @@ from tracker.accounts.models import User
 from tracker.audit.checklists import build_checklist, stage_evaluation
 from tracker.audit.models import ChecklistSignoff
 from tracker.audit.policy import require_auditor
-from tracker.core.errors import ServiceError
+from tracker.core.errors import ServiceError, StateConflict
 from tracker.core.fields import spec
+from tracker.core.i18n import gettext as _
+from tracker.core.locking import lock_for_decision
 from tracker.governance.evaluations import facts_digest
 from tracker.governance.models import Evaluation
 from tracker.governance.rule_context import RuleContext
@@ -70,6 +74,9 @@ def sign_off(*, session: Session, project: Project, stage: str, user: User, stat
     if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT:
         raise ServiceError(f"the statement must be {MIN_STATEMENT} to {MAX_STATEMENT} characters long",
                            field="statement")
+    # The project first (the one lock order; edits and evaluations lock it too): the checklist read next is the
+    # one signed, and of concurrent signatures under one evaluation exactly one is recorded.
+    lock_for_decision(session, project)
     checklist = build_checklist(session=session, project=project, stage=stage, context=context)
     if checklist.evaluation is None:
         raise ServiceError("the project has not been checked at this stage yet", field="stage")
@@ -77,12 +84,28 @@ def sign_off(*, session: Session, project: Project, stage: str, user: User, stat
         raise ServiceError("mark every manual item first: " + ", ".join(i.rule_id for i in checklist.pending),
                            field="statement")
     evaluation = checklist.evaluation
+    signed = session.exec(select(ChecklistSignoff, User.name).join(User, User.id == ChecklistSignoff.signed_by_id)
+                          .where(ChecklistSignoff.project_id == project.id, ChecklistSignoff.stage == stage,
+                                 ChecklistSignoff.evaluation_id == evaluation.id)
+                          .order_by(ChecklistSignoff.id.desc()).limit(1)).first()
+    if signed is not None and not _changed_since(session, project, signed[0]):
+        newest, who = signed
+        raise StateConflict(_("%(who)s already signed this checklist off at %(time)s, as it stands now; nothing "
+                              "was saved.", who=who, time=newest.signed_at.strftime("%Y-%m-%d %H:%M")),
+                            field="statement")
     signoff = ChecklistSignoff(project_id=project.id, stage=stage, evaluation_id=evaluation.id,
                                facts_sha256=evaluation.facts_sha256, results_sha256=results_digest(evaluation),
                                signed_by_id=user.id, signer_role=user.role, statement=statement)
     session.add(signoff)
     session.flush()
     return signoff
+
+
+def _changed_since(session: Session, project: Project, signoff: ChecklistSignoff) -> bool:
+    """Whether the project's change history has entries after ``signoff`` (which then is stale: sign again)."""
+    return session.exec(select(ChangeRecord.id).where(ChangeRecord.project_id == project.id,
+                                                      ChangeRecord.changed_at > signoff.signed_at).limit(1)
+                        ).first() is not None
 
 
 def signoff_statuses(*, session: Session, project: Project) -> list[SignoffStatus]:

@@ -20,7 +20,7 @@ from tracker.audit.policy import can_answer
 from tracker.audit.portfolio import SORTS, PortfolioFilters, build_portfolio, portfolio_csv
 from tracker.audit.signoff import sign_off, signoff_statuses
 from tracker.core.db import get_session
-from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError, StateConflict
 from tracker.core.forms import attach_error
 from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices
@@ -160,6 +160,9 @@ def sign(reference: str):
                      statement=form.statement.data, context=_context())
         except PermissionDenied:
             abort(403)
+        except StateConflict as decided:
+            flash(decided.message, "error")
+            return _project_page(project, authority, stage, signoff_form=form, status=409)
         except ServiceError as error:
             attach_error(form, error)
         else:
@@ -288,6 +291,10 @@ def step(finding_id: int):
                                       user=user_or_none(), note=form.note.data, scope_paths=current_scope_paths())
         except PermissionDenied:
             abort(403)
+        except StateConflict as decided:
+            # Someone else took a step first: the page shows the finding as it now is, the note kept.
+            flash(decided.message, "error")
+            return _finding_page(finding, project, authorities, may_answer, step_form=form, status=409)
         except ServiceError as error:
             attach_error(form, error if error.field != "action" else ServiceError(error.message, field="note"))
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
+from tracker.core.locking import lock_by_ids
 from tracker.core.models import Authority
 from tracker.governance.facts import build_facts
 from tracker.governance.manual_verdicts import verdicts_for
@@ -167,7 +168,14 @@ def facts_digest(facts: Mapping) -> str:
 
 def evaluate_and_store(*, session: Session, projects: Sequence[Project], context: RuleContext,
                        trigger: str, actor_id: int | None = None) -> list[Evaluation]:
-    return store(session=session, evaluations=evaluate_projects(session=session, projects=projects,
+    """Evaluate ``projects`` as they are stored now and store the results as their latest.
+
+    The projects are locked first, in ascending id (the one lock order), and read again under the lock: an
+    edit committed after the caller loaded them is evaluated rather than overwritten by a stale evaluation
+    marked latest, and an edit still running waits for this one (or this one for it) instead of deadlocking.
+    """
+    locked = lock_by_ids(session, Project, [project.id for project in projects if project.id is not None])
+    return store(session=session, evaluations=evaluate_projects(session=session, projects=locked,
                                                                  context=context),
                  trigger=trigger, actor_id=actor_id)
 

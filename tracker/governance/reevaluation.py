@@ -9,6 +9,9 @@ evaluation of the current data (a stage move stores the gate's) calls ``note_eva
 evaluated a second time. A session marked ``core.db.evaluate_later`` (a bulk import) does not evaluate before
 it commits: it queues one evaluation job for the projects it changed (``evaluation_jobs``), in the same
 transaction. Rows written by ``core.bulk.insert_rows`` are noted as a flush's are.
+
+Before a flush writes a project's data, the projects concerned are locked (in ascending id): the evaluation at
+commit locks them anyway, and taking them first keeps every writer in the one lock order (``core.locking``).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from sqlmodel import Session, select
 
 from tracker.core import bulk
 from tracker.core.db import EVALUATE_LATER_HOLD, EVALUATE_LATER_KEY, actor_of
+from tracker.core.locking import lock_ids
 from tracker.governance.evaluation_jobs import submit_evaluation
 from tracker.governance.evaluations import TRIGGER_CHANGE, evaluate_and_store
 from tracker.governance.rule_context import RuleContext
@@ -61,6 +65,23 @@ def _project_of(instance) -> int | None:
     if isinstance(instance, tuple(_rule_inputs)):
         return getattr(instance, "project_id", None)
     return None
+
+
+@event.listens_for(Session, "before_flush")
+def _lock_projects_first(session: Session, _flush_context, _instances) -> None:
+    """Lock the projects whose data this flush writes before it writes anything (the one lock order).
+
+    The commit re-evaluates them under their row lock, and the flush itself takes the audit trail's head and
+    a key-share lock on each project its new rows point at. Taking the project rows only at the commit, two
+    transactions writing data of one project (two auditors' marks) would each hold what the other waits for.
+    Edits through ``core.versioning`` hold their project already; locking it again costs one indexed read.
+    """
+    if session.info.get(_CONTEXT_KEY) is None:
+        return
+    ids = {project_id for instance in (*session.new, *session.dirty, *session.deleted)
+           if (project_id := _project_of(instance)) is not None}
+    if ids:
+        lock_ids(session, Project, ids)
 
 
 @event.listens_for(Session, "after_flush")

@@ -3,18 +3,26 @@
 A move evaluates the project's facts at the target stage; any failing (or unproven) blocker of that
 gate stops it. An authorised person may override with a written justification, which stays on the
 stage history for auditors and the public. The gate evaluation is stored and linked to the move.
+
+Every decision here first locks the project row (``core.locking.lock_for_decision``: the project first, as in
+every edit) and only then reads the stage and state it decides on: of any number of concurrent moves, state
+changes or overrides of one project exactly one is taken; the others wait for it, then are refused with
+``StateConflict`` naming who changed the project to what, when.
 """
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from tracker.accounts.models import User
 from tracker.accounts.operations import scope_paths as user_scope_paths
-from tracker.core.errors import PermissionDenied, ServiceError
+from tracker.core.errors import PermissionDenied, ServiceError, StateConflict
 from tracker.core.fields import check_values
+from tracker.core.i18n import gettext as _
+from tracker.core.labels import move_label
+from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.core.vocab import ProjectState, Stage
@@ -69,6 +77,39 @@ def _deciding(session: Session, project: Project, actor: User, scope_paths: Sequ
     return authority, paths
 
 
+def _lock_deciding(session: Session, project: Project) -> None:
+    """Lock the project's row and read it again; ``StateConflict`` when its stage or state changed meanwhile.
+
+    ``project`` holds the stage and state the person was shown (loaded by their request): a concurrent decision
+    that committed first shows up as a different stage or state once the lock is ours.
+    """
+    seen = (project.stage, project.state)
+    lock_for_decision(session, project)
+    if (project.stage, project.state) != seen:
+        raise decided_meanwhile(session, project)
+
+
+def decided_meanwhile(session: Session, project: Project) -> StateConflict:
+    """The refusal naming the newest move or state change of ``project``: who, to what, when."""
+    row = session.exec(select(StageHistory, User.name).outerjoin(User, User.id == StageHistory.moved_by_id)
+                       .where(StageHistory.project_id == project.id)
+                       .order_by(StageHistory.id.desc()).limit(1)).first()
+    if row is None:  # pragma: no cover - every project has its creation in the history
+        return StateConflict(_("Someone else changed this project meanwhile; nothing was saved. "
+                               "Review it and try again."), field="state")
+    move, who = row
+    return StateConflict(
+        _("%(who)s changed this project to “%(to)s” at %(time)s, before your request; nothing was saved. "
+          "Review it and try again.",
+          who=who or _("someone else"), to=move_label(move.to_stage),
+          time=move.moved_at.strftime("%Y-%m-%d %H:%M")), field="state")
+
+
+def _newest_move_to(session: Session, project: Project) -> str | None:
+    return session.exec(select(StageHistory.to_stage).where(StageHistory.project_id == project.id)
+                        .order_by(StageHistory.id.desc()).limit(1)).first()
+
+
 def move_to_next_stage(*, session: Session, project: Project, context: RuleContext, expected_version: int,
                        actor: User, justification: str | None = None,
                        scope_paths: Sequence[str] | None = None) -> StageHistory:
@@ -76,8 +117,10 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
 
     The governance policy decides whether ``actor`` may move the project and whether they may override a
     closed gate; ``scope_paths`` (the actor's authority paths) is read from the database unless the caller
-    has it already.
+    has it already. The project row is locked before anything is read for the decision; a move or state change
+    that committed meanwhile refuses this one with ``StateConflict``.
     """
+    _lock_deciding(session, project)
     authority, paths = _deciding(session, project, actor, scope_paths)
     if project.state != ProjectState.ACTIVE:
         raise ServiceError(f"a {project.state} project does not move between stages; resume it first",
@@ -116,12 +159,19 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
 
 def change_state(*, session: Session, project: Project, state: str, expected_version: int,
                  actor: User, note: str, scope_paths: Sequence[str] | None = None) -> StageHistory:
-    """Suspend, cancel or resume a project; the reason is recorded in its history."""
+    """Suspend, cancel or resume a project; the reason is recorded in its history.
+
+    Decided under the project's row lock, like a move: a concurrent change of its state or stage that committed
+    first refuses this one with ``StateConflict``.
+    """
+    _lock_deciding(session, project)
     _deciding(session, project, actor, scope_paths)
     check_values(Project, {"state": state})
     if project.state == ProjectState.CANCELLED:
         raise ServiceError("a cancelled project stays cancelled", field="state")
     if state == project.state:
+        if _newest_move_to(session, project) == state:
+            raise decided_meanwhile(session, project)  # the same decision, taken first by someone else
         raise ServiceError(f"the project is already {state}", field="state")
     if not note.strip():
         raise ServiceError("say why the project's state changes", field="note")

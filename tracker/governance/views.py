@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
-from tracker.core.errors import Conflict, PermissionDenied, ServiceError
+from tracker.core.errors import Conflict, PermissionDenied, ServiceError, StateConflict
 from tracker.core.forms import VersionedForm
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
@@ -43,7 +43,6 @@ def move(reference: str):
     """Show the gate into the next stage; on POST, move through it (or override, when allowed)."""
     project, authority = project_for_edit(reference)
     session = get_session()
-    may_override = policy.can_override_gate(user_or_none(), authority, current_scope_paths())
     form = MoveForm()
     if not form.is_submitted():
         form.arm(project.version)
@@ -59,6 +58,11 @@ def move(reference: str):
             preview = blocked.preview  # the page shows why, from the evaluation that refused the move
             flash(_("The move is blocked: fix the failing rules below, or override with a justification."),
                   "error")
+            status = 409
+        except StateConflict as decided:
+            # Someone else moved, suspended or cancelled it first: say who and what; the page shows it as it is.
+            form.arm(project.version)
+            flash(decided.message, "error")
             status = 409
         except Conflict:
             session.refresh(project)
@@ -78,26 +82,41 @@ def move(reference: str):
             return redirect(url_for("portal.project_detail", reference=project.reference))
     elif form.is_submitted():
         status = 422
+    return _gate_page(project, authority, form=form, preview=preview, status=status)
+
+
+def _gate_page(project, authority, *, form: MoveForm | None = None, preview=None, status: int = 200):
+    """The gate page of ``project`` as it is stored now (``preview``: the evaluation that refused a move)."""
+    session = get_session()
+    if form is None:
+        form = MoveForm(formdata=None)
+        form.arm(project.version)
     if preview is None:
         preview = stage_service.preview_next_gate(session=session, project=project, context=current_rules())
+    may_override = policy.can_override_gate(user_or_none(), authority, current_scope_paths())
     return render_template("stages/move.html", project=project, preview=preview, form=form,
-                           may_override=may_override, state_form=_state_form(project)), status
+                           may_override=may_override, state_form=_state_form(project, fresh=True)), status
 
 
 @bp.post("/<reference>/state")
 @roles_required(Role.ADMIN, Role.PLANNER)
 def change_state(reference: str):
     """Suspend, cancel or resume the project, with the reason recorded."""
-    project, _authority = project_for_edit(reference)
+    project, authority = project_for_edit(reference)
     form = _state_form(project)
     if form.validate_on_submit():
         try:
             stage_service.change_state(session=get_session(), project=project, state=form.state.data,
                                        expected_version=form.expected_version(), actor=user_or_none(),
                                        note=form.note.data, scope_paths=current_scope_paths())
+        except StateConflict as decided:
+            # Answered 409 with the project as it now is (the state form armed with its new version).
+            flash(decided.message, "error")
+            return _gate_page(project, authority, status=409)
         except Conflict:
+            get_session().refresh(project)
             flash(_("Someone else changed this project meanwhile. Review it and try again."), "error")
-            return redirect(url_for("stages.move", reference=reference)), 303
+            return _gate_page(project, authority, status=409)
         except ServiceError as error:
             flash(error.message, "error")
             return redirect(url_for("stages.move", reference=reference)), 303
@@ -107,9 +126,14 @@ def change_state(reference: str):
     return redirect(url_for("stages.move", reference=reference)), 303
 
 
-def _state_form(project) -> StateForm:
-    form = StateForm()
-    form.state.choices = [SelectChoice(value, label) for value, label in choices("state") if value != project.state]
-    if not form.is_submitted():
+def _state_form(project, *, fresh: bool = False) -> StateForm:
+    """The state form; ``fresh``: empty and armed with the project's version (the page after a refusal)."""
+    form = StateForm(formdata=None) if fresh else StateForm()
+    submitted = form.is_submitted() and not fresh
+    # A submitted state is any state: the service decides (a tab showing "active" while another tab suspended the
+    # project is told who suspended it, not that its choice is invalid).
+    form.state.choices = [SelectChoice(value, label) for value, label in choices("state")
+                          if submitted or value != project.state]
+    if not submitted:
         form.arm(project.version)
     return form
