@@ -20,6 +20,7 @@ from tracker.core.models import (
     OutboxMessage,
     RateLimitEvent,
 )
+from tracker.demo import katottg_job as _katottg_job  # noqa: E402,F401,I001  (the KATOTTG import as a job)
 from tracker.engagement import notifications as _notifications  # noqa: E402,F401
 from tracker.engagement.models import (
     Need,

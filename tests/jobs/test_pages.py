@@ -79,3 +79,28 @@ def test_no_result_is_served_for_an_unfinished_job_or_a_file_outside_the_folder(
     login(world.kharkiv_planner)
     assert client.get(f"/jobs/{running}/result").status_code == 404
     assert client.get(f"/jobs/{escaping}/result").status_code == 404
+
+
+def test_a_step_that_lasts_shows_its_seconds_by_the_workers_heartbeat(app, client, world, login):
+    """A long step that reports nothing else (WeasyPrint writing a PDF) still shows the work going on."""
+    import time
+
+    from tracker.core import queue
+    from tracker.jobs import runner
+
+    job_id = _job(app, world.kharkiv_planner, done=2, total=3, message="Writing 149 pages…")
+    login(world.kharkiv_planner)
+    client.get("/lang/en")
+    now = time.time()
+
+    def shown(seconds_ago: float) -> str:
+        queue.get_queue(app).put(runner._live_key(job_id), {"done": 2, "total": 3, "message": "Writing 149 pages…",
+                                                            "beat": now, "since": now - seconds_ago})
+        return client.get(f"/jobs/{job_id}/status.json").get_json()["message"]
+
+    assert shown(0.6) == "Writing 149 pages…"  # a step just begun: no seconds yet
+    assert shown(1.2) == "Writing 149 pages… (1 s)"
+    assert shown(5.7) == "Writing 149 pages… (5 s)"
+    assert "Writing 149 pages… (5 s)" in client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    client.get("/lang/uk")
+    assert shown(12.0) == "Writing 149 pages… (12 с)"

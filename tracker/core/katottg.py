@@ -66,6 +66,7 @@ class CodifierError(ServiceError):
         super().__init__(f"{path}:{line}: {message}" if line is not None else f"{path}: {message}", field="file")
         self.path = str(path)
         self.line = line
+        self.problem = message
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,16 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import session_scope
-from tracker.core.errors import ServiceError
-from tracker.core.katottg import import_codifier
 from tracker.demo.build import load_demo
+from tracker.demo.katottg_job import IMPORT_KATOTTG
+from tracker.jobs import runner
+from tracker.jobs.cli import run_here
+from tracker.jobs.models import JobState
+from tracker.planning.import_jobs import save_upload
+
+#: A codifier file is about 3 MB; this only stops a wrong file (a disk image) being copied for the job.
+CODIFIER_LIMIT = 256 * 1024 ** 2
 
 
 def register(main: click.Group) -> None:
@@ -26,21 +31,31 @@ def import_group() -> None:
 
 @import_group.command("katottg")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", "language", type=click.Choice(["uk", "en"]), default="en", show_default=True,
+              help="Language of the messages.")
 @with_appcontext
-def katottg(file: Path) -> None:
-    """Import the official KATOTTG codifier (the Ministry's semicolon-separated CSV)."""
-    progress = CommandProgress("KATOTTG")
-    try:
-        with session_scope() as session:
-            summary = import_codifier(session=session, path=file, progress=progress)
-    except ServiceError as exc:  # a CodifierError reads file:line: problem
-        progress.close()
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1) from exc
-    progress.close()
-    categories = ", ".join(f"{category} {count}" for category, count in sorted(summary.by_category.items()))
-    click.echo(f"KATOTTG: {summary.total} units read ({categories}); "
-               f"{summary.created} created, {summary.updated} updated, {summary.unchanged} unchanged.")
+def katottg(file: Path, language: str) -> None:
+    """Import the official KATOTTG codifier (the Ministry's semicolon-separated CSV), as a recorded job."""
+    with open(file, "rb") as handle:
+        try:
+            name = save_upload(stream=handle, folder=runner.files_folder(), limit=CODIFIER_LIMIT)
+        except ValueError as error:
+            raise click.ClickException(str(error)) from None
+    with session_scope() as session:
+        job_id = runner.submit(session=session, kind=IMPORT_KATOTTG, send=False,
+                               params={"file": name, "source": str(file), "locale": language}).id
+    job = run_here(job_id)
+    if job.state != JobState.DONE:
+        for error in job.errors or []:  # file:line: problem, as an editor jumps to it
+            line = f":{error['row']}" if error.get("row") is not None else ""
+            click.echo(f"error: {file}{line}: {error.get('message')}", err=True)
+        click.echo(f"job {job_id} {job.state.value}: {job.error or ''}".strip(), err=True)
+        raise SystemExit(1)
+    summary = dict(job.summary or {})
+    counts = {key: summary.pop(key, 0) for key in ("created", "updated", "unchanged")}
+    categories = ", ".join(f"{category} {count}" for category, count in sorted(summary.items()))
+    click.echo(f"KATOTTG: {sum(counts.values())} units read ({categories}); {counts['created']} created, "
+               f"{counts['updated']} updated, {counts['unchanged']} unchanged (job {job_id}).")
 
 
 @click.command()

@@ -60,6 +60,10 @@ class Beacon(threading.Thread):
                     log.exception("worker housekeeping failed")
 
 
+#: The longest an idle worker waits before it looks at the queue again.
+IDLE_POLL_SECONDS = 1.0
+
+
 @click.command()
 @click.option("--threads", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Jobs run at once by this process.")
@@ -74,7 +78,10 @@ def worker(threads: int) -> None:
     name = runner.worker_name().rsplit(":", 1)[0]
     Beacon(app, name).start()
     click.echo(f"Vidnova worker {name}: {threads} thread(s) on the {jobs_queue.kind} queue")
-    consumer = jobs_queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=False)
+    # An idle consumer polls the queue less and less often, by default up to every 10 s; a job someone waits for
+    # on a page should start within a second (Redis storage blocks on its list and answers at once anyway).
+    consumer = jobs_queue.huey.create_consumer(workers=threads, worker_type="thread", periodic=False,
+                                               max_delay=IDLE_POLL_SECONDS)
     consumer.run()
 
 

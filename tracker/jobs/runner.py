@@ -116,6 +116,8 @@ class JobContext:
         self.session = session
         self.app = app
         self.done, self.total, self.message = 0, job.total, job.message
+        #: When the current message was first given (a step that lasts shows its seconds on the job's page).
+        self.message_since = time.time()
         self.summary: dict[str, Any] = {}
         self.result_file: str | None = None
         self.result_name: str | None = None
@@ -131,8 +133,9 @@ class JobContext:
             self.done = done
         if total is not None:
             self.total = total
-        if message is not None:
+        if message is not None and str(message)[:300] != self.message:
             self.message = str(message)[:300]
+            self.message_since = time.time()
         if self.observer is not None:
             self.observer(self)
         if self.cancelled.is_set():
@@ -191,7 +194,8 @@ class _Heartbeat(threading.Thread):
         context = self.context
         try:
             self.jobs_queue.put(_live_key(context.job_id), {"done": context.done, "total": context.total,
-                                                           "message": context.message, "beat": time.time()})
+                                                           "message": context.message, "beat": time.time(),
+                                                           "since": context.message_since})
         except Exception as error:  # noqa: BLE001 - the database row is written too
             log.debug("job %s: could not share its progress: %s", context.job_id, error)
 
@@ -441,6 +445,9 @@ class Progress:
     done: int
     total: int | None
     message: str
+    #: How long the current step has been going, by the worker's last heartbeat (a long step that reports
+    #: nothing else — WeasyPrint writing a PDF — still shows the work going on).
+    seconds: int | None = None
 
     @property
     def percent(self) -> int | None:
@@ -448,13 +455,26 @@ class Progress:
             return None
         return max(0, min(100, round(100 * self.done / self.total)))
 
+    @property
+    def shown(self) -> str:
+        """The message as a page shows it: with the step's seconds once it has lasted a while."""
+        if self.message and self.seconds is not None and self.seconds >= SHOW_SECONDS_AFTER:
+            return _("%(message)s (%(seconds)d s)", message=self.message, seconds=self.seconds)
+        return self.message
+
+
+#: A step's seconds are shown from this long on.
+SHOW_SECONDS_AFTER = 1
+
 
 def progress_of(job: Job, app: Flask | None = None) -> Progress:
     """A running job's newest progress (shared by its heartbeat each second), else what its row says."""
     if job.state == JobState.RUNNING:
         live = _live(job.id, app)
         if live is not None:
-            return Progress(int(live.get("done") or 0), live.get("total"), live.get("message") or "")
+            beat, since = live.get("beat"), live.get("since")
+            seconds = int(beat - since) if beat is not None and since is not None else None
+            return Progress(int(live.get("done") or 0), live.get("total"), live.get("message") or "", seconds)
     if job.state == JobState.DONE and not job.total:
         return Progress(1, 1, job.message or "")
     return Progress(job.done, job.total, job.message or "")

@@ -103,7 +103,7 @@ def job_status(job_id: int):
     job = _job_or_404(job_id)
     progress = runner.progress_of(job)
     return jsonify(state=job.state.value, state_label=str(STATE_LABELS[job.state]), done=progress.done,
-                   total=progress.total, percent=progress.percent, message=progress.message,
+                   total=progress.total, percent=progress.percent, message=progress.shown,
                    finished=job.state.finished,
                    page=url_for("jobs.job_page", job_id=job.id))
 
