@@ -34,6 +34,22 @@ def pytest_configure(config):
         raise pytest.UsageError("TRACKER_REQUIRE_POSTGRES=1 but TRACKER_TEST_DATABASE_URL is not set")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes():
+    """The suite creates and signs in thousands of accounts: a test's password hash takes one PBKDF2 round instead
+    of scrypt's 0.1 s and 32 MiB each. The product's hashing is unchanged (``test_users`` checks it, outside this)."""
+    from tracker.accounts import operations
+
+    production = operations.generate_password_hash, operations._DUMMY_HASH
+
+    def cheap(password: str) -> str:
+        return production[0](password, method="pbkdf2:sha256:1")
+
+    operations.generate_password_hash, operations._DUMMY_HASH = cheap, cheap("not-a-real-password")
+    yield production
+    operations.generate_password_hash, operations._DUMMY_HASH = production
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     """One SQLite file migrated to head; each test gets a copy (much faster than migrating anew)."""

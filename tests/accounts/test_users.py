@@ -33,6 +33,18 @@ def test_passwords_are_hashed(session):
     assert world.admin.password_hash.startswith(("scrypt:", "pbkdf2:"))
 
 
+def test_the_product_hashes_passwords_with_scrypt_and_unknown_addresses_cost_the_same(session, cheap_password_hashes,
+                                                                                         monkeypatch):
+    from tracker.accounts import operations
+
+    production_hash, production_dummy = cheap_password_hashes  # as the product runs, outside the suite's shortcut
+    monkeypatch.setattr(operations, "generate_password_hash", production_hash)
+    monkeypatch.setattr(operations, "_DUMMY_HASH", production_dummy)
+    user = operations.create_user(session=session, email="scrypt@test.ua", name="S", password=PASSWORD,
+                                  role="admin")
+    assert user.password_hash.startswith("scrypt:") and production_dummy.startswith("scrypt:")
+
+
 @pytest.mark.parametrize("kwargs, field", [
     ({"role": "superuser"}, "role"),
     ({"role": "planner"}, "authority"),
