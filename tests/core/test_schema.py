@@ -1,6 +1,7 @@
 """The migrations build exactly the schema the models declare, on each backend."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -139,3 +140,40 @@ def test_the_compaction_migration_moves_facts_and_keeps_old_results(tmp_path):
     assert digest == "digest" and json.loads(zlib.decompress(data)) == {"identification": {"title": "Школа"}}
     assert [(json.loads(r[0]), json.loads(r[1]), r[2]) for r in rows] == [(results, [["x", "1", "ab"]], None)] * 2
     assert not {"facts", "results", "rule_sets"} & columns
+
+
+def test_the_one_latest_migration_keeps_the_newest_of_two_latest_evaluations(tmp_path):
+    """A race before 0014 could leave a project two "latest" evaluations: the newest stays latest, the index holds."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from tracker.core.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-one-latest.db'}")
+    try:
+        upgrade(engine, "0013_job_undo")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO authority (id, level, name_uk, path, created_at) "
+                                    "VALUES (1, 'hromada', 'Г', '/1/', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO project (id, reference, authority_id, title_uk, sector, project_type, purpose, "
+                "is_public, stage, state, version, created_at, updated_at) VALUES (1, 'VID-2026-000001', 1, 'Т', "
+                "'education', 'construction', 'restoration', 1, 'planning', 'active', 1, '2026-01-01', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, role, locale, is_active, failed_logins, "
+                "created_at) VALUES (1, 'a@test.ua', 'A', 'x', 'admin', 'uk', 1, 0, '2026-01-01')"))
+            for evaluation_id, latest in ((1, 1), (2, 0), (3, 1)):
+                connection.execute(text(
+                    "INSERT INTO evaluation (id, project_id, evaluated_at, trigger, stage, is_latest, facts_sha256, "
+                    "rule_versions, legacy_results, passed, failed, errors, failing_blockers, red_flags) VALUES "
+                    "(:id, 1, '2026-01-01', 'change', 'planning', :latest, 'f', '[]', '[]', 1, 0, 0, 0, 0)"),
+                    {"id": evaluation_id, "latest": latest})
+        upgrade(engine)
+        with engine.connect() as connection:
+            latest = connection.execute(text("SELECT id FROM evaluation WHERE is_latest ORDER BY id")).scalars().all()
+            session_version = connection.execute(text("SELECT session_version FROM user_account")).scalar_one()
+        assert latest == [3] and session_version == 0
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(text("UPDATE evaluation SET is_latest = 1 WHERE id = 1"))
+    finally:
+        engine.dispose()
