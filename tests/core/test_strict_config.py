@@ -51,7 +51,7 @@ def environ(monkeypatch, tmp_path):
     ("RATE_LIMIT_OFFERS_PER_HOUR", "-1", "from 1 to"),
     ("RATE_LIMIT_FOLLOWS_PER_HOUR", "many", "from 1 to"),
     ("PUBLIC_CACHE_SECONDS", "-60", "from 0 to"),
-    ("JOB_STALE_SECONDS", "1", "from 5 to"),
+    ("JOB_STALE_SECONDS", "1", "from 2 to"),
     ("JOB_WORKER_MISSING_SECONDS", "0", "from 5 to"),
     ("TRUSTED_PROXIES", "-1", "from 0 to 10"),
     ("TRUSTED_PROXIES", "yes", "from 0 to 10"),

@@ -164,7 +164,8 @@ _ENV_SETTINGS: dict[str, Setting] = {
     "GC_TUNING": flag(),
     "JOB_QUEUE": text(),
     "JOB_FILES_FOLDER": text(),
-    "JOB_STALE_SECONDS": integer(5, DAY, " (seconds)"),
+    # A job counts as abandoned after this long without its heartbeat (one a second): two beats at the least.
+    "JOB_STALE_SECONDS": integer(2, DAY, " (seconds)"),
     "JOB_WORKER_MISSING_SECONDS": integer(5, 7 * DAY, " (seconds)"),
 }
 
