@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import insert, update
 from sqlmodel import Session, select
 
-from tracker.core.locking import lock_by_ids
+from tracker.core.locking import lock_by_ids, lock_ids
 from tracker.core.models import Authority
 from tracker.governance.facts import build_facts
 from tracker.governance.manual_verdicts import verdicts_for
@@ -174,10 +174,48 @@ def evaluate_and_store(*, session: Session, projects: Sequence[Project], context
     edit committed after the caller loaded them is evaluated rather than overwritten by a stale evaluation
     marked latest, and an edit still running waits for this one (or this one for it) instead of deadlocking.
     """
-    locked = lock_by_ids(session, Project, [project.id for project in projects if project.id is not None])
+    ids = [project.id for project in projects if project.id is not None]
+    if session.get_bind().dialect.name == "sqlite":
+        return store(session=session, evaluations=_evaluated_then_locked(session, ids, context),
+                     trigger=trigger, actor_id=actor_id)
+    locked = lock_by_ids(session, Project, ids)
     return store(session=session, evaluations=evaluate_projects(session=session, projects=locked,
                                                                  context=context),
                  trigger=trigger, actor_id=actor_id)
+
+
+def _evaluated_then_locked(session: Session, ids: list[int], context: RuleContext) -> list[ProjectEvaluation]:
+    """SQLite: evaluate first, then take the write lock and evaluate again only what changed meanwhile.
+
+    SQLite has one write lock for the whole database, and a writer waiting for it polls only every 100 ms. Held
+    while a batch's rules run (a tenth of a second), the next batch takes it back before anyone polls: a
+    planner's save waited seconds behind an evaluation job. So the rules run before the lock, and under it each
+    project's version and latest evaluation are read again: a project edited meanwhile has a new version, or a
+    new latest evaluation (every edit of a rule input re-evaluates at its commit), and only those are evaluated
+    again, under the lock, so what becomes the latest still describes what is committed.
+    """
+    before = _watermarks(session, ids)  # read before the facts: an edit committed after this is noticed below
+    projects = list(session.scalars(select(Project).where(Project.id.in_(ids)).order_by(Project.id)
+                                    .execution_options(populate_existing=True)))
+    evaluated = evaluate_projects(session=session, projects=projects, context=context)
+    lock_ids(session, Project, ids)
+    after = _watermarks(session, ids)
+    changed = [project_id for project_id in after if after[project_id] != before.get(project_id)]
+    again = {item.project.id: item for item in evaluate_projects(
+        session=session, projects=lock_by_ids(session, Project, changed), context=context)} if changed else {}
+    return [again.get(item.project.id, item) for item in evaluated if item.project.id in after]
+
+
+def _watermarks(session: Session, ids: list[int]) -> dict[int, tuple[int, int | None]]:
+    """Each project's version and the id of its latest evaluation: what changes when its data is edited."""
+    if not ids:
+        return {}
+    latest = Evaluation.__table__.alias("latest")  # type: ignore[attr-defined]
+    rows = session.execute(
+        select(Project.id, Project.version, latest.c.id)
+        .outerjoin(latest, (latest.c.project_id == Project.id) & latest.c.is_latest.is_(True))
+        .where(Project.id.in_(ids)))
+    return {project_id: (version, evaluation_id) for project_id, version, evaluation_id in rows}
 
 
 def authority_layers(*, session: Session, projects: Sequence[Project]) -> dict[int, list[tuple[str, dict]]]:

@@ -226,3 +226,24 @@ def test_concurrent_writers_never_fork_the_chain(engine, world, backend):
         thread.join()
     assert errors == []
     assert _verify(engine).ok
+
+
+@pytest.mark.parametrize(("actor_id", "table_name", "changes"), [
+    (None, "project", '{"title_uk":"Школа №3 \\"Нова\\"","budget":"1200000.50"}'),
+    (7, "needs_assessment", '{"note":"line one\\nline two\\ttab \\u0001 and \\\\ backslash"}'),
+    (2**40, "audit\u2028table", "{}"),
+])
+def test_an_entry_hash_is_sha256_of_the_previous_hash_and_the_canonical_json_of_its_fields(actor_id, table_name,
+                                                                                           changes):
+    """The hash is written out field by field for speed; it must stay the documented formula exactly, or chains
+    recorded before would no longer verify."""
+    import hashlib
+
+    moment = datetime(2026, 3, 1, 12, 30, 15, 123456)
+    fields = {"seq": 12345, "recorded_at": "2026-03-01T12:30:15.123456+00:00", "actor_id": actor_id,
+              "table": table_name, "row_key": '{"id":42}', "action": "update", "changes": changes}
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    expected = hashlib.sha256(("ab" * 32 + body).encode("utf-8")).hexdigest()
+
+    assert entry_hash(seq=12345, recorded_at=moment, actor_id=actor_id, table_name=table_name, row_key='{"id":42}',
+                      action="update", changes=changes, prev_hash="ab" * 32) == expected

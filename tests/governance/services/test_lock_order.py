@@ -196,3 +196,44 @@ def test_an_evaluation_reads_the_project_under_its_lock(backend, engine, evaluat
         assert project.location_code == "UA63120270000096230"  # read again under the lock
     with Session(engine) as check:
         _one_latest_describing_the_data(check, [world.school.id], context)
+
+
+def test_on_sqlite_an_edit_committed_while_the_rules_run_is_evaluated_again_under_the_lock(backend, engine,
+                                                                                           evaluated_session,
+                                                                                           context, monkeypatch):
+    """SQLite runs the rules before taking its one write lock (held meanwhile it starved other writers); an
+    edit committed in between is noticed under the lock, and only that project is evaluated again."""
+    if backend != "sqlite":
+        pytest.skip("PostgreSQL locks the projects before the rules run (the test above)")
+    from tracker.governance import evaluations
+
+    world = build_world(evaluated_session)
+    evaluated_session.commit()
+    evaluate_projects = evaluations.evaluate_projects
+    evaluated: list[list[str]] = []
+
+    def edit_while_the_rules_run(**arguments):
+        results = evaluate_projects(**arguments)
+        evaluated.append([project.reference for project in arguments["projects"]])
+        if len(evaluated) == 1:
+            editor = _session(engine, context)  # commits (and evaluates) while the batch has not written yet
+            edited = editor.get(Project, world.school.id)
+            update_project(session=editor, project=edited, expected_version=edited.version,
+                           changes=project_changes({"location_code": "UA63120270000096230"}))
+            editor.commit()
+            editor.close()
+        return results
+
+    monkeypatch.setattr(evaluations, "evaluate_projects", edit_while_the_rules_run)
+    ids = [world.school.id, world.clinic.id]
+    with Session(engine, expire_on_commit=False) as session:
+        projects = list(session.exec(select(Project).where(Project.id.in_(ids))))
+        stored = evaluate_and_store(session=session, projects=projects, context=context, trigger="manual")
+        session.commit()
+
+    assert evaluated[0] == sorted([world.school.reference, world.clinic.reference])
+    assert evaluated[-1] == [world.school.reference]  # only the edited project again, under the lock
+    assert {row.project_id for row in stored} == set(ids)
+    with Session(engine) as check:
+        _one_latest_describing_the_data(check, ids, context)
+        assert check.get(Project, world.school.id).location_code == "UA63120270000096230"
