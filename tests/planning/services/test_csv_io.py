@@ -354,3 +354,15 @@ def test_overlapping_imports_of_the_same_projects_one_writes_the_other_is_refuse
     assert all("changed while the file was imported" in error.message for error in report.errors)
     with Session(engine) as check:
         assert set(check.exec(select(Project.title_en))) == {"First import"}
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("title_uk,sector\nA,education\n\nB,health\n", 2),
+    ("\ufefftitle_uk;description_uk\nA;\"two\nlines; and a \"\"quote\"\"\"\nB;x\n", 2),
+    ("title_uk,sector\n", 0),
+    ("", 0),
+    ("title_uk\n\"never closed\n", 1),
+])
+def test_the_progress_total_counts_records_not_lines(text, rows):
+    """The writing pass's progress total: a record per row, whatever its cells hold (read without checking)."""
+    assert csv_io._count_rows(text.encode("utf-8")) == rows
