@@ -106,8 +106,9 @@ def authority_detail(authority_id: int):
         session, shared and ("authority_scorecard", authority.id, shared),
         lambda: authority_scorecard(session=session, authority=authority, visible=_visible()))
     money = public_views.portfolio_figures(session=session, authority=authority, with_scorecard=False)
+    points = public_views.map_points(session=session, authority=authority)
     return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
-                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)
+                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money, points=points)
 
 
 @dataclass(frozen=True)
