@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export TRACKER_ENV ?= development
 
-.PHONY: run test install browser-tools extract-messages check-rules lint bench clean
+.PHONY: run test install browser-tools vendor-assets extract-messages check-rules lint bench clean
 
 run: install
 	$(BIN)/vidnova init
@@ -29,6 +29,16 @@ browser-tools: node_modules/.package-lock.json
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+
+# Leaflet (a dependency pinned in package-lock.json) copied into the package's static files, where the map pages
+# load it from (never a CDN). The copy is committed, so installing the Python package needs no npm; run this after
+# changing Leaflet's version, and tests/core/test_vendored_assets.py checks the copy matches the lock.
+LEAFLET_STATIC := tracker/static/vendor/leaflet
+vendor-assets: browser-tools
+	rm -rf $(LEAFLET_STATIC) && mkdir -p $(LEAFLET_STATIC)/images
+	cp node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/LICENSE \
+		$(LEAFLET_STATIC)/
+	cp node_modules/leaflet/dist/images/*.png $(LEAFLET_STATIC)/images/
 
 $(VENV)/.installed: pyproject.toml setup.py $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)

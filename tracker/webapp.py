@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 
 from tracker.accounts import views as auth
 from tracker.core import i18n, labels, system, web_input
+from tracker.core.config import tile_origin
 from tracker.engagement import follow_views as follows
 from tracker.engagement import need_views as engagement
 from tracker.engagement import offer_views as offers
@@ -46,6 +47,10 @@ def init_app(app: Flask) -> None:
     reports.init_app(app)
     for blueprint in (reports.bp, api.bp):
         app.register_blueprint(blueprint)
+    from tracker.maps import views as maps  # the public map, over the portal's filters
+
+    maps.init_app(app)
+    app.register_blueprint(maps.bp)
     http_cache.init_app(app)  # ETag / 304 / Cache-Control of everything public
     from tracker.audit import views as audit  # the auditor's workspace
 
@@ -90,10 +95,13 @@ def _error_page(error):
 
 
 def _security_headers(response):
-    # Every asset is served from this origin; nothing needs scripts or frames from elsewhere.
+    # Every asset is served from this origin; nothing needs scripts or frames from elsewhere. Images may also come
+    # from a map tile server when the deployment configures one (TRACKER_MAP_TILE_URL), and only then.
+    tiles = current_app.config.get("MAP_TILE_URL")
+    images = "'self' data:" + (f" {tile_origin(tiles)}" if tiles else "")
     response.headers.setdefault(
         "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"default-src 'self'; img-src {images}; style-src 'self'; script-src 'self'; "
         "frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
     )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -85,6 +85,8 @@ def good_facts() -> dict[str, Any]:
             "sector": "education", "subsector": "education.school", "project_type": "rehabilitation",
             "purpose": "restoration", "location_code": "UA63120270010096535", "dream_code": "DREAM-2024-000123",
             "owner": {"name": "Рада громади", "level": "hromada", "contact": "rada@example.ua"},
+            "location": {"check": "ok", "point_oblast_uk": "Харківська область", "point_oblast_en": "Kharkiv Oblast",
+                         "code_oblast_uk": "Харківська область", "code_oblast_en": "Kharkiv Oblast"},
         },
         "needs": {
             "damage_register_ref": "РПЗМ-2023-555", "assessment_date": date(2024, 3, 1), "beneficiaries": 850,
@@ -270,6 +272,8 @@ FAILING: dict[str, Callable[[dict], None]] = {
     "UA-PROC-10": setting(f"{C0}.supplier_edrpou", "1234"),
     "UA-PROC-11": setting(f"{C0}.duration_days", 4000),
     "UA-PROC-12": setting("planning.budget.total", Decimal("10000000")),
+    "DQ-LOC-01": setting("identification.location.check", "missing"),
+    "DQ-LOC-02": setting("identification.location.check", "outside_oblast"),
 }
 
 

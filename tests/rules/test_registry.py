@@ -13,7 +13,7 @@ def test_reload_keeps_the_last_good_sets(tmp_path):
     registry = RuleRegistry(tmp_path)
     assert registry.reload() == ()
     good = registry.rule_sets
-    assert set(good) == {"oecd_principles", "cost_ids_disclosure", "ukraine_procurement"}
+    assert set(good) == {"oecd_principles", "cost_ids_disclosure", "ukraine_procurement", "data_quality"}
 
     broken = tmp_path / "oecd_principles.yaml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("fact: needs.strategy_ref,", "fact: needs.strategy,"),
@@ -26,7 +26,7 @@ def test_reload_keeps_the_last_good_sets(tmp_path):
 
     broken.unlink()
     assert registry.reload() == ()
-    assert set(registry.rule_sets) == {"cost_ids_disclosure", "ukraine_procurement"}
+    assert set(registry.rule_sets) == {"cost_ids_disclosure", "ukraine_procurement", "data_quality"}
 
 
 def test_first_load_failure_leaves_the_registry_empty(tmp_path):

@@ -21,8 +21,8 @@ def _outcome(rule_id: str, facts: dict, marks: dict | None = None) -> Outcome:
     return result.outcome
 
 
-def test_the_three_shipped_sets_load():
-    assert set(RULE_SETS) == {"oecd_principles", "cost_ids_disclosure", "ukraine_procurement"}
+def test_the_four_shipped_sets_load():
+    assert set(RULE_SETS) == {"oecd_principles", "cost_ids_disclosure", "ukraine_procurement", "data_quality"}
 
 
 def test_every_principle_has_at_least_two_checks():

@@ -124,6 +124,25 @@ def host_list() -> Setting:
                           "(a leading dot allows subdomains)")
 
 
+def tile_url() -> Setting:
+    def parse(raw: str) -> str:
+        url = raw.strip()
+        parts = urlsplit(url.replace("{s}", "a"))
+        if (parts.scheme not in ("http", "https") or not parts.hostname
+                or any(part not in url for part in ("{z}", "{x}", "{y}"))):
+            raise _Refused(raw)
+        return url
+    return Setting(parse, "an http:// or https:// tile address with {z}, {x} and {y}, such as "
+                          "https://tiles.example.ua/{z}/{x}/{y}.png")
+
+
+def tile_origin(url: str) -> str:
+    """The scheme and host a tile address loads from (what the Content-Security-Policy must allow)."""
+    parts = urlsplit(url.replace("{s}", "a"))
+    host = parts.netloc.replace("a.", "*.", 1) if "{s}." in url else parts.netloc
+    return f"{parts.scheme}://{host}"
+
+
 _HOST = re.compile(r"\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 
 #: Settings read from the environment, with how to parse them.
@@ -167,6 +186,8 @@ _ENV_SETTINGS: dict[str, Setting] = {
     # A job counts as abandoned after this long without its heartbeat (one a second): two beats at the least.
     "JOB_STALE_SECONDS": integer(2, DAY, " (seconds)"),
     "JOB_WORKER_MISSING_SECONDS": integer(5, 7 * DAY, " (seconds)"),
+    "MAP_TILE_URL": tile_url(),
+    "MAP_TILE_ATTRIBUTION": text(),
 }
 
 
@@ -235,6 +256,10 @@ def defaults(instance_path: str) -> dict:
         "JOB_STALE_SECONDS": 60,
         #: The health check calls the workers missing when none was seen for this long.
         "JOB_WORKER_MISSING_SECONDS": 120,
+        #: A base-map tile layer for the maps ({z}/{x}/{y}); empty: none, and the browser fetches nothing from
+        #: outside the site (the oblast boundaries are shipped). Its attribution is shown under the map.
+        "MAP_TILE_URL": "",
+        "MAP_TILE_ATTRIBUTION": "",
     }
 
 
@@ -274,6 +299,11 @@ def validate(config: dict) -> None:
     config["DATABASE_URL"] = parse_setting("DATABASE_URL", str(config.get("DATABASE_URL") or ""))
     if config.get("PUBLIC_BASE_URL"):
         config["PUBLIC_BASE_URL"] = parse_setting("PUBLIC_BASE_URL", str(config["PUBLIC_BASE_URL"]))
+    if config.get("MAP_TILE_URL"):
+        config["MAP_TILE_URL"] = parse_setting("MAP_TILE_URL", str(config["MAP_TILE_URL"]))
+        if not config.get("MAP_TILE_ATTRIBUTION"):
+            raise ConfigError(f"{ENV_PREFIX}MAP_TILE_URL is set without {ENV_PREFIX}MAP_TILE_ATTRIBUTION: tile "
+                              "providers require their attribution under the map; set it too.")
     upload, request_limit = config.get("UPLOAD_MAX_BYTES"), config.get("MAX_CONTENT_LENGTH")
     if isinstance(upload, int) and isinstance(request_limit, int) and upload >= request_limit:
         raise ConfigError(

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from tracker.core import geo
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FundingSource
 from tracker.projects.models import FundingLine, Project, ProjectParty
@@ -39,6 +40,7 @@ def build_facts(*, session: Session, projects: Sequence[Project], to_uah: ToUah)
                 "project_type": project.project_type,
                 "purpose": project.purpose,
                 "location_code": project.location_code,
+                "location": _location(project),
                 "address": project.address,
                 "dream_code": project.dream_code,
                 "owner": {"name": owner.name_uk, "level": owner.level},
@@ -46,6 +48,16 @@ def build_facts(*, session: Session, projects: Sequence[Project], to_uah: ToUah)
             "planning": {"funding": funding.get(project.id, []), "partners": partners.get(project.id, [])},
         }
         facts[project.id] = _merge(base, staged.get(project.id, {}))
+    return facts
+
+
+def _location(project: Project) -> dict:
+    """Whether the project's point lies in Ukraine and in the oblast of its KATOTTG code, with both oblasts."""
+    check = geo.check_location(project.location_code, project.latitude, project.longitude)
+    facts: dict[str, Any] = {"check": check.status}
+    for name, oblast in (("point_oblast", check.point_oblast), ("code_oblast", check.code_oblast)):
+        if oblast is not None:
+            facts[f"{name}_uk"], facts[f"{name}_en"] = oblast.name_uk, oblast.name_en
     return facts
 
 

@@ -586,7 +586,7 @@ def _write_project(session: Session, plan: _Plan, records: dict, report: ImportR
     if submitted:
         bumped = bool(project_service.update_project(
             session=session, project=project, changes=project_service.ProjectUpdate(**submitted),
-            expected_version=project.version))
+            expected_version=project.version, locate=False))  # the data-quality rule reports a bad location
     new_parent = plan.parent.id if plan.parent else None
     stage_changes = []
     for section, model in _SECTION_MODELS.items():

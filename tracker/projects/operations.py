@@ -13,10 +13,12 @@ from sqlalchemy import Table, delete, func, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel, select
 
-from tracker.core import bulk
+from tracker.core import bulk, geo
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.fields import check_values, validated
+from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority, Organisation
 from tracker.core.versioning import save_from_version
 from tracker.core.vocab import Currency, ProjectState, ProjectType, Purpose, Sector, Stage
@@ -64,6 +66,20 @@ def project_changes(values: dict) -> ProjectUpdate:
     return validated(ProjectUpdate, values)
 
 
+def check_location(data: ProjectBase) -> None:
+    """Refuse a point outside Ukraine, or outside the oblast of the project's KATOTTG code, naming the oblast
+    the point lies in (``core.geo``). A missing point is accepted here: the data-quality rule reports it."""
+    check = geo.check_location(data.location_code, data.latitude, data.longitude)
+    if check.status == "outside_ukraine":
+        raise ServiceError(_("The point %(lat)s, %(lon)s lies outside Ukraine.", lat=data.latitude,
+                             lon=data.longitude), field="latitude")
+    if check.status == "outside_oblast" and check.point_oblast and check.code_oblast:
+        locale = current_language()
+        raise ServiceError(_("The point lies in %(found)s, not in %(expected)s, the oblast of the KATOTTG code "
+                             "%(code)s.", found=check.point_oblast.name(locale),
+                             expected=check.code_oblast.name(locale), code=data.location_code), field="latitude")
+
+
 def make_reference(project_id: int, year: int) -> str:
     return f"{REFERENCE_PREFIX}-{year}-{project_id:06d}"
 
@@ -73,6 +89,7 @@ def create_project(*, session: Session, authority: Authority, data: ProjectCreat
                    created_at: datetime | None = None) -> Project:
     """Register a project under ``authority``; its reference derives from its id and year."""
     check_values(Project, {"stage": stage})
+    check_location(data)
     created_at = created_at or utcnow()
     project = Project.model_validate(data, update={
         "authority_id": authority.id, "stage": stage, "state": ProjectState.ACTIVE,
@@ -155,9 +172,12 @@ def get_project(*, session: Session, reference: str) -> Project:
     return project
 
 
-def update_project(*, session: Session, project: Project, changes: ProjectUpdate,
-                   expected_version: int) -> dict[str, tuple[Any, Any]]:
+def update_project(*, session: Session, project: Project, changes: ProjectUpdate, expected_version: int,
+                   locate: bool = True) -> dict[str, tuple[Any, Any]]:
     """Apply ``changes`` if nobody saved since ``expected_version``; return {field: (old, new)}.
+
+    A changed point or KATOTTG code is checked (``check_location``) unless ``locate`` is false: an import keeps
+    the rows it is given, and the data-quality rule reports an inconsistent location there.
 
     On a conflict nothing is written and ``Conflict.changes`` names each field whose saved value
     differs from the submitted one: {field: (saved, submitted)}.
@@ -165,6 +185,9 @@ def update_project(*, session: Session, project: Project, changes: ProjectUpdate
     values = changes.model_dump(exclude_unset=True)
     validated = project_data({**project.model_dump(), **values})
     values = {name: getattr(validated, name) for name in values}
+    if locate and {"location_code", "latitude", "longitude"} & {name for name in values
+                                                                if getattr(project, name) != values[name]}:
+        check_location(validated)
     changed = {name: (getattr(project, name), new) for name, new in values.items()
                if getattr(project, name) != new}
     if not changed and project.version == expected_version:

@@ -121,9 +121,15 @@ def list_arguments() -> dict[str, int]:
     return numbers
 
 
+#: Open data described in the API's OpenAPI document, whose errors are therefore answered as the API's are.
+DESCRIBED_OPEN_DATA = frozenset({"/open-data/projects.geojson"})
+
+
 def is_api_request(request) -> bool:
-    """True for a request to the API, matched by a route or not (an id out of range matches none)."""
-    return request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+    """True for a request to the API, matched by a route or not (an id out of range matches none), or to open
+    data the API describes."""
+    return (request.path == bp.url_prefix or request.path.startswith(bp.url_prefix + "/")
+            or request.path in DESCRIBED_OPEN_DATA)
 
 
 def error_answer(code: int, detail: str | None = None) -> Response:

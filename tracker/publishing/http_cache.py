@@ -22,8 +22,8 @@ from tracker.core import data_version
 from tracker.core.db import get_session
 from tracker.core.i18n import current_language
 
-#: The public blueprints: portal pages, reports and open data, the JSON API.
-PUBLIC_BLUEPRINTS = frozenset({"portal", "reports", "api"})
+#: The public blueprints: portal pages, reports and open data, the JSON API, the map.
+PUBLIC_BLUEPRINTS = frozenset({"portal", "reports", "api", "maps"})
 
 
 @functools.cache

@@ -130,6 +130,28 @@ TEXT = {"type": "string", "pattern": "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"}
 ID = {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX}
 
 
+#: The GeoJSON open data (``maps.views.projects_geojson``): one Point feature per public project with a point.
+GEOJSON_SCHEMA = {
+    "type": "object", "required": ["type", "features"],
+    "properties": {
+        "type": {"const": "FeatureCollection"},
+        "features": {"type": "array", "items": {
+            "type": "object", "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "geometry": {"type": "object", "required": ["type", "coordinates"], "properties": {
+                    "type": {"const": "Point"},
+                    "coordinates": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}},
+                "properties": {"type": "object", "required": ["reference", "title_uk", "stage", "url"], "properties": {
+                    "reference": {"type": "string"}, "title_uk": {"type": "string"},
+                    "title_en": {"type": ["string", "null"]}, "stage": {"type": "string", "enum": _values(Stage)},
+                    "sector": {"type": "string"}, "location_code": {"type": ["string", "null"]},
+                    "owner_uk": {"type": "string"}, "owner_en": {"type": ["string", "null"]},
+                    "url": {"type": "string", "format": "uri"}}}}}},
+    },
+}
+
+
 def list_parameters() -> list[dict]:
     """The list's query parameters; the API reads them by this description (``api.list_arguments``)."""
     return [
@@ -172,6 +194,12 @@ def openapi_document(publisher: str) -> dict:
                 "parameters": [{"name": "authority_id", "in": "path", "required": True, "schema": ID}],
                 "responses": {"200": _json("The authority", AuthorityAnswer), "400": bad_request,
                               "404": not_found}}},
+            "/open-data/projects.geojson": {"get": {
+                "summary": "Public projects with a point, filtered like the list, as GeoJSON",
+                "parameters": [item for item in list_parameters() if item["name"] not in ("page", "per_page")],
+                "responses": {"200": {"description": "A GeoJSON FeatureCollection (RFC 7946) of points",
+                                      "content": {"application/geo+json": {"schema": GEOJSON_SCHEMA}}},
+                              "400": bad_request}}},
             "/api/v1/figures": {"get": {
                 "summary": "Headline figures of all public projects",
                 "responses": {"200": _json("Figures", PortfolioFigures), "400": bad_request}}},

@@ -54,15 +54,18 @@ def home():
 @bp.get("/projects")
 def project_list():
     """Search and filter projects, 25 a page."""
-    args = request.args
-    authority_id = id_arg("authority")
-    authority = get_session().get(Authority, authority_id) if authority_id else None
-    filters = portfolio_filters(args)
+    filters = portfolio_filters(request.args)
     page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
                                    page=page_arg(), per_page=PER_PAGE, count_key=_shared_view())
-    return render_template("portal/projects.html", page=page, filters=filters, authority=authority,
-                           sectors=choices("sector"), stages=choices("stage"), oblasts=_oblasts(),
-                           sources=choices("funding_source"))
+    return render_template("portal/projects.html", page=page, filters=filters, **filter_choices(filters))
+
+
+def filter_choices(filters: portfolio.ProjectFilters) -> dict:
+    """What the search filters offer (the list page and the map share the form), with the chosen authority."""
+    authority_id = id_arg("authority")
+    authority = get_session().get(Authority, authority_id) if authority_id else None
+    return {"authority": authority, "sectors": choices("sector"), "stages": choices("stage"),
+            "oblasts": _oblasts(), "sources": choices("funding_source")}
 
 
 @bp.get("/projects/<reference>")
@@ -103,8 +106,9 @@ def authority_detail(authority_id: int):
         session, shared and ("authority_scorecard", authority.id, shared),
         lambda: authority_scorecard(session=session, authority=authority, visible=_visible()))
     money = public_views.portfolio_figures(session=session, authority=authority, with_scorecard=False)
+    points = public_views.map_points(session=session, authority=authority)
     return render_template("portal/authority.html", authority=authority, chain=chain, units=units,
-                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money)
+                           projects=projects, scorecard=scorecard, evaluated=evaluated, money=money, points=points)
 
 
 @dataclass(frozen=True)

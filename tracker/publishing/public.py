@@ -296,9 +296,19 @@ class RegionRow(PublicVariant):
     committed_uah: Amount
 
 
+class MapPoint(PublicVariant):
+    """Where public projects lie, for a server-drawn map: a place (the mean of its projects' points, grouped
+    about 10 km apart) and how many projects are there."""
+
+    latitude: float
+    longitude: float
+    projects: int
+
+
 class PublicPortfolio(PublicVariant):
     figures: PortfolioFigures
     regions: tuple[RegionRow, ...] = ()
+    points: tuple[MapPoint, ...] = ()
 
 
 class PublicAuthorityReport(PublicVariant):
@@ -306,6 +316,7 @@ class PublicAuthorityReport(PublicVariant):
     chain: tuple[PublicAuthority, ...]
     figures: PortfolioFigures
     projects: tuple[PublicProjectSummary, ...] = ()
+    points: tuple[MapPoint, ...] = ()
 
 
 def plain(value: Any) -> Any:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from sqlalchemy import func
+from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, select
 
 from tracker.audit.models import Finding
@@ -41,6 +41,7 @@ from tracker.projects.policy import public_condition
 from tracker.projects.queries import FundingView, funding_views, party_rows
 from tracker.publishing.public import (
     ComplianceSummary,
+    MapPoint,
     Money,
     PortfolioFigures,
     PublicAuthority,
@@ -464,7 +465,28 @@ def authority_report(*, session: Session, authority: Authority) -> PublicAuthori
         authority=public_authority(authority),
         chain=tuple(public_authority(a) for a in ancestors(session=session, authority=authority)),
         figures=portfolio_figures(session=session, authority=authority),
-        projects=tuple(summaries(session=session, rows=rows)))
+        projects=tuple(summaries(session=session, rows=rows)), points=map_points(session=session, authority=authority))
+
+
+#: Public projects closer than this (in degrees, about 10 km) are one dot on a server-drawn map.
+MAP_CELL_DEGREES = 0.1
+
+
+def map_points(*, session: Session, authority: Authority | None = None) -> tuple[MapPoint, ...]:
+    """Where the public projects (of ``authority``'s subtree) lie, grouped by the database into places about
+    10 km apart: one grouped query, once a data version, whatever the number of projects."""
+    def compute() -> tuple[MapPoint, ...]:
+        cells = (cast(Project.latitude / MAP_CELL_DEGREES, Integer),
+                 cast(Project.longitude / MAP_CELL_DEGREES, Integer))
+        query = (select(func.avg(Project.latitude), func.avg(Project.longitude), func.count())
+                 .join(Authority, Authority.id == Project.authority_id)
+                 .where(is_public_project(), Project.latitude.is_not(None), Project.longitude.is_not(None))
+                 .group_by(*cells).order_by(*cells))
+        if authority is not None:
+            query = query.where(Authority.path.startswith(authority.path, autoescape=True))
+        return tuple(MapPoint(latitude=round(lat, 4), longitude=round(lon, 4), projects=count)
+                     for lat, lon, count in session.exec(query))
+    return memoized(session, ("map points", authority.id if authority else None), compute)
 
 
 def portfolio(*, session: Session) -> PublicPortfolio:
@@ -484,7 +506,8 @@ def portfolio(*, session: Session) -> PublicPortfolio:
     regions = sorted((RegionRow(authority=public_authority(oblasts[i]), projects=n,
                                 committed_uah=committed.get(i, Decimal(0)))
                       for i, n in counts.items() if i in oblasts), key=lambda row: row.authority.name_uk)
-    return PublicPortfolio(figures=portfolio_figures(session=session), regions=tuple(regions))
+    return PublicPortfolio(figures=portfolio_figures(session=session), regions=tuple(regions),
+                           points=map_points(session=session))
 
 
 def _oblast_id(path: str) -> int:

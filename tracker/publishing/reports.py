@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from tracker.publishing import charts
+from tracker.publishing import charts, map_svg
 from tracker.publishing.cache import PdfCache, cache_key
 from tracker.publishing.links import public_base_url, public_url
 from tracker.publishing.pdf import AssetFetcher, render_pdf
@@ -74,4 +74,6 @@ def init_app(app) -> None:
     app.add_template_global(charts.bars, "chart_bars")
     app.add_template_global(charts.progress, "chart_progress")
     app.add_template_global(charts.scorecard, "chart_scorecard")
+    app.add_template_global(map_svg.location_map, "map_location")
+    app.add_template_global(map_svg.points_map, "map_points")
     app.add_template_global(public_url, "public_url")

@@ -21,6 +21,8 @@ SECTORS = ("education", "health", "energy", "energy.solar", "communications", "w
 PROJECT_TYPES = ("construction", "rehabilitation", "replacement", "expansion", "decommissioning")
 PURPOSES = ("restoration", "development")
 AUTHORITY_LEVELS = ("national", "oblast", "raion", "hromada", "settlement", "city_district")
+#: How a project's point agrees with its KATOTTG code (``tracker.core.geo.STATUSES``).
+LOCATION_CHECKS = ("ok", "missing", "outside_ukraine", "outside_oblast", "unknown_code")
 FUNDING_SOURCES = ("local_budget", "oblast_budget", "state_budget", "eu", "international_financier", "donor",
                    "private")
 FUNDING_LEVELS = ("local", "regional", "national", "international", "private")
@@ -95,6 +97,16 @@ _FACTS = (
     _f("identification.project_type", E, "Project type (OC4IDS)", "Тип проєкту (OC4IDS)", PROJECT_TYPES),
     _f("identification.purpose", E, "Purpose", "Мета", PURPOSES),
     _f("identification.location_code", T, "Location (KATOTTG code)", "Місце (код КАТОТТГ)"),
+    _f("identification.location.check", E, "Location check (point against KATOTTG code)",
+       "Перевірка місця (точка і код КАТОТТГ)", LOCATION_CHECKS),
+    _f("identification.location.point_oblast_uk", T, "Oblast the point lies in (Ukrainian)",
+       "Область, у якій лежить точка (українською)"),
+    _f("identification.location.point_oblast_en", T, "Oblast the point lies in (English)",
+       "Область, у якій лежить точка (англійською)"),
+    _f("identification.location.code_oblast_uk", T, "Oblast of the KATOTTG code (Ukrainian)",
+       "Область коду КАТОТТГ (українською)"),
+    _f("identification.location.code_oblast_en", T, "Oblast of the KATOTTG code (English)",
+       "Область коду КАТОТТГ (англійською)"),
     _f("identification.address", T, "Address", "Адреса"),
     _f("identification.dream_code", T, "Project code in DREAM", "Код проєкту в DREAM"),
     _f("identification.owner.name", T, "Project owner", "Власник проєкту"),

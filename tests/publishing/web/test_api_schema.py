@@ -79,8 +79,10 @@ def test_the_description_is_openapi_3_1_with_generated_schemas(spec):
                 collect(value)
     collect(spec)
     assert refs and all(ref.removeprefix("#/components/schemas/") in schemas for ref in refs), refs
-    for operation in (item["get"] for item in spec["paths"].values()):
+    for operation in (item["get"] for path, item in spec["paths"].items() if path.startswith("/api/v1/")):
         assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"] in refs
+    geojson = spec["paths"]["/open-data/projects.geojson"]["get"]["responses"]["200"]["content"]
+    assert geojson["application/geo+json"]["schema"]["properties"]["type"] == {"const": "FeatureCollection"}
     # Every field of a public variant, and nothing else, is described: model_dump writes each one, even None.
     for name, fields in (("ProjectDetail", set(PublicProject.model_fields) | {"links"}),
                          ("PublicProjectSummary", set(PublicProjectSummary.model_fields))):

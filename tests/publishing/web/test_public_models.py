@@ -51,9 +51,9 @@ def _keys(node) -> set[str]:
     return set()
 
 
-#: Variants no answer holds as such: the reports' (no endpoint serves them) and ``PublicProject``, which the
-#: description has as ``ProjectDetail``, itself with its links.
-NOT_DESCRIBED = {"PublicPortfolio", "PublicAuthorityReport", "RegionRow", "PublicProject"}
+#: Variants no answer holds as such: the reports' (no endpoint serves them, nor their map points) and
+#: ``PublicProject``, which the description has as ``ProjectDetail``, itself with its links.
+NOT_DESCRIBED = {"PublicPortfolio", "PublicAuthorityReport", "RegionRow", "MapPoint", "PublicProject"}
 
 
 def test_each_component_schema_lists_exactly_its_models_fields():
