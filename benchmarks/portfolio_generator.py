@@ -69,6 +69,7 @@ from tracker.planning.models import (
     ProjectImplementation,
     ProjectPlan,
 )
+from tracker.projects import search as project_search
 from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
 from tracker.projects.operations import make_reference
 
@@ -404,6 +405,8 @@ class Portfolio:
             for start in range(0, len(rows), 5000):
                 self.session.execute(insert(model), rows[start:start + 5000])
             self.counts[model.__tablename__] += len(rows)
+            if model is Project:  # their search words, as the application keeps them
+                project_search.rewrite(self.session.connection(), [row["id"] for row in rows])
 
     # history --------------------------------------------------------------------------------------------
 

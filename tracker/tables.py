@@ -55,14 +55,23 @@ from tracker.planning.models import (
     ProjectImplementation,
     ProjectPlan,
 )
-from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
+from tracker.projects import search as _project_search  # noqa: E402,F401  (keeps each project's search words)
+from tracker.projects.models import (
+    FundingLine,
+    FundingLineBase,
+    Project,
+    ProjectBase,
+    ProjectParty,
+    ProjectSearch,
+    StageHistory,
+)
 from tracker.publishing import export_jobs as _export_jobs  # noqa: E402,F401,I001  (the full OC4IDS file)
 from tracker.publishing import report_jobs as _report_jobs  # noqa: E402,F401,I001  (big PDF reports as jobs)
 
 __all__ = [
     "Evaluation", "EvaluationFacts", "EvaluationScore", "RuleSetSource", "RuleSetting",
     "Authority", "AuthorityBase", "Organisation", "OrganisationBase",
-    "FundingLine", "FundingLineBase", "Project", "ProjectBase", "ProjectParty", "StageHistory",
+    "FundingLine", "FundingLineBase", "Project", "ProjectBase", "ProjectParty", "ProjectSearch", "StageHistory",
     "User", "UserAuthority",
     "Need", "Offer", "OfferMessage", "OutboxMessage", "PartnerProfile", "Partnership", "PartnershipActivity",
     "PartnershipMember", "ProjectFollower", "RateLimitEvent",

@@ -8,6 +8,9 @@ from sqlmodel import SQLModel
 
 from tracker.core.schema import current_revision, upgrade
 
+#: The newest migration: every database ends there.
+HEAD = "0015_project_search"
+
 
 def test_models_and_migrations_do_not_drift(engine):
     with engine.connect() as connection:
@@ -34,11 +37,11 @@ def test_history_has_one_head():
         heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     finally:
         engine.dispose()
-    assert heads == ["0014_sessions_and_latest"]
+    assert heads == [HEAD]
 
 
 def test_an_upgraded_database_stands_at_the_one_head(engine):
-    assert current_revision(engine) == "0014_sessions_and_latest"
+    assert current_revision(engine) == HEAD
 
 
 def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
@@ -51,7 +54,7 @@ def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
             upgrade(engine, branch_head)
         assert current_revision(engine) == "0003_planner_workflow,0004_engagement,0006_audit"
         upgrade(engine)
-        assert current_revision(engine) == "0014_sessions_and_latest"
+        assert current_revision(engine) == HEAD
     finally:
         engine.dispose()
 
@@ -175,5 +178,40 @@ def test_the_one_latest_migration_keeps_the_newest_of_two_latest_evaluations(tmp
         assert latest == [3] and session_version == 0
         with pytest.raises(IntegrityError), engine.begin() as connection:
             connection.execute(text("UPDATE evaluation SET is_latest = 1 WHERE id = 1"))
+    finally:
+        engine.dispose()
+
+
+def test_the_search_migration_folds_the_words_of_the_projects_already_stored(tmp_path):
+    """Projects stored before 0015 are found by search at once: their words (and their authority's) are folded."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from tracker.core.db import make_engine
+    from tracker.projects.queries import ProjectFilters, listing_ids
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-search.db'}")
+    try:
+        upgrade(engine, "0014_sessions_and_latest")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO authority (id, level, name_uk, name_en, path, created_at) "
+                                    "VALUES (1, 'hromada', 'Харківська громада', 'Kharkiv', '/1/', '2026-01-01')"))
+            for project_id, title in ((1, "Капітальний ремонт мосту"), (2, "Школа №3")):
+                connection.execute(text(
+                    "INSERT INTO project (id, reference, authority_id, title_uk, sector, project_type, purpose, "
+                    "is_public, stage, state, version, created_at, updated_at) VALUES (:id, :reference, 1, :title, "
+                    "'education', 'construction', 'restoration', 1, 'planning', 'active', 1, '2026-01-01', "
+                    "'2026-01-01')"), {"id": project_id, "reference": f"VID-2026-00000{project_id}", "title": title})
+        upgrade(engine)
+        with Session(engine) as session:
+            def found(query: str) -> list[int]:
+                return sorted(session.exec(listing_ids(ProjectFilters(text=query), None)).all())
+
+            assert found("міст") == [1]
+            assert found("РЕМОНТ") == [1]
+            assert found("школи") == [2]
+            assert found("харків") == [1, 2]
+            assert found("kharkiv") == [1, 2]
+            assert found("лікарня") == []
     finally:
         engine.dispose()

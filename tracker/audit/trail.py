@@ -59,9 +59,10 @@ GENESIS = "0" * 64
 HEAD_ID = 1
 #: The trail's own tables: writing them must not write more entries.
 SKIPPED = frozenset({AuditEntry.__tablename__, AuditHead.__tablename__})
-#: Rows recomputed from a logged row by a pure function, not logged themselves: an evaluation's counts per
-#: principle (``governance.evaluations``) come from its packed outcomes, which its own entry pins by digest.
-DERIVED = frozenset({"evaluation_score"})
+#: Rows recomputed from logged rows by a pure function, not logged themselves (written, updated or deleted): an
+#: evaluation's counts per principle (``governance.evaluations``) come from its packed outcomes, which its own
+#: entry pins by digest; a project's search words (``projects.search``) from its titles and its authority's names.
+DERIVED = frozenset({"evaluation_score", "project_search"})
 #: Columns logged as a digest only.
 SECRET_COLUMNS = frozenset({"password_hash"})
 #: JSON values longer than this (in canonical form) are logged as their digest.
@@ -309,7 +310,7 @@ def _bulk_write(execute_state) -> Any:
         return None
     statement = execute_state.statement
     table = getattr(statement, "table", None)
-    if not isinstance(table, Table) or table.name in SKIPPED:
+    if not isinstance(table, Table) or table.name in SKIPPED or table.name in DERIVED:
         return None
     if execute_state.is_insert:
         return _inserted(execute_state, statement, table)
@@ -348,7 +349,7 @@ def _inserted(execute_state, statement, table: Table) -> Any:
     """An INSERT statement (many rows, or content-addressed rows skipped when present): run with RETURNING, so
     exactly the rows it inserted are logged, each with all its columns. Rows derived from a logged row by a pure
     function (``DERIVED``) are not: the entry of the row they come from pins them."""
-    if table.name in DERIVED or statement._returning:  # bulk.insert_rows returns its rows: its observer logs them
+    if statement._returning:  # bulk.insert_rows returns its rows: its observer logs them
         return None
     result = execute_state.invoke_statement(statement=statement.returning(*table.c))
     rows = result.mappings().all()

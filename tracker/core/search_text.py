@@ -8,7 +8,7 @@ start of a stored word (``patterns``), and a record matches when every query wor
   collation on PostgreSQL), the same on both sides;
 * apostrophes of every kind (ʼ ' ’ `) are dropped, so "мʼясо", "м'ясо" and "мясо" are one word; ї, ґ and ё read
   as і, г and е (keyboards without them), and accents on Latin letters go;
-* a query word of more than four letters loses a common case or adjective ending, and what is left matches the
+* a query word of four letters or more loses a common case or adjective ending, and what is left matches the
   start of a stored word, so every form of it is found; an і, о or е in the last syllable matches any letter
   (the vowel alternation of "міст"/"мосту", "школа"/"шкіл", "Київ"/"Києва") or none ("будинок"/"будинку").
 
@@ -67,8 +67,8 @@ def document(*texts: str | None) -> str:
 
 
 def stem(word: str) -> str:
-    """A folded Cyrillic word of more than four letters without its case or adjective ending."""
-    if len(word) <= 4 or not _CYRILLIC.match(word[0]):
+    """A folded Cyrillic word of four letters or more without its case or adjective ending."""
+    if len(word) < 4 or not _CYRILLIC.match(word[0]):
         return word
     for ending in _ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:

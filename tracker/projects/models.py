@@ -134,3 +134,13 @@ class StageHistory(SQLModel, table=True):
     evaluation_id: Optional[int] = Field(default=None, foreign_key="evaluation.id")
     #: Set when failing blockers were overridden: the written reason, shown to auditors and the public.
     override_justification: Optional[str] = Field(default=None, sa_type=Text)
+
+
+class ProjectSearch(SQLModel, table=True):
+    """A project's words as search compares them (``core.search_text.document``): its titles, descriptions and
+    its authority's names, kept by ``projects.search`` whenever one of them is written."""
+
+    __tablename__ = "project_search"
+
+    project_id: int = Field(foreign_key="project.id", primary_key=True)
+    words: str = Field(default=" ", sa_type=Text)

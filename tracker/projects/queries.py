@@ -9,7 +9,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, false, func
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, select
 
@@ -18,6 +18,7 @@ from tracker.core.data_version import memoized
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FundingSource
+from tracker.projects import search
 from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
 
 
@@ -107,10 +108,11 @@ def _list_conditions(filters: ProjectFilters, visible, subtree_first: bool = Fal
     conditions = []
     if visible is not None:
         conditions.append(visible)
-    if filters.text:
-        pattern = f"%{filters.text.strip()}%"
-        conditions.append(or_(Project.title_uk.ilike(pattern), Project.title_en.ilike(pattern),
-                              Project.reference.ilike(pattern)))
+    if filters.text.strip():
+        # Every word in any of its forms, whatever the case or apostrophe (``projects.search``); a query of no
+        # words at all (punctuation) finds nothing, as before.
+        found = search.matching(filters.text)
+        conditions.append(found if found is not None else false())
     if filters.authority_path:
         in_subtree = Authority.path.startswith(filters.authority_path, autoescape=True)
         conditions.append(Project.authority_id.in_(select(Authority.id).where(in_subtree)) if subtree_first

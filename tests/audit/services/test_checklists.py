@@ -120,7 +120,10 @@ def test_sign_off_pins_the_evaluation_and_goes_stale_with_what_changed(session, 
     session.commit()
     [status] = signoff_statuses(session=session, project=world.school)
     assert status.stale
+    # The code, and the oblast the code names (which the location rules compare with the point's oblast).
     assert [(c.fact, c.before, c.after) for c in status.facts_changed] == [
+        ("identification.location.code_oblast_en", None, "Kharkiv Oblast"),
+        ("identification.location.code_oblast_uk", None, "Харківська область"),
         ("identification.location_code", None, "UA63120270000096230")]
     assert [(record.field, record.new_value) for record, _who in status.changes] == [
         ("location_code", "UA63120270000096230")]

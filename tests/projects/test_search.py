@@ -1,0 +1,79 @@
+"""Search words kept on every write path, and searching in Ukrainian whatever the case or form of a word."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from tests.factories import build_world, project_data
+from tracker.audit.models import AuditEntry
+from tracker.planning import csv_io
+from tracker.projects.models import Project, ProjectSearch
+from tracker.projects.operations import NewProject, create_projects, delete_projects, project_changes, update_project
+from tracker.projects.queries import ProjectFilters, listing_ids
+
+
+def _found(session, query: str, visible=None) -> set[int]:
+    return set(session.exec(listing_ids(ProjectFilters(text=query), visible)).all())
+
+
+def test_words_in_any_case_or_form_find_the_same_projects(session):
+    world = build_world(session)
+    bridge, clinic, school = world.bridge.id, world.clinic.id, world.school.id
+    assert _found(session, "мосту") == _found(session, "міст") == _found(session, "МІСТ") == {bridge}
+    assert _found(session, "ремонт") == _found(session, "Ремонту") == {clinic}
+    assert _found(session, "ірпінь") == _found(session, "Ірпеня") == {bridge}
+    assert _found(session, "школи") == _found(session, "школа") == {school}
+    assert _found(session, "bridge irpin") == {bridge}
+    assert _found(session, "bridge school") == set()  # every word must be found
+    assert _found(session, world.school.reference.lower()) == {school}
+    assert _found(session, world.school.reference[-6:]) == {school}
+    assert _found(session, "!!!") == set()
+
+
+def test_the_authority_names_are_searched_and_follow_a_renaming(session):
+    world = build_world(session)
+    assert _found(session, "дергачі") == {world.clinic.id, world.draft.id}
+    world.derhachi_hromada.name_uk = "Бучанська"
+    session.flush()
+    assert _found(session, "бучанська") == {world.clinic.id, world.draft.id}
+    assert _found(session, "дергачі") == set()
+
+
+def test_an_edited_title_is_found_by_its_new_words_only(session):
+    world = build_world(session)
+    update_project(session=session, project=world.school, expected_version=world.school.version,
+                   changes=project_changes({"title_uk": "Укриття ліцею"}))
+    session.flush()
+    assert _found(session, "ліцей") == {world.school.id}
+    assert world.school.id not in _found(session, "школа")
+
+
+def test_bulk_creation_keeps_search_words_and_deletion_takes_them_away_unlogged(session):
+    world = build_world(session)
+    entries_before = len(session.exec(select(AuditEntry.seq)).all())
+    ids = create_projects(session=session, projects=[
+        NewProject(world.kharkiv_hromada.id, project_data(title_uk="Реконструкція котельні"), None)])
+    session.flush()
+    assert _found(session, "котельня") == {ids[0]} | {world.draft.id}
+    assert session.get(ProjectSearch, ids[0]).words.startswith(" реконструкція котельні ")
+    delete_projects(session=session, project_ids=ids)
+    session.flush()
+    assert session.get(ProjectSearch, ids[0]) is None
+    logged = {entry.table_name for entry in session.exec(select(AuditEntry)).all()[entries_before:]}
+    assert "project_search" not in logged  # derived from the logged project row, like evaluation scores
+
+
+def test_a_csv_import_is_searchable_at_once(session):
+    world = build_world(session)
+    data = ("authority_code,title_uk,sector,project_type,purpose\n"
+            f"{world.irpin_hromada.code},Відновлення мостів через Бучу,transport.road,rehabilitation,restoration\n")
+    report = csv_io.import_projects(session=session, data=data.encode(), may_edit=lambda _authority: True)
+    assert report.ok, report.errors
+    session.flush()
+    [new] = session.exec(select(Project.id).where(Project.title_uk.startswith("Відновлення мостів"))).all()
+    assert _found(session, "міст буча") == {new}
+
+
+def test_search_never_shows_what_the_reader_may_not_see(session):
+    world = build_world(session)
+    assert world.draft.id in _found(session, "котельня")
+    assert _found(session, "котельня", Project.is_public.is_(True)) == set()
