@@ -29,6 +29,23 @@ def test_citizen_finds_a_project_and_downloads_its_report(server, page):
     assert "1 500 000.00 UAH" in text and "250 000.00 UAH" in text and "400 000.00 EUR" in text
 
 
+def _search(page, base: str, query: str) -> set[str]:
+    """Search as a citizen does (the form on the projects page); the references listed."""
+    page.goto(base + "/projects")
+    page.locator("#q").fill(query)
+    page.locator("form.filters button[type=submit]").click()
+    return {text for text in page.locator("a").all_inner_texts() if text.startswith("VID-")}
+
+
+@pytest.mark.parametrize(("typed", "as_written"), [("харків", "Харків"), ("ремонт", "Ремонт"), ("мосту", "міст")])
+def test_search_finds_the_same_whatever_the_case_or_form_of_a_word(server, page, typed, as_written):
+    base, world = server
+    found = _search(page, base, typed)
+    assert found and found == _search(page, base, as_written)
+    expected = {"харків": world.school.reference, "ремонт": world.clinic.reference, "мосту": world.bridge.reference}
+    assert expected[typed] in found
+
+
 @pytest.mark.parametrize("language", ["uk", "en"])
 def test_public_pages_have_no_serious_accessibility_violations(server, browser, language):
     base, world = server

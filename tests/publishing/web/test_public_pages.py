@@ -159,3 +159,24 @@ def test_api_links_are_the_routers_for_every_item_and_any_reference(app, client,
         for reference in ("VID 2024/7", "ВІД-1", "a%2Fb"):
             assert api._project_links(reference) == api._build_links(reference)
         assert "VID%202024" in api._project_links("VID 2024/7").page
+
+
+def _references(html: str) -> set[str]:
+    import re
+
+    return set(re.findall(r"VID-\d{4}-\d{6}", html))
+
+
+@pytest.mark.parametrize(("lower", "upper"), [("харків", "Харків"), ("школи", "Школа"), ("мосту", "міст"),
+                                              ("ірпеня", "ІРПІНЬ")])
+def test_search_finds_the_same_whatever_the_case_or_form(client, rich, lower, upper):
+    found = _references(client.get(f"/projects?q={lower}").get_data(as_text=True))
+    assert found and found == _references(client.get(f"/projects?q={upper}").get_data(as_text=True))
+    api = client.get(f"/api/v1/projects?q={lower}").get_json()
+    assert {item["reference"] for item in api["items"]} == found
+
+
+def test_search_by_bridge_in_any_form_finds_the_bridge_only(client, rich):
+    found = _references(client.get("/projects?q=мосту").get_data(as_text=True))
+    assert rich.world.bridge.reference in found and rich.project.reference not in found
+    assert rich.world.draft.reference not in _references(client.get("/projects?q=котельня").get_data(as_text=True))
