@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.accounts.models import User, UserAuthority
 from tracker.core import email_address
+from tracker.core.collation import by_name
 from tracker.core.columns import as_utc, utcnow
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.models import Authority, RateLimitEvent
@@ -73,8 +74,8 @@ def scope_paths(*, session: Session, user: User) -> list[str]:
 
 def scope_authorities(*, session: Session, user: User) -> list[Authority]:
     query = (select(Authority).join(UserAuthority, UserAuthority.authority_id == Authority.id)
-             .where(UserAuthority.user_id == user.id).order_by(Authority.name_uk))
-    return list(session.exec(query))
+             .where(UserAuthority.user_id == user.id))
+    return by_name(session.exec(query))
 
 
 class LoginRefused(ServiceError):

@@ -13,6 +13,7 @@ from typing import Protocol, cast
 from sqlalchemy import ColumnElement, false, or_
 from sqlmodel import Session, col, select
 
+from tracker.core.collation import by_name
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
@@ -105,5 +106,4 @@ def ancestors(*, session: Session, authority: Authority) -> list[Authority]:
 
 def children(*, session: Session, authority: Authority | None) -> list[Authority]:
     parent_id = authority.id if authority else None
-    query = select(Authority).where(Authority.parent_id == parent_id).order_by(Authority.name_uk)
-    return list(session.exec(query))
+    return by_name(session.exec(select(Authority).where(Authority.parent_id == parent_id)))

@@ -6,6 +6,7 @@ from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
+from tracker.core.collation import by_name
 from tracker.core.db import get_session
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import scope_filter
@@ -51,8 +52,8 @@ def need_list():
         status=status if status in ("open", "fulfilled", "closed") else None)
     page = need_service.list_needs(session=session, filters=filters, page=page_arg(),
                                    per_page=PER_PAGE)
-    oblasts = session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)
-                           .order_by(Authority.name_uk)).all()
+    oblasts = by_name(session.exec(select(Authority).where(Authority.level == AuthorityLevel.OBLAST)).all(),
+                      current_language())
     return render_template("engagement/needs.html", page=page, filters=filters, oblast=oblast, oblasts=oblasts,
                            status=status, help_kinds=choices("help_kind"), sectors=choices("sector"),
                            areas=choices("capacity_area"))

@@ -8,9 +8,10 @@ from sqlmodel import select
 
 from tracker.accounts.views import current_scope_paths, user_or_none
 from tracker.core import hierarchy as authority_service
+from tracker.core.collation import by_name
 from tracker.core.data_version import memoized
 from tracker.core.db import get_session
-from tracker.core.i18n import localized
+from tracker.core.i18n import current_language, localized
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
@@ -127,6 +128,7 @@ def _oblasts() -> list[OblastChoice]:
     """The oblasts for the filter, read once a data version (every list page offers them)."""
     session = get_session()
     query = (select(Authority.id, Authority.name_uk, Authority.name_en)
-             .where(Authority.level == AuthorityLevel.OBLAST).order_by(Authority.name_uk))
-    return memoized(session, "oblast choices",
-                    lambda: [OblastChoice(*row) for row in session.exec(query)])
+             .where(Authority.level == AuthorityLevel.OBLAST))
+    language = current_language()
+    return memoized(session, ("oblast choices", language),
+                    lambda: by_name([OblastChoice(*row) for row in session.exec(query)], language))
