@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
         api,  # the public portal's reports, open data and API
         http_cache,
     )
+    from tracker.publishing import open_data as _open_data  # noqa: F401  (the front door, on the reports blueprint)
     from tracker.publishing import report_views as reports
 
     reports.init_app(app)

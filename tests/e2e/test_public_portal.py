@@ -55,7 +55,7 @@ def test_public_pages_have_no_serious_accessibility_violations(server, browser, 
         page.goto(f"{base}/lang/{language}")
         pages = ["/", "/projects?q=&sector=education", f"/projects/{world.school.reference}",
                  f"/authorities/{world.kharkiv_oblast.id}", "/authorities",
-                 f"/reports/projects/{world.school.reference}.html"]
+                 f"/reports/projects/{world.school.reference}.html", "/open-data", "/open-data/api"]
         found = {}
         for path in pages:
             page.goto(base + path)

@@ -24,8 +24,10 @@ from tracker.publishing import read_models as public_views
 from tracker.publishing.links import public_url
 from tracker.publishing.openapi import (
     ApiError,
+    ApiIndex,
     AuthorityAnswer,
     AuthorityLinks,
+    Endpoint,
     ProjectDetail,
     ProjectItem,
     ProjectLinks,
@@ -38,6 +40,17 @@ from tracker.publishing.public import PublicVariant
 from tracker.publishing.report_views import portfolio_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/")
+def index():
+    """What the API offers (every operation of its description), and where it is described."""
+    document = openapi_document(current_app.config["PUBLISHER_NAME"])
+    endpoints = tuple(Endpoint(path=path, summary=operation.get("summary", ""))
+                      for path, methods in document["paths"].items() for operation in methods.values())
+    return _answer(ApiIndex(title=document["info"]["title"], openapi=public_url("api.openapi"),
+                            reference=public_url("reports.api_reference"), open_data=public_url("reports.open_data"),
+                            endpoints=endpoints))
 
 
 @bp.get("/projects")

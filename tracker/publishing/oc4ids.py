@@ -22,6 +22,9 @@ from tracker.projects.models import Project
 from tracker.publishing.public import PublicProject
 from tracker.publishing.read_models import is_public_project, project_views
 
+#: The licence of every open dataset the portal publishes (the packages name it; ``/open-data`` shows it).
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 VERSION = "0.9"
 CHUNK = 500
 
@@ -214,7 +217,7 @@ def _documents(view: PublicProject, publication: Publication) -> list[dict]:
 def package_head(publication: Publication, uri: str, published: datetime) -> dict:
     return {"version": VERSION, "uri": uri, "publishedDate": _datetime(published),
             "publisher": {"name": publication.publisher},
-            "license": "https://creativecommons.org/licenses/by/4.0/"}
+            "license": LICENCE_URL}
 
 
 def iter_package(*, session: Session, publication: Publication, uri: str, published: datetime,

@@ -81,13 +81,31 @@ class ApiError(PublicVariant):
     error: str
 
 
+class Endpoint(PublicVariant):
+    """One operation of the API: its address (a template where it takes a path parameter) and what it answers."""
+
+    path: str
+    summary: str
+
+
+class ApiIndex(PublicVariant):
+    """What the API offers, and where it is described for programs and for people."""
+
+    title: str
+    openapi: Url
+    reference: Url
+    open_data: Url
+    endpoints: tuple[Endpoint, ...]
+
+
 def with_links(cls: type[PublicVariant], value: PublicVariant, links: PublicVariant) -> Any:
     """``value`` (a public variant) as its linked answer type ``cls``; a shallow copy, fields unchanged."""
     return cls.model_validate({**{name: getattr(value, name) for name in type(value).model_fields}, "links": links})
 
 
 #: The answer of each endpoint, by its name in the description.
-ANSWERS: tuple[type[PublicVariant], ...] = (ProjectPage, ProjectDetail, AuthorityAnswer, PortfolioFigures, ApiError)
+ANSWERS: tuple[type[PublicVariant], ...] = (ApiIndex, ProjectPage, ProjectDetail, AuthorityAnswer, PortfolioFigures,
+                                           ApiError)
 
 
 def model_schema(cls: type[PublicVariant]) -> tuple[dict, dict[str, dict]]:
@@ -159,8 +177,8 @@ def list_parameters() -> list[dict]:
          "schema": {"type": "integer", "minimum": 1, "maximum": DB_INT_MAX, "default": 1}},
         {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                                        "default": 25}},
-        {"name": "q", "in": "query", "description": "Text in the title or the reference (its first 200 characters)",
-         "schema": TEXT},
+        {"name": "q", "in": "query", "description": "Words in the title, description, owner or reference, in any "
+                                                    "case or form (its first 200 characters)", "schema": TEXT},
         {"name": "authority", "in": "query", "description": "An authority id: its whole subtree (none when no "
                                                             "authority has it)", "schema": ID},
         {"name": "sector", "in": "query", "description": "OC4IDS projectSector code", "schema": TEXT},
@@ -182,6 +200,9 @@ def openapi_document(publisher: str) -> dict:
                  "description": "Read-only public data on Ukraine's reconstruction projects. Open data in OC4IDS "
                                 "is under /open-data/oc4ids/."},
         "paths": {
+            "/api/v1/": {"get": {
+                "summary": "What the API offers, and where it is described",
+                "responses": {"200": _json("The index", ApiIndex)}}},
             "/api/v1/projects": {"get": {
                 "summary": "Public projects, paginated", "parameters": list_parameters(),
                 "responses": {"200": _json("A page of projects", ProjectPage), "400": bad_request}}},
