@@ -54,6 +54,10 @@ class ProjectForm(ModelForm):
 
 class NewProjectForm(ProjectForm):
     authority_id = SelectField(_l("Owning authority"), coerce=int, validators=[DataRequired()])
+    # A new project starts unpublished: a near-empty project should not go live the moment it is registered.
+    is_public = BooleanField(_l("Published on the public portal"), default=False,
+                             description=_l("Publish it once it has what citizens need to follow it; until then "
+                                            "only the people working on it see it."))
 
 
 class EditProjectForm(ProjectForm, VersionedForm):

@@ -92,3 +92,15 @@ def test_planner_home_counts_public_and_own_projects(client, world, login):
     assert world.draft.title_uk in page  # their own non-public project
     login(world.irpin_planner)
     assert world.draft.title_uk not in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_project_starts_unpublished_until_the_planner_publishes_it(client, world, login):
+    login(world.irpin_planner)
+    form = client.get("/manage/projects/new").get_data(as_text=True)
+    checkbox = form[form.index('id="is_public"') - 200:form.index('id="is_public"') + 200]
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+    data = {key: value for key, value in EDIT_FORM.items() if key != "is_public"}
+    response = client.post("/manage/projects/new", data={**data, "authority_id": world.irpin_hromada.id})
+    reference = response.headers["Location"].rsplit("/", 1)[-1]
+    client.post("/logout", data={})
+    assert client.get(f"/projects/{reference}").status_code == 404  # not on the public portal yet
