@@ -115,3 +115,23 @@ def test_demo_projects_carry_the_stage_data_of_the_stages_they_reached(session):
         assert all(project.id not in recorded[model] for model in
                    [NeedsAssessment, ProjectPlan, Contract, ProjectCompletion][reached + 1:]), project.reference
         assert project.subsector
+
+
+def test_the_demo_command_labels_each_login_and_says_when_nothing_was_added(database_url, engine):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    def run():
+        result = CliRunner().invoke(main, ["demo"], env={"TRACKER_DATABASE_URL": database_url})
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    first, again = run(), run()
+    assert first.startswith("Demo data created: authorities ") and " 0," not in first.splitlines()[0]
+    assert again.startswith("Demo data already loaded: nothing added.")
+    for text in ("planner.kharkiv@vidnova.demo", "planner of Kharkiv Oblast (oblast level)",
+                 "planner of Irpin urban hromada", "EU partner: City of Kraków", "interface in English",
+                 "interface in Ukrainian", "password demo-password"):
+        assert text in again, text
+    assert again.count("@vidnova.demo") == 5

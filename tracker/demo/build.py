@@ -33,13 +33,22 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "demo_data"
 #: Shared by every demo account and printed by ``make run``: for a local demo only, never in production.
 DEMO_PASSWORD = "demo-password"  # noqa: S105  (the local demo's, printed by make run)
 DEMO_USERS = (
-    {"email": "admin@vidnova.demo", "name": "Demo Admin", "role": Role.ADMIN},
+    {"email": "admin@vidnova.demo", "name": "Demo Admin", "role": Role.ADMIN, "locale": "uk"},
     {"email": "planner.kharkiv@vidnova.demo", "name": "Олена Коваленко (demo)", "role": Role.PLANNER,
-     "authority_codes": ("UA63000000000041885",)},  # Kharkiv Oblast
+     "authority_codes": ("UA63000000000041885",), "locale": "uk"},  # Kharkiv Oblast
     {"email": "planner.irpin@vidnova.demo", "name": "Андрій Мельник (demo)", "role": Role.PLANNER,
-     "authority_codes": ("UA32080150000035443",)},  # Irpin urban hromada
+     "authority_codes": ("UA32080150000035443",), "locale": "uk"},  # Irpin urban hromada
     {"email": "auditor@vidnova.demo", "name": "Demo Auditor", "role": Role.AUDITOR, "locale": "en"},
 )
+#: Who each demo account is, as ``make run`` prints it beside the login (the partner comes from engagement).
+DEMO_WHO = {
+    "admin@vidnova.demo": "administrator, all of Ukraine",
+    "planner.kharkiv@vidnova.demo": "planner of Kharkiv Oblast (oblast level)",
+    "planner.irpin@vidnova.demo": "planner of Irpin urban hromada",
+    "auditor@vidnova.demo": "auditor, all of Ukraine",
+    "partner.krakow@vidnova.demo": "EU partner: City of Kraków",
+}
+LANGUAGES = {"uk": "Ukrainian", "en": "English"}
 #: What is built, by sector, for projects whose record does not say (CoST IDS item 3).
 SUBSECTORS = {
     "education": "Заклад освіти", "health": "Заклад охорони здоров'я",
@@ -62,10 +71,11 @@ def load_demo(*, session: Session) -> dict:
     users = _load_users(session, counts)
     _load_projects(session, counts, units, organisations, users)
     counts.update(load_engagement_demo(session=session, password=DEMO_PASSWORD))
+    accounts = {user.email: user for user in session.exec(select(User).where(User.email.in_(list(DEMO_WHO))))}
     return {**{name: counts[name] for name in COUNTED},
-            "logins": [*({"email": u["email"], "role": str(u["role"]), "password": DEMO_PASSWORD}
-                         for u in DEMO_USERS),
-                       {"email": "partner.krakow@vidnova.demo", "role": str(Role.PARTNER), "password": DEMO_PASSWORD}]}
+            "logins": [{"email": email, "role": str(accounts[email].role), "who": who, "password": DEMO_PASSWORD,
+                        "language": LANGUAGES.get(accounts[email].locale, accounts[email].locale)}
+                       for email, who in DEMO_WHO.items() if email in accounts]}
 
 
 def _read_yaml(name: str):

@@ -65,7 +65,10 @@ def demo() -> None:
     with session_scope() as session:
         result = load_demo(session=session)
     logins = result.pop("logins")
-    click.echo("Demo data created: " + ", ".join(f"{name} {count}" for name, count in result.items()))
-    click.echo("Demo logins (demo only, never use these passwords elsewhere):")
+    if any(result.values()):
+        click.echo("Demo data created: " + ", ".join(f"{name} {count}" for name, count in result.items() if count))
+    else:
+        click.echo("Demo data already loaded: nothing added.")
+    click.echo(f"Demo logins, password {logins[0]['password']} (demo only, never use it elsewhere):")
     for login in logins:
-        click.echo(f"  {login['email']:<32} {login['role']:<8} {login['password']}")
+        click.echo(f"  {login['email']:<30} {login['who']:<42} interface in {login['language']}")
