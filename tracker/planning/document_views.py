@@ -11,8 +11,10 @@ from tracker.core.forms import attach_error
 from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Role
 from tracker.planning import documents as document_service
+from tracker.planning.document_models import Document
 from tracker.planning.forms import DeleteForm, DocumentForm
 from tracker.planning.stage_data import project_workspace
+from tracker.planning.views import confirm_removal
 from tracker.projects.loaders import project_for_edit, project_for_view
 from tracker.projects.policy import can_view_restricted
 
@@ -89,6 +91,11 @@ def delete(reference: str, document_id: int):
     form = DeleteForm()
     if not form.validate():
         abort(400)
+    if not form.is_confirmed:
+        document = get_session().get(Document, document_id)
+        if document is None or document.project_id != project.id:
+            abort(404)
+        return confirm_removal(project, form, document.title, url_for("documents.manage", reference=reference))
     try:
         document_service.delete_document(session=get_session(), project=project, document_id=document_id,
                                          upload_folder=current_app.config["UPLOAD_FOLDER"],

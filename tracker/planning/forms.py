@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -329,7 +330,14 @@ ITEM_FORMS = {"permit": PermitForm, "indicator": IndicatorForm, "contract": Cont
 
 
 class DeleteForm(VersionedForm):
-    """A delete button: CSRF and the version, nothing else."""
+    """A delete button: CSRF and the version; the first press asks for confirmation (``confirmed`` is sent only by
+    the confirmation page's button), so nothing is removed by one careless click."""
+
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
 
 
 class DocumentForm(VersionedForm):

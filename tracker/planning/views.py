@@ -6,7 +6,7 @@ person's entries; invalid input answers 422 with the errors beside the fields.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 
 from tracker.accounts.views import roles_required
@@ -55,6 +55,12 @@ def workspace(reference: str):
     return render_template("planner/workspace.html", ws=_workspace(project), authority=authority,
                            programme_form=programme, delete_form=_delete_form(project.version),
                            section_titles=SECTION_TITLES)
+
+
+def confirm_removal(project, form: DeleteForm, what: str, back: str):
+    """The page asking "remove this?" before a removal: the same form again, confirmed, or back to the list."""
+    return render_template("planner/confirm_removal.html", project=project, form=form, what=what, back=back,
+                           action=request.path)
 
 
 def _delete_form(version: int) -> DeleteForm:
@@ -159,6 +165,9 @@ def delete_item(reference: str, kind: str, item_id: int):
     form = DeleteForm()
     if not form.validate():
         abort(400)
+    if not form.is_confirmed:
+        return confirm_removal(project, form, ITEM_TITLES[kind],
+                               url_for("planner.stage", reference=reference, section=ITEM_SECTION[kind]))
     try:
         stage_edit.delete_item(session=get_session(), project=project, kind=kind, item_id=item_id,
                                expected_version=form.expected_version())

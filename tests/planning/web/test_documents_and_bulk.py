@@ -104,3 +104,37 @@ def test_export_is_limited_to_the_planners_scope(client, world, login):
     login(world.derhachi_planner)
     text = client.get("/manage/bulk/projects/export.csv").data.decode("utf-8-sig")
     assert world.clinic.reference in text and world.school.reference not in text
+
+
+def test_removing_a_document_asks_first_and_keeps_it_when_the_planner_says_no(app, client, world, login):
+    login(world.kharkiv_planner)
+    assert _upload(client, world, PDF_BYTES, "minutes.pdf").status_code == 302
+    [document] = _documents(app)
+    with app.app_context(), session_scope(app) as session:
+        version = session.get(Project, world.school.id).version
+    url = f"/manage/projects/{world.school.reference}/documents/{document.id}/delete"
+    asked = client.post(url, data={"version": str(version)})
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Вилучити minutes.pdf?" in page  # the question, nothing removed yet
+    assert 'name="confirmed" value="yes"' in page
+    assert f'href="/manage/projects/{world.school.reference}/documents"' in page  # "no, keep it" goes back
+    assert [d.id for d in _documents(app)] == [document.id]
+    removed = client.post(url, data={"version": str(version), "confirmed": "yes"})
+    assert removed.status_code == 302 and _documents(app) == []
+
+
+def test_removing_a_list_item_asks_first(app, client, world, login):
+    from tests.planner_factories import add, contract_values
+
+    with app.app_context(), session_scope(app) as session:
+        project = session.get(Project, world.school.id)
+        contract = add(session, project, "contract", contract_values())
+        contract_id, version = contract.id, project.version
+    login(world.kharkiv_planner)
+    url = f"/manage/projects/{world.school.reference}/items/contract/{contract_id}/delete"
+    assert client.post(url, data={"version": str(version)}).status_code == 200
+    with app.app_context(), session_scope(app) as session:
+        assert session.get(Project, world.school.id).version == version  # nothing written by the question
+    assert client.post(url, data={"version": str(version), "confirmed": "yes"}).status_code == 302
+    with app.app_context(), session_scope(app) as session:
+        assert session.get(Project, world.school.id).version == version + 1
