@@ -166,6 +166,10 @@ def delete_item(reference: str, kind: str, item_id: int):
     if not form.validate():
         abort(400)
     if not form.is_confirmed:
+        try:  # only an item of this very project is asked about
+            stage_edit.get_item(session=get_session(), project=project, kind=kind, item_id=item_id)
+        except NotFound:
+            abort(404)
         return confirm_removal(project, form, ITEM_TITLES[kind],
                                url_for("planner.stage", reference=reference, section=ITEM_SECTION[kind]))
     try:

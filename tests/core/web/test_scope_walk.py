@@ -180,8 +180,8 @@ def _walk(app, client, rules, target: Target, children: Target, profile_id: int)
     for rule in sorted(rules, key=lambda rule: ("delete" in rule.rule, rule.rule)):
         for address in _addresses(rule.rule, target, children, profile_id):
             for method in _methods(rule):
-                # A version that is current: a route that forgot its check would go on and act.
-                data = {"version": str(_version(app, target))} if method == "POST" else None
+                # A version that is current, a removal confirmed: a route that forgot its check would go on and act.
+                data = {"version": str(_version(app, target)), "confirmed": "yes"} if method == "POST" else None
                 response = client.open(address, method=method, data=data)
                 answers[f"{method} {address}"] = response.status_code
                 response.close()
