@@ -29,7 +29,8 @@ def move_url(project):
 def test_blocked_move_explains_then_succeeds_after_the_fix(client, world, login):
     login(world.derhachi_planner)
     page = client.get(move_url(world.clinic)).get_data(as_text=True)
-    assert "T-SITE" in page and "disabled" in page  # the hromada planner may not override
+    assert "T-SITE" in page and "disabled" in page  # the hromada planner may not override, and is told why
+    assert 'aria-describedby="why-blocked"' in page and "планувальник вищого органу" in page
     blocked = client.post(move_url(world.clinic), data={"version": "1"})
     assert blocked.status_code == 409
     client.get("/lang/en")
