@@ -233,8 +233,12 @@ class PublicFinding(PublicVariant):
 class PublicFindings(PublicVariant):
     """The published findings of a project (unpublished ones have no field here)."""
 
+    #: Not settled yet: open, or answered by the planner and waiting for the auditor.
     open: int
+    #: Settled by the auditor: resolved, risk accepted or closed.
     closed: int
+    #: The count in each state that has any, in the order of the workflow.
+    by_status: dict[str, int]
     items: tuple[PublicFinding, ...]
 
 

@@ -6,7 +6,7 @@ rows (lists are enriched with one grouped query per kind of data, never one per 
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -525,5 +525,7 @@ def public_findings(*, session: Session, project_id: int) -> PublicFindings | No
     items = tuple(PublicFinding(severity=f.severity, principle=f.principle, title=f.title,
                                 recommendation=f.recommendation, status=f.status, due_date=f.due_date,
                                 raised_on=f.raised_at.date()) for f in rows)
-    still_open = sum(1 for f in rows if f.status != FindingStatus.CLOSED)
-    return PublicFindings(open=still_open, closed=len(rows) - still_open, items=items)
+    counts = Counter(str(f.status) for f in rows)
+    unsettled = counts[FindingStatus.OPEN] + counts[FindingStatus.ANSWERED]
+    return PublicFindings(open=unsettled, closed=len(rows) - unsettled, items=items,
+                          by_status={str(status): counts[status] for status in FindingStatus if counts[status]})

@@ -161,5 +161,17 @@ def test_public_summary_shows_only_published_findings(session, world):
     session.commit()
     summary = read_models.public_findings(session=session, project_id=world.school.id)
     assert [item.title for item in summary.items] == ["Roof differs from the design"]
-    assert (summary.open, summary.closed) == (1, 0)
+    assert (summary.open, summary.closed, summary.by_status) == (1, 0, {"open": 1})
     assert session.get(Finding, hidden.id).is_public is False
+
+
+def test_public_counts_follow_the_real_states_a_resolved_finding_is_settled(session, world):
+    finding = _raise(session, world)
+    service.set_visibility(session=session, finding=finding, user=world.auditor, is_public=True)
+    session.commit()
+    _step(session, world, finding, "answer", "kharkiv_planner")
+    summary = read_models.public_findings(session=session, project_id=world.school.id)
+    assert (summary.open, summary.closed, summary.by_status) == (1, 0, {"answered": 1})
+    _step(session, world, finding, "resolve", "auditor")
+    summary = read_models.public_findings(session=session, project_id=world.school.id)
+    assert (summary.open, summary.closed, summary.by_status) == (0, 1, {"resolved": 1})
