@@ -103,7 +103,7 @@ def test_partner_offer_accepted_and_published(server, browser, smtp, need):
     engagement = public.get_by_role("region", name="EU partners and needs")
     expect(engagement.get_by_role("link", name=re.compile("Ville de Lyon"))).to_be_visible()
     funding = public.get_by_role("region", name="Funding")
-    expect(funding.get_by_role("row", name=re.compile("City of Lyon"))).to_contain_text("50 000.00 EUR")
+    expect(funding.get_by_role("row", name=re.compile("City of Lyon"))).to_contain_text("EUR\u00a050,000.00")
     expect(public.get_by_role("region", name="Partners and parties")).to_contain_text("Co-financer")
 
     # 6. The e-mails arrived at the local SMTP server.

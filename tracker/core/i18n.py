@@ -10,6 +10,8 @@ from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 
+from tracker.core.money import format_money
+
 T = TypeVar("T")
 
 bp = Blueprint("i18n", __name__)
@@ -98,6 +100,12 @@ def init_app(app: Flask) -> None:
         return localized(source, name, locale or current_language())
 
     app.add_template_global(_localized, "localized")
+
+    def _format_money(amount, currency: str = "UAH", locale: str | None = None) -> str:
+        """``core.money.format_money`` for templates, in the reader's language (or ``locale``)."""
+        return format_money(amount, currency, locale or current_language())
+
+    app.add_template_global(_format_money, "format_money")
 
 
 @bp.get("/lang/<code>")

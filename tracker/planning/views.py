@@ -14,9 +14,11 @@ from tracker.core import versioning
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
 from tracker.core.forms import attach_error
+from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import funding_level, label
+from tracker.core.money import format_money
 from tracker.core.vocab import Role
 from tracker.core.web_input import id_arg
 from tracker.planning import rollup, stage_edit
@@ -229,7 +231,7 @@ def history(reference: str):
 
 # Rows of the list tables: (item id, cells), formatted here so the template stays one generic table.
 def _money(amount, currency: str = "UAH") -> str:
-    return "—" if amount is None else f"{amount:,.2f}".replace(",", "\u00a0") + f" {currency}"
+    return format_money(amount, currency, current_language())
 
 
 @bp.app_template_filter()

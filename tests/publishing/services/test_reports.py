@@ -39,7 +39,8 @@ def test_project_report_pdf_shows_title_budget_and_versions(client, rich, fetche
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
     assert "Відновлення школи № 1" in text
-    assert "1 500 000.00 UAH" in text and "250 000.00 UAH" in text and "14 000 000.00 UAH" in text
+    plain = " ".join(text.replace("\u202f", " ").replace("\u00a0", " ").split())
+    assert "1 500 000,00 грн" in plain and "250 000,00 грн" in plain and "14 000 000,00 грн" in plain
     assert "oecd_principles v" in text
     assert PUBLIC_DOC in text and RESTRICTED_DOC not in text
     root = pdf_module.base_url()
