@@ -136,10 +136,15 @@ class Headline:
     committed_by_currency: dict[str, Decimal]
     disbursed_by_currency: dict[str, Decimal]
     committed_uah_by_level: dict[str, Decimal]
+    #: UAH per unit of each foreign currency converted into ``committed_uah_by_level`` (the rates the page states).
+    rates: dict[str, Decimal] = field(default_factory=dict)
 
 
-def headline_figures(*, session: Session, visible) -> Headline:
-    """Counts by stage and money by currency and by level of government (three queries)."""
+def headline_figures(*, session: Session, visible, rates: dict[str, Decimal] | None = None) -> Headline:
+    """Counts by stage and money by currency and by level of government (three queries).
+
+    The levels are in hryvnias: a line in another currency is converted at ``rates`` (UAH per unit), and left
+    out of them only when no rate is known for it."""
     # Both join the authority because a planner's visibility filter is on the authority's path.
     stage_query = (select(Project.stage, func.count())
                    .join(Authority, Authority.id == Project.authority_id).group_by(Project.stage))
@@ -155,13 +160,17 @@ def headline_figures(*, session: Session, visible) -> Headline:
     committed: dict[str, Decimal] = defaultdict(Decimal)
     disbursed: dict[str, Decimal] = defaultdict(Decimal)
     uah_by_level: dict[str, Decimal] = defaultdict(Decimal)
+    used: dict[str, Decimal] = {}
     for source, currency, committed_sum, disbursed_sum in session.exec(money_query):
         committed[currency] += Decimal(committed_sum or 0)
         disbursed[currency] += Decimal(disbursed_sum or 0)
-        if currency == "UAH":
-            uah_by_level[FundingSource(source).level] += Decimal(committed_sum or 0)
+        rate = Decimal(1) if currency == "UAH" else (rates or {}).get(currency)
+        if rate is not None:
+            uah_by_level[FundingSource(source).level] += (Decimal(committed_sum or 0) * rate).quantize(Decimal("0.01"))
+            if currency != "UAH":
+                used[currency] = rate
     return Headline(projects=sum(by_stage.values()), by_stage=by_stage, committed_by_currency=dict(committed),
-                    disbursed_by_currency=dict(disbursed), committed_uah_by_level=dict(uah_by_level))
+                    disbursed_by_currency=dict(disbursed), committed_uah_by_level=dict(uah_by_level), rates=used)
 
 
 @dataclass

@@ -45,7 +45,8 @@ def home():
     session = get_session()
     shared = _shared_view()
     figures = memoized(session, shared and ("headline", shared),
-                       lambda: portfolio.headline_figures(session=session, visible=_visible()))
+                       lambda: portfolio.headline_figures(session=session, visible=_visible(),
+                                                          rates=public_views.exchange_rates()))
     newest = portfolio.list_projects(session=session, filters=portfolio.ProjectFilters(), visible=_visible(),
                                      per_page=6, count_key=shared)
     public = public_views.portfolio_figures(session=session)

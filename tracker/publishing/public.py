@@ -285,6 +285,7 @@ class PortfolioFigures(PublicVariant):
     projects: int
     by_stage: dict[str, int]
     money: tuple[Money, ...]
+    #: Committed money in hryvnias, lines in other currencies converted at ``rates``.
     committed_uah_by_level: dict[str, Amount]
     committed_uah_by_source: dict[str, Amount]
     scorecard: Scorecard
@@ -292,6 +293,8 @@ class PortfolioFigures(PublicVariant):
     #: The distinct rule set versions the evaluations behind the scorecard used, and the latest of them.
     rule_sets: tuple[RuleSetVersion, ...] = ()
     last_evaluated_at: Timestamp | None = None
+    #: UAH per unit of each foreign currency converted into the hryvnia figures above.
+    rates: dict[str, Amount] = {}
 
 
 class RegionRow(PublicVariant):

@@ -10,6 +10,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from flask import current_app, has_app_context
 from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, select
 
@@ -22,6 +23,7 @@ from tracker.core.vocab import FindingStatus, FundingSource
 from tracker.governance.compliance import latest_summary
 from tracker.governance.evaluations import scorecard_of
 from tracker.governance.models import Evaluation
+from tracker.governance.rule_context import in_uah, parse_exchange_rates
 from tracker.governance.stored import expand
 from tracker.planning import registry
 from tracker.planning.document_models import Document
@@ -393,6 +395,14 @@ def public_compliance_of(session: Session, evaluation: Evaluation) -> PublicComp
 
 # --- figures of many projects -----------------------------------------------------------------------
 
+def exchange_rates() -> dict[str, Decimal]:
+    """UAH per unit of each currency, as the deployment sets them (``TRACKER_EXCHANGE_RATES``; the rules use the
+    same); the default planning rates outside an application."""
+    if has_app_context() and "tracker.rules" in current_app.extensions:
+        return dict(current_app.extensions["tracker.rules"].exchange_rates)
+    return parse_exchange_rates("")
+
+
 def portfolio_figures(*, session: Session, authority: Authority | None = None,
                       with_scorecard: bool = True) -> PortfolioFigures:
     """Headline figures of the public projects (in ``authority``'s subtree when given), computed once per data
@@ -420,17 +430,21 @@ def _portfolio_figures(*, session: Session, authority: Authority | None,
                                 func.sum(FundingLine.amount_disbursed))
                          .join(Project, Project.id == FundingLine.project_id)
                          .group_by(FundingLine.source, FundingLine.currency))
+    rates, used = exchange_rates(), {}
     for source, currency, committed, disbursed in session.exec(money_query):
         money[currency][0] += Decimal(committed or 0)
         money[currency][1] += Decimal(disbursed or 0)
-        if currency == "UAH":
-            by_level[FundingSource(source).level] += Decimal(committed or 0)
-            by_source[source] += Decimal(committed or 0)
+        if currency in rates:  # the charts are in hryvnias: another currency at the deployment's rate
+            in_hryvnias = in_uah(Decimal(committed or 0), currency, rates)
+            by_level[FundingSource(source).level] += in_hryvnias
+            by_source[source] += in_hryvnias
+            if currency != "UAH":
+                used[currency] = rates[currency]
     summary = latest_summary(session=session, scope=scoped) if with_scorecard else None
     return PortfolioFigures(
         projects=sum(by_stage.values()), by_stage=by_stage,
         money=tuple(_money(money)),
-        committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
+        committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source), rates=used,
         scorecard=summary.scorecard if summary else build_scorecard(()), evaluated=summary.evaluated if summary else 0,
         rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha)
                         for i, v, sha in (summary.rule_versions if summary else ())),

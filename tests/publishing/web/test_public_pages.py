@@ -60,7 +60,8 @@ def test_csv_download(client, rich):
     response = client.get("/open-data/projects.csv?sector=education")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert [row["reference"] for row in rows] == [rich.project.reference]
-    assert rows[0]["committed_uah"] == "1500000.00" and rows[0]["physical_progress"] == "40"
+    # 1,500,000 UAH and 400,000 EUR at 45.00: every line counts, not the hryvnia lines only.
+    assert rows[0]["committed_uah"] == "19500000.00" and rows[0]["physical_progress"] == "40"
 
 
 def test_api_pages_and_describes_itself(client, rich):
@@ -180,3 +181,18 @@ def test_search_by_bridge_in_any_form_finds_the_bridge_only(client, rich):
     found = _references(client.get("/projects?q=мосту").get_data(as_text=True))
     assert rich.world.bridge.reference in found and rich.project.reference not in found
     assert rich.world.draft.reference not in _references(client.get("/projects?q=котельня").get_data(as_text=True))
+
+
+def test_money_in_other_currencies_counts_in_the_hryvnia_figures_at_the_stated_rate(client, rich):
+    """The school has 1,500,000 UAH from the local budget and 400,000 EUR from the EU: the EU line is converted at
+    the deployment's rate (45.00 by default) instead of vanishing from the charts and totals."""
+    from tracker.core.db import session_scope as scope
+    from tracker.publishing.read_models import portfolio_figures
+
+    with client.application.app_context(), scope(client.application) as session:
+        figures = portfolio_figures(session=session)
+    assert figures.rates == {"EUR": Decimal("45.00")}
+    assert figures.committed_uah_by_source["eu"] == Decimal("18000000.00")  # 400,000 × 45
+    html = client.get("/").get_data(as_text=True)
+    assert "1 EUR = 45,00" in html.replace("\u202f", " ").replace("\u00a0", " ")
+    assert "18 000 000,00 грн" in html.replace("\u202f", " ").replace("\u00a0", " ")
