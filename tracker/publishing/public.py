@@ -103,6 +103,24 @@ class PublicProjectSummary(PublicVariant):
     def money_in(self, currency: str) -> Money | None:
         return next((item for item in self.money if item.currency == currency), None)
 
+    def in_hryvnias(self, rates: dict[str, Decimal]) -> Money | None:
+        """Every currency's money converted at ``rates`` (UAH per unit) and added up; None without any money."""
+        counted = [item for item in self.money if item.currency in rates]
+        if not counted:
+            return None
+        return Money(currency="UAH",
+                     committed=sum((_uah(item.committed, item.currency, rates) for item in counted), Decimal(0)),
+                     disbursed=sum((_uah(item.disbursed, item.currency, rates) for item in counted), Decimal(0)))
+
+    def rates_used(self, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        """The rates of the foreign currencies this project's money is in (what its pages state)."""
+        return {item.currency: rates[item.currency] for item in self.money
+                if item.currency != "UAH" and item.currency in rates}
+
+
+def _uah(amount: Decimal, currency: str, rates: dict[str, Decimal]) -> Decimal:
+    return (Decimal(amount) * rates[currency]).quantize(Decimal("0.01"))
+
 
 class PublicFunding(PublicVariant):
     source: str
@@ -276,6 +294,14 @@ class PublicProject(PublicVariant):
         for line in self.funding:
             if line.currency == currency:
                 totals[line.level] = totals.get(line.level, Decimal(0)) + line.committed
+        return totals
+
+    def funding_by_level_in_hryvnias(self, rates: dict[str, Decimal]) -> dict[str, Decimal]:
+        """Committed money per level of government, every line in hryvnias at ``rates``."""
+        totals: dict[str, Decimal] = {}
+        for line in self.funding:
+            if line.currency in rates:
+                totals[line.level] = totals.get(line.level, Decimal(0)) + _uah(line.committed, line.currency, rates)
         return totals
 
 

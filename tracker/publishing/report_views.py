@@ -273,4 +273,5 @@ def init_app(app) -> None:
     documents.init_app(app)
     app.add_template_global(timeline_label)
     app.add_template_global(scorecard_rows)
+    app.add_template_global(public_views.exchange_rates, "exchange_rates")
     app.add_template_filter(labelled)

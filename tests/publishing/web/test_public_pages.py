@@ -196,3 +196,11 @@ def test_money_in_other_currencies_counts_in_the_hryvnia_figures_at_the_stated_r
     html = client.get("/").get_data(as_text=True)
     assert "1 EUR = 45,00" in html.replace("\u202f", " ").replace("\u00a0", " ")
     assert "18 000 000,00 грн" in html.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_a_project_with_a_foreign_currency_line_shows_its_money_in_hryvnias_with_the_rate(client, rich):
+    html = " ".join(client.get(f"/projects/{rich.project.reference}").get_data(as_text=True)
+                    .replace("\u202f", " ").replace("\u00a0", " ").split())
+    assert "1 EUR = 45,00 грн" in html  # the rate the page's hryvnia figures used
+    report = client.get(f"/reports/projects/{rich.project.reference}.html").get_data(as_text=True)
+    assert "1 EUR = 45,00" in report.replace("\u202f", " ").replace("\u00a0", " ")
