@@ -34,11 +34,11 @@ def test_history_has_one_head():
         heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     finally:
         engine.dispose()
-    assert heads == ["0014_sessions_and_latest"]
+    assert heads == ["0015_citizen_voice"]
 
 
 def test_an_upgraded_database_stands_at_the_one_head(engine):
-    assert current_revision(engine) == "0014_sessions_and_latest"
+    assert current_revision(engine) == "0015_citizen_voice"
 
 
 def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
@@ -51,7 +51,7 @@ def test_a_database_at_the_old_feature_heads_upgrades_to_the_one_head(tmp_path):
             upgrade(engine, branch_head)
         assert current_revision(engine) == "0003_planner_workflow,0004_engagement,0006_audit"
         upgrade(engine)
-        assert current_revision(engine) == "0014_sessions_and_latest"
+        assert current_revision(engine) == "0015_citizen_voice"
     finally:
         engine.dispose()
 
