@@ -20,6 +20,8 @@ from tracker.core.columns import utcnow
 from tracker.core.email_address import InvalidEmail, normalise
 from tracker.core.errors import NotFound, ServiceError, StateConflict
 from tracker.core.fields import check_values, validated
+from tracker.core.i18n import gettext as _
+from tracker.core.labels import label
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
 from tracker.core.vocab import KINDS_WITH_DUE_DATE, HideReason, PhotoPhase, VoiceKind, VoiceState
@@ -62,17 +64,17 @@ def _checked(data: Submission, has_photo: bool) -> CitizenItemBase:
         "latitude": data.latitude, "longitude": data.longitude, "observed_on": data.observed_on,
         "author_name": (data.author_name or "").strip() or None})
     if values.kind == VoiceKind.COMPLAINT and values.category is None:
-        raise ServiceError("choose what the complaint is about", field="category")
+        raise ServiceError(_("Choose what the complaint is about."), field="category")
     if values.kind != VoiceKind.COMPLAINT and values.category is not None:
         values.category = None
     if values.kind == VoiceKind.PHOTO and not has_photo:
-        raise ServiceError("choose a photo to upload", field="photo")
+        raise ServiceError(_("Choose a photo to upload."), field="photo")
     if values.kind != VoiceKind.PHOTO and not values.body:
-        raise ServiceError("write your question, comment or complaint", field="body")
+        raise ServiceError(_("Write your question, comment or complaint."), field="body")
     if (values.latitude is None) != (values.longitude is None):
-        raise ServiceError("give both the latitude and the longitude, or neither", field="latitude")
+        raise ServiceError(_("Give both the latitude and the longitude, or neither."), field="latitude")
     if values.observed_on is not None and values.observed_on > date.today():
-        raise ServiceError("the date cannot be in the future", field="observed_on")
+        raise ServiceError(_("The date cannot be in the future."), field="observed_on")
     return values
 
 
@@ -91,7 +93,7 @@ def submit(*, session: Session, project: Project, data: Submission, photo: bytes
         try:
             phase = PhotoPhase(data.phase or PhotoPhase.DURING)
         except ValueError as error:
-            raise ServiceError("choose before, during or after the works", field="phase") from error
+            raise ServiceError(_("Choose before, during or after the works."), field="phase") from error
     rate_limits.hit(session=session, action="citizen_item", key=rate_key, limit=limits.per_client)
     rate_limits.hit(session=session, action="citizen_item_address", key=email, limit=limits.per_address,
                     window=timedelta(days=1))
@@ -149,11 +151,10 @@ def moderation_queue(*, session: Session, limit: int = 100) -> list[CitizenItem]
 
 def _decide(session: Session, item: CitizenItem, moderator: User) -> CitizenItem:
     if not policy.can_moderate(moderator):
-        raise ServiceError("only moderators decide on citizens' items", field="moderator")
+        raise ServiceError(_("Only moderators decide on citizens' items."), field="moderator")
     item = lock_for_decision(session, item)
     if item.state != VoiceState.AWAITING_MODERATION:
-        raise StateConflict(f"this item was already decided: {item.state.value}"
-                            + (f" at {item.decided_at:%Y-%m-%d %H:%M}" if item.decided_at else ""))
+        raise StateConflict(_("Someone decided on this item first: %(state)s.", state=label("voice_state", item.state)))
     item.decided_by_id, item.decided_at = moderator.id, utcnow()
     return item
 
@@ -171,7 +172,7 @@ def hide(*, session: Session, item: CitizenItem, moderator: User, reason: str) -
     try:
         why = HideReason(reason)
     except ValueError as error:
-        raise ServiceError("choose why the item is hidden", field="reason") from error
+        raise ServiceError(_("Choose why the item is hidden."), field="reason") from error
     item = _decide(session, item, moderator)
     item.state, item.hidden_reason = VoiceState.HIDDEN, why
     session.add(item)
@@ -184,13 +185,14 @@ def answer(*, session: Session, item: CitizenItem, project: Project, authority: 
     """The planner's public answer; the author and the project's followers are told."""
     text = (text or "").strip()
     if not text:
-        raise ServiceError("write the answer", field="answer")
+        raise ServiceError(_("Write the answer."), field="answer")
     check_values(CitizenItem, {"answer": text})
     item = lock_for_decision(session, item)
     if not policy.can_answer(user, item, authority, scope_paths):
-        raise ServiceError("you may not answer this item", field="answer")
+        raise ServiceError(_("You may not answer this item."), field="answer")
     if item.answered_at is not None:
-        raise StateConflict(f"this item was already answered at {item.answered_at:%Y-%m-%d %H:%M}")
+        raise StateConflict(_("This item was already answered on %(day)s.",
+                              day=item.answered_at.strftime("%Y-%m-%d %H:%M")))
     item.answer, item.answered_by_id, item.answered_at = text, user.id, utcnow()
     session.add(item)
     session.flush()
