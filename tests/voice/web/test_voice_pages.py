@@ -209,3 +209,17 @@ def test_unpublished_photos_are_not_served(app, client, world):
 
 def test_a_bad_confirmation_link_is_a_400_page(client):
     assert client.get("/voice/confirm/not-a-token").status_code == 400
+
+
+def test_an_unanswered_item_past_its_due_date_is_marked_overdue_in_public(app, client, world):
+    from datetime import date, timedelta
+
+    with app.app_context(), session_scope(app) as session:
+        for days, body in ((-1, "Late one"), (5, "Fresh one")):
+            session.add(CitizenItem(project_id=world.clinic.id, kind="complaint", category="cost", body=body,
+                                    author_email="a@example.org", state="published",
+                                    due_on=date.today() + timedelta(days=days)))
+    client.get("/lang/en")
+    page = client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
+    assert page.count("Overdue:") == 1
+    assert "past their due date without an answer: 1" in page
