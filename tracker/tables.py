@@ -58,6 +58,7 @@ from tracker.planning.models import (
 from tracker.projects.models import FundingLine, FundingLineBase, Project, ProjectBase, ProjectParty, StageHistory
 from tracker.publishing import export_jobs as _export_jobs  # noqa: E402,F401,I001  (the full OC4IDS file)
 from tracker.publishing import report_jobs as _report_jobs  # noqa: E402,F401,I001  (big PDF reports as jobs)
+from tracker.voice import facts as _voice_facts  # noqa: E402,F401,I001  (citizens' items as rule facts)
 from tracker.voice.models import CitizenItem, CitizenPhoto
 
 __all__ = [
