@@ -62,3 +62,17 @@ def test_an_overdue_complaint_turns_the_rules_red_and_an_answer_green(app, world
         session.add(item)
     outcomes = _outcomes(app, world.clinic.id)
     assert outcomes["OECD-P5-04"] is Outcome.PASS and outcomes["OECD-P5-05"] is Outcome.PASS
+
+
+def test_an_overdue_corruption_complaint_leads_the_auditors_portfolio(app, client, world, login):
+    from tracker.audit.portfolio import PortfolioFilters, build_portfolio
+
+    with app.app_context(), session_scope(app) as session:
+        session.add(_item(world.clinic.id, category="suspected_corruption", due_on=date.today() - timedelta(days=2)))
+    with app.app_context(), session_scope(app) as session:
+        rows = build_portfolio(session=session, filters=PortfolioFilters()).rows
+        assert rows[0].project.id == world.clinic.id
+        assert "OECD-P5-05" in [outcome.rule_id for outcome in rows[0].red_flags]
+    login(world.auditor)
+    page = client.get("/audit/?rule=OECD-P5-04").get_data(as_text=True)
+    assert world.clinic.reference in page and world.school.reference not in page
