@@ -101,6 +101,7 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
     evaluation = latest_evaluation(session=session, project_id=pid)
     findings = read_models.public_findings(session=session, project_id=pid)
     public = None
+    voice = project_voice(session=session, project_id=pid) if project.is_public else None
     if project.is_public:
         funding = [read_models.public_funding(view) for view in page.funding]
         parties = [read_models.public_party(p.role, p.authority, p.organisation) for p in page.parties]
@@ -114,7 +115,8 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
             documents=[read_models.public_document(doc) for doc in documents if doc.is_public],
             need=needs, plan=plan, completion=completion, milestones=milestones, observations=observations,
             moves=[move for move, _who in page.history],
-            compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings)
+            compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings,
+            citizens=read_models.public_citizens(voice.counts()) if voice else None)
     return ProjectDossier(
         page=page, needs=needs, plan=plan, completion=completion, contracts=contracts, observations=observations,
         milestones=milestones, documents=documents,
@@ -124,7 +126,7 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
         rollup=programme_progress(session=session, programme_ids=[pid]).get(pid) if has_children else None,
         compliance=arrange(session, evaluation) if evaluation else None, findings=findings,
         partnerships=_partnerships(session, project), open_needs=_open_needs(session, project), public=public,
-        voice=project_voice(session=session, project_id=pid) if project.is_public else None)
+        voice=voice)
 
 
 def _stage_records(session: Session, project: Project):

@@ -46,6 +46,7 @@ from tracker.publishing.public import (
     PublicAuthority,
     PublicAuthorityReport,
     PublicChange,
+    PublicCitizensVoice,
     PublicCompliance,
     PublicContract,
     PublicDocument,
@@ -62,6 +63,7 @@ from tracker.publishing.public import (
     TimelineEvent,
 )
 from tracker.rules import build_scorecard
+from tracker.voice.read_models import VoiceCounts, public_counts
 
 #: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
@@ -174,6 +176,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
     observations = by_project(session, ProgressObservation, ids, ProgressObservation.observed_on,
                               ProgressObservation.id, plain=True)
     moves = by_project(session, StageHistory, ids, StageHistory.moved_at, StageHistory.id, plain=True)
+    # Citizens' figures only where one project is shown in full (the API's project, its report): not in exports.
+    citizens = public_counts(session=session, project_ids=ids) if detailed else {}
     views = []
     for project, authority in rows:
         pid = project.id
@@ -186,7 +190,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
             observations=observations.get(pid, ()), moves=moves.get(pid, ()),
             changes=_changes(session, pid) if detailed else (),
             compliance=public_compliance(session=session, project_id=pid) if detailed else None,
-            findings=public_findings(session=session, project_id=pid) if detailed else None))
+            findings=public_findings(session=session, project_id=pid) if detailed else None,
+            citizens=public_citizens(citizens[pid]) if pid in citizens else None))
     return views
 
 
@@ -197,7 +202,8 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
                    milestones: Sequence[Milestone], observations: Sequence[ProgressObservation],
                    moves: Sequence[StageHistory], changes: Sequence[PublicChange] = (),
                    compliance: PublicCompliance | None = None,
-                   findings: PublicFindings | None = None) -> PublicProject:
+                   findings: PublicFindings | None = None,
+                   citizens: PublicCitizensVoice | None = None) -> PublicProject:
     """A public project put together from rows already read and their public variants (no queries).
 
     The caller has checked that the project is public and passes public documents only.
@@ -213,7 +219,13 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
         changes=tuple(changes), budget_total=plan.budget_total if plan else None,
         beneficiaries=need.beneficiaries if need else None,
         completion_date=completion.completion_date if completion else None,
-        final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings)
+        final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings,
+        citizens=citizens)
+
+
+def public_citizens(counts: VoiceCounts) -> PublicCitizensVoice:
+    return PublicCitizensVoice(published=counts.published, hidden=counts.hidden, answered=counts.answered,
+                               overdue=counts.overdue, answered_on_time_percent=counts.answered_on_time_percent)
 
 
 def public_summary(*, project: Project, authority: Authority, funding: Sequence[PublicFunding],

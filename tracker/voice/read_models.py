@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlalchemy import Integer, and_, case, func, or_
+from sqlmodel import Session, col, select
 
 from tracker.core.vocab import PhotoPhase, VoiceState
 from tracker.voice import policy
@@ -50,6 +51,22 @@ class PublicItem:
 
 
 @dataclass(frozen=True)
+class VoiceCounts:
+    """What may be said publicly in figures: published and hidden items, questions and complaints answered,
+    overdue, and the share answered on time of those whose timeliness is known (None when none is)."""
+
+    published: int = 0
+    hidden: int = 0
+    answered: int = 0
+    overdue: int = 0
+    answered_on_time_percent: float | None = None
+
+
+def _percent(on_time: int, due: int) -> float | None:
+    return round(100 * on_time / due, 1) if due else None
+
+
+@dataclass(frozen=True)
 class ProjectVoice:
     items: list[PublicItem]
     gallery: dict[str, list[PublicPhoto]] = field(default_factory=dict)
@@ -57,6 +74,18 @@ class ProjectVoice:
     @property
     def overdue(self) -> int:
         return sum(1 for item in self.items if item.is_overdue)
+
+    def counts(self, today: date | None = None) -> VoiceCounts:
+        """The figures of ``public_counts`` from the items already read (no query)."""
+        today = today or date.today()
+        shown = [item for item in self.items if not item.is_hidden]
+        due = [item for item in shown if item.due_on is not None
+               and (item.answered_at is not None or item.due_on < today)]
+        on_time = [item for item in due if item.answered_at is not None and item.answered_at.date() <= item.due_on]
+        return VoiceCounts(published=len(shown), hidden=len(self.items) - len(shown),
+                           answered=sum(1 for item in shown if item.answered_at is not None),
+                           overdue=sum(1 for item in shown if item.is_overdue),
+                           answered_on_time_percent=_percent(len(on_time), len(due)))
 
 
 def public_item(item: CitizenItem, photos: list[CitizenPhoto], today: date) -> PublicItem:
@@ -90,3 +119,28 @@ def project_voice(*, session: Session, project_id: int, today: date | None = Non
         for photo in item.photos:
             gallery[photo.phase].append(photo)
     return ProjectVoice(items=items, gallery={phase: photos for phase, photos in gallery.items() if photos})
+
+
+def public_counts(*, session: Session, project_ids: list[int], today: date | None = None) -> dict[int, VoiceCounts]:
+    """``ProjectVoice.counts`` of many projects in one query (the API, reports); projects without items get
+    zeros."""
+    today = today or date.today()
+    item = CitizenItem
+    answered = col(item.answered_at).is_not(None)
+    shown = item.state == VoiceState.PUBLISHED.value
+    due = and_(shown, col(item.due_on).is_not(None), or_(answered, item.due_on < today))
+    rows = session.exec(
+        select(item.project_id, _sum(shown), _sum(item.state == VoiceState.HIDDEN.value), _sum(and_(shown, answered)),
+               _sum(and_(shown, ~answered, col(item.due_on).is_not(None), item.due_on < today)), _sum(due),
+               _sum(and_(due, answered, func.date(item.answered_at) <= item.due_on)))
+        .where(col(item.project_id).in_(project_ids), policy.public_items()).group_by(item.project_id))
+    counts = {pid: VoiceCounts() for pid in project_ids}
+    for pid, published, hidden, answered_count, overdue, due_count, on_time in rows:
+        counts[pid] = VoiceCounts(published=int(published or 0), hidden=int(hidden or 0),
+                                  answered=int(answered_count or 0), overdue=int(overdue or 0),
+                                  answered_on_time_percent=_percent(int(on_time or 0), int(due_count or 0)))
+    return counts
+
+
+def _sum(condition):
+    return func.sum(case((condition, 1), else_=0)).cast(Integer)

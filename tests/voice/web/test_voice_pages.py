@@ -223,3 +223,35 @@ def test_an_unanswered_item_past_its_due_date_is_marked_overdue_in_public(app, c
     page = client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
     assert page.count("Overdue:") == 1
     assert "past their due date without an answer: 1" in page
+
+
+def test_public_figures_in_the_api_the_page_and_the_report(app, client, world):
+    from datetime import date, datetime, timedelta
+
+    from tracker.voice.read_models import project_voice, public_counts
+
+    today = date.today()
+    with app.app_context(), session_scope(app) as session:
+        common = dict(project_id=world.clinic.id, kind="complaint", category="cost", body="Why so dear?",
+                      author_email=EMAIL)
+        session.add_all([
+            CitizenItem(**common, state="published", due_on=today - timedelta(days=1), answer="Because",
+                        answered_at=datetime.now() - timedelta(days=3)),  # answered on time
+            CitizenItem(**common, state="published", due_on=today - timedelta(days=2)),  # overdue
+            CitizenItem(**common, state="published", due_on=today + timedelta(days=9)),  # not yet due
+            CitizenItem(**common, state="hidden", hidden_reason="abuse", due_on=today - timedelta(days=5)),
+            CitizenItem(**common, state="awaiting_moderation", due_on=today - timedelta(days=5)),  # not public
+        ])
+    expected = {"published": 3, "hidden": 1, "answered": 1, "overdue": 1, "answered_on_time_percent": 50.0}
+    with app.app_context(), session_scope(app) as session:
+        from_sql = public_counts(session=session, project_ids=[world.clinic.id, world.school.id])
+        from_items = project_voice(session=session, project_id=world.clinic.id).counts()
+        assert from_sql[world.clinic.id] == from_items and from_items.__dict__ == expected
+        assert from_sql[world.school.id].published == 0
+    answer = client.get(f"/api/v1/projects/{world.clinic.reference}")
+    assert answer.status_code == 200 and answer.get_json()["citizens"] == expected
+    client.get("/lang/en")
+    for url in (f"/projects/{world.clinic.reference}", f"/reports/projects/{world.clinic.reference}.html"):
+        page = client.get(url).get_data(as_text=True)
+        assert "answered: 1; past their due date without an answer: 1" in page, url
+        assert "Answered on time: 50.0 %" in page and EMAIL not in page, url
