@@ -285,11 +285,13 @@ def validate(config: dict) -> None:
     config["DATABASE_URL"] = parse_setting("DATABASE_URL", str(config.get("DATABASE_URL") or ""))
     if config.get("PUBLIC_BASE_URL"):
         config["PUBLIC_BASE_URL"] = parse_setting("PUBLIC_BASE_URL", str(config["PUBLIC_BASE_URL"]))
-    upload, request_limit = config.get("UPLOAD_MAX_BYTES"), config.get("MAX_CONTENT_LENGTH")
-    if isinstance(upload, int) and isinstance(request_limit, int) and upload >= request_limit:
-        raise ConfigError(
-            f"{ENV_PREFIX}UPLOAD_MAX_BYTES ({config.get('UPLOAD_MAX_BYTES')}) must be smaller than "
-            f"{ENV_PREFIX}MAX_CONTENT_LENGTH ({config.get('MAX_CONTENT_LENGTH')}): an upload is sent inside a form.")
+    request_limit = config.get("MAX_CONTENT_LENGTH")
+    for name in ("UPLOAD_MAX_BYTES", "VOICE_PHOTO_MAX_BYTES"):
+        upload = config.get(name)
+        if isinstance(upload, int) and isinstance(request_limit, int) and upload >= request_limit:
+            raise ConfigError(
+                f"{ENV_PREFIX}{name} ({upload}) must be smaller than "
+                f"{ENV_PREFIX}MAX_CONTENT_LENGTH ({request_limit}): an upload is sent inside a form.")
     if not config.get("WTF_CSRF_ENABLED", True) and not _testing(config):
         raise ConfigError(
             f"{ENV_PREFIX}WTF_CSRF_ENABLED=false is only accepted with {ENV_PREFIX}ENV=testing: every form "
