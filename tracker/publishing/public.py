@@ -300,6 +300,8 @@ class PortfolioFigures(PublicVariant):
     #: The distinct rule set versions the evaluations behind the scorecard used, and the latest of them.
     rule_sets: tuple[RuleSetVersion, ...] = ()
     last_evaluated_at: Timestamp | None = None
+    #: Citizens' items on these projects in figures (no text, no author).
+    citizens: PublicCitizensVoice | None = None
 
 
 class RegionRow(PublicVariant):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func
@@ -63,7 +64,7 @@ from tracker.publishing.public import (
     TimelineEvent,
 )
 from tracker.rules import build_scorecard
-from tracker.voice.read_models import VoiceCounts, public_counts
+from tracker.voice.read_models import VoiceCounts, public_counts, subtree_counts
 
 #: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
@@ -408,7 +409,9 @@ def portfolio_figures(*, session: Session, authority: Authority | None = None,
                       with_scorecard: bool = True) -> PortfolioFigures:
     """Headline figures of the public projects (in ``authority``'s subtree when given), computed once per data
     version (``core.data_version.memoized``): see ``_portfolio_figures``."""
-    return memoized(session, ("portfolio_figures", authority.id if authority else None, with_scorecard),
+    # The day is part of the key: citizens' items turn overdue with the date, not with a write.
+    return memoized(session, ("portfolio_figures", authority.id if authority else None, with_scorecard,
+                              date.today().isoformat()),
                     lambda: _portfolio_figures(session=session, authority=authority, with_scorecard=with_scorecard))
 
 
@@ -443,6 +446,7 @@ def _portfolio_figures(*, session: Session, authority: Authority | None,
         money=tuple(_money(money)),
         committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source),
         scorecard=summary.scorecard if summary else build_scorecard(()), evaluated=summary.evaluated if summary else 0,
+        citizens=public_citizens(subtree_counts(session=session, authority_path=authority.path if authority else None)),
         rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha)
                         for i, v, sha in (summary.rule_versions if summary else ())),
         last_evaluated_at=summary.last_evaluated_at if summary else None)

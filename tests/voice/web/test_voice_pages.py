@@ -251,7 +251,27 @@ def test_public_figures_in_the_api_the_page_and_the_report(app, client, world):
     answer = client.get(f"/api/v1/projects/{world.clinic.reference}")
     assert answer.status_code == 200 and answer.get_json()["citizens"] == expected
     client.get("/lang/en")
-    for url in (f"/projects/{world.clinic.reference}", f"/reports/projects/{world.clinic.reference}.html"):
+    oblast = client.get(f"/api/v1/authorities/{world.kharkiv_oblast.id}").get_json()
+    assert _found(oblast, "citizens") == expected
+    irpin = client.get(f"/api/v1/authorities/{world.irpin_hromada.id}").get_json()
+    assert _found(irpin, "citizens")["published"] == 0
+    assert client.get("/api/v1/figures").get_json()["citizens"] == expected
+    for url in (f"/projects/{world.clinic.reference}", f"/reports/projects/{world.clinic.reference}.html",
+                f"/authorities/{world.derhachi_hromada.id}", f"/authorities/{world.kharkiv_oblast.id}"):
         page = client.get(url).get_data(as_text=True)
         assert "answered: 1; past their due date without an answer: 1" in page, url
         assert "Answered on time: 50.0 %" in page and EMAIL not in page, url
+
+
+def _found(data, key):
+    """The first value of ``key`` anywhere in a JSON answer."""
+    if isinstance(data, dict):
+        if key in data:
+            return data[key]
+        data = list(data.values())
+    if isinstance(data, list):
+        for value in data:
+            found = _found(value, key)
+            if found is not None:
+                return found
+    return None
