@@ -54,6 +54,8 @@ class CitizenItem(CitizenItemBase, table=True):
     answer: Optional[str] = long_text_field(ANSWER_MAX)
     answered_by_id: Optional[int] = Field(default=None, foreign_key="user_account.id")
     answered_at: Optional[datetime] = Field(default=None, sa_type=TIMESTAMP)
+    #: The audit finding an auditor raised from this complaint (its description links back here).
+    finding_id: Optional[int] = Field(default=None, foreign_key="audit_finding.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     def is_overdue(self, today: date) -> bool:

@@ -15,6 +15,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from tracker.accounts.models import User
+from tracker.audit import findings as audit_findings
+from tracker.audit.findings import FindingCreate
+from tracker.audit.models import Finding
 from tracker.core import mail, signed_links
 from tracker.core.columns import utcnow
 from tracker.core.email_address import InvalidEmail, normalise
@@ -24,7 +27,15 @@ from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
-from tracker.core.vocab import KINDS_WITH_DUE_DATE, HideReason, PhotoPhase, VoiceKind, VoiceState
+from tracker.core.vocab import (
+    KINDS_WITH_DUE_DATE,
+    ComplaintCategory,
+    FindingSeverity,
+    HideReason,
+    PhotoPhase,
+    VoiceKind,
+    VoiceState,
+)
 from tracker.engagement import rate_limits
 from tracker.planning.documents import store_with_transaction
 from tracker.projects.models import Project
@@ -205,3 +216,28 @@ def get_item(*, session: Session, item_id: int) -> CitizenItem:
     if item is None:
         raise NotFound("no such item")
     return item
+
+
+def raise_finding(*, session: Session, item: CitizenItem, project: Project, auditor: User) -> Finding:
+    """An audit finding from a citizen's complaint: its text and a link back in the description, due when the
+    complaint is (a month on at the least), the project's authority responsible; the complaint keeps the link."""
+    item = lock_for_decision(session, item)
+    if item.finding_id is not None:
+        raise StateConflict(_("An auditor already raised a finding from this complaint."))
+    if not policy.can_raise_finding(auditor, item):
+        raise ServiceError(_("Only an auditor raises a finding from a confirmed complaint."), field="finding")
+    corruption = item.category == ComplaintCategory.SUSPECTED_CORRUPTION
+    category = str(label("complaint_category", item.category))
+    link = mail.site_url(f"/projects/{project.reference}#voice-{item.id}")
+    due = max(item.due_on or date.today(), date.today() + timedelta(days=30))
+    finding = audit_findings.raise_finding(session=session, project=project, user=auditor, data=FindingCreate(
+        stage=project.stage, severity=FindingSeverity.HIGH if corruption else FindingSeverity.MEDIUM,
+        principle="P5", title=_("Citizen's complaint: %(category)s", category=category)[:300],
+        description=_("From citizen's complaint no. %(id)s (%(link)s):\n\n%(body)s", id=item.id, link=link,
+                      body=item.body or "")[:20000],
+        recommendation=_("Look into the complaint and answer the citizen in public."),
+        due_date=due, responsible_authority_id=project.authority_id, is_public=False))
+    item.finding_id = finding.id
+    session.add(item)
+    session.flush()
+    return finding

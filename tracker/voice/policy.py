@@ -4,6 +4,7 @@
 - Moderators and admins work the queue: publish, or hide with a reason.
 - The project's planners (its authority or one above it) and admins answer in public: the projects policy
   decides, so "responsible planner" means exactly what editing the project means.
+- Auditors raise an audit finding from a confirmed complaint (once), linked both ways.
 - Everyone sees published items, and of a hidden item only that it was hidden and why.
 """
 from __future__ import annotations
@@ -47,3 +48,9 @@ def can_see(item: CitizenItem) -> bool:
 def public_items() -> ColumnElement[bool]:
     """``can_see`` in SQL."""
     return col(CitizenItem.state).in_([state.value for state in PUBLIC_STATES])
+
+
+def can_raise_finding(user: User | None, item: CitizenItem) -> bool:
+    """An auditor, on a confirmed complaint that has no finding yet."""
+    return (user is not None and user.role == Role.AUDITOR and item.kind == VoiceKind.COMPLAINT
+            and item.state in (VoiceState.AWAITING_MODERATION, VoiceState.PUBLISHED) and item.finding_id is None)

@@ -47,6 +47,8 @@ class PublicItem:
     answer: str | None = None
     answered_at: datetime | None = None
     photos: tuple[PublicPhoto, ...] = ()
+    #: The audit finding raised from it (the page links to it for auditors and admins only).
+    finding_id: int | None = None
 
     @property
     def is_hidden(self) -> bool:
@@ -99,7 +101,7 @@ def public_item(item: CitizenItem, photos: list[CitizenPhoto], today: date) -> P
         id=item.id, kind=item.kind, state=item.state, created_at=item.created_at, category=item.category,
         body=item.body, author_name=item.author_name, latitude=item.latitude, longitude=item.longitude,
         observed_on=item.observed_on, due_on=item.due_on, is_overdue=item.is_overdue(today), answer=item.answer,
-        answered_at=item.answered_at,
+        answered_at=item.answered_at, finding_id=item.finding_id,
         photos=tuple(PublicPhoto(id=p.id, phase=p.phase, storage_name=p.storage_name, thumb_name=p.thumb_name,
                                  width=p.width, height=p.height) for p in photos))
 

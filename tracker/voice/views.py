@@ -182,3 +182,26 @@ def answer(voice_id: int):
             return redirect(url_for("portal.project_detail", reference=project.reference) + f"#voice-{item.id}")
     status = 422 if request.method == "POST" else 200
     return render_template("voice/answer.html", form=form, item=item, project=project), status
+
+
+@bp.post("/voice/<int:voice_id>/finding")
+@roles_required(Role.AUDITOR)
+def raise_finding(voice_id: int):
+    """An auditor raises an audit finding from a citizen's complaint; the two link to each other."""
+    session = get_session()
+    form = DecisionForm()  # carries the CSRF token only
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        item = operations.get_item(session=session, item_id=voice_id)
+    except NotFound:
+        abort(404)
+    project = session.get(Project, item.project_id)
+    if not policy.can_raise_finding(user_or_none(), item):
+        abort(403)
+    try:
+        finding = operations.raise_finding(session=session, item=item, project=project, auditor=user_or_none())
+    except StateConflict as error:
+        return render_template("voice/conflict.html", message=error.message), 409
+    flash(_("The finding is raised; it links to the complaint."), "success")
+    return redirect(url_for("audit.finding", finding_id=finding.id)), 303

@@ -141,7 +141,8 @@ ROLE_REFUSED = {"/manage/partners", "/manage/partners/<int:profile_id>/<any(conf
                 "/audit/findings/<int:finding_id>/visibility", "/audit/projects/<reference>",
                 "/audit/projects/<reference>/findings/new", "/audit/projects/<reference>/marks/<rule_id>",
                 "/audit/projects/<reference>/signoff",
-                "/manage/voice", "/manage/voice/<int:voice_id>/<any(publish, hide):decision>"}
+                "/manage/voice", "/manage/voice/<int:voice_id>/<any(publish, hide):decision>",
+                "/voice/<int:voice_id>/finding"}
 #: The parameters naming a project or one of its children: every route using one is walked.
 CHILD_PARAMETERS = {"reference", "item_id", "document_id", "need_id", "offer_id", "partnership_id", "finding_id",
                     "job_id", "voice_id"}

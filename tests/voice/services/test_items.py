@@ -190,3 +190,19 @@ def test_a_rolled_back_submission_leaves_no_file(session, world, tmp_path):
     assert list(tmp_path.rglob("*.jpg"))
     session.rollback()
     assert not list(tmp_path.rglob("*.jpg"))
+
+
+def test_an_auditor_raises_a_finding_from_a_complaint_linked_both_ways(session, world):
+    from tracker.audit.models import Finding
+
+    moderator = add_moderator(session)
+    submit(session, world.clinic, category="suspected_corruption", body="Paid twice for the roof")
+    item = operations.publish(session=session, item=_confirm(session), moderator=moderator)
+    with pytest.raises(ServiceError):
+        operations.raise_finding(session=session, item=item, project=world.clinic, auditor=world.derhachi_planner)
+    finding = operations.raise_finding(session=session, item=item, project=world.clinic, auditor=world.auditor)
+    assert item.finding_id == finding.id and session.get(Finding, finding.id).severity == "high"
+    assert f"#voice-{item.id}" in finding.description and "Paid twice for the roof" in finding.description
+    assert finding.responsible_authority_id == world.clinic.authority_id and not finding.is_public
+    with pytest.raises(StateConflict):
+        operations.raise_finding(session=session, item=item, project=world.clinic, auditor=world.auditor)

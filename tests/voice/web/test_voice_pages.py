@@ -275,3 +275,26 @@ def _found(data, key):
             if found is not None:
                 return found
     return None
+
+
+def test_an_auditor_raises_a_finding_from_the_project_page(app, client, world, moderator, login):
+    _post(client, world.clinic, body="Paid twice for the roof")
+    _confirm(app, client)
+    _publish_all(app, client, moderator)
+    item = _rows(app, CitizenItem)[0]
+    login(world.auditor)
+    page = client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
+    assert f"/voice/{item.id}/finding" in page
+    response = client.post(f"/voice/{item.id}/finding")
+    assert response.status_code == 303 and "/audit/findings/" in response.location
+    finding_page = client.get(response.location).get_data(as_text=True)
+    assert f"#voice-{item.id}" in finding_page and "Paid twice for the roof" in finding_page
+    assert client.post(f"/voice/{item.id}/finding").status_code == 403  # already raised: no second one
+    page = client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
+    assert response.location.split("?")[0].rsplit("/", 1)[-1] in page and f"/voice/{item.id}/finding" not in page
+    client.post("/logout")
+    login(world.derhachi_planner)
+    assert client.post(f"/voice/{item.id}/finding").status_code == 403
+    client.post("/logout")
+    public = client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
+    assert "/audit/findings/" not in public and f"/voice/{item.id}/finding" not in public
