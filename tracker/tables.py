@@ -67,6 +67,8 @@ from tracker.projects.models import (
 )
 from tracker.publishing import export_jobs as _export_jobs  # noqa: E402,F401,I001  (the full OC4IDS file)
 from tracker.publishing import report_jobs as _report_jobs  # noqa: E402,F401,I001  (big PDF reports as jobs)
+from tracker.voice import facts as _voice_facts  # noqa: E402,F401,I001  (citizens' items as rule facts)
+from tracker.voice.models import CitizenItem, CitizenPhoto
 
 __all__ = [
     "Evaluation", "EvaluationFacts", "EvaluationScore", "RuleSetSource", "RuleSetting",
@@ -79,6 +81,7 @@ __all__ = [
     "NeedsAssessment", "Permit", "ProgressObservation", "ProjectCompletion", "ProjectImplementation", "ProjectPlan",
     "AuditEntry", "AuditHead", "ChecklistSignoff", "Finding", "FindingEvent", "ManualMark",
     "DataVersion", "Job", "JobUndo", "JobWorker",
+    "CitizenItem", "CitizenPhoto",
 ]
 
 # Last, after every feature's listeners: the data version's bump must be the final write of a transaction.

@@ -56,6 +56,9 @@ def init_app(app: Flask) -> None:
     from tracker.audit import views as audit  # the auditor's workspace
 
     app.register_blueprint(audit.bp)
+    from tracker.voice import views as voice  # citizens' questions, complaints and photos
+
+    app.register_blueprint(voice.bp)
     from tracker.jobs import runner as job_runner  # long work off the request
     from tracker.jobs import views as jobs
 

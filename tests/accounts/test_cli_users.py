@@ -35,6 +35,14 @@ def test_user_create_planner(cli, session):
     assert created.role == "planner"
 
 
+def test_user_create_moderator(cli, session):
+    """The moderator of citizens' items (tracker/voice) needs no authority."""
+    result = cli("user", "create", "--email", "moderator@vidnova.ua", "--name", "Ірина", "--role", "moderator",
+                 "--password", "long-enough-password")
+    assert result.exit_code == 0, result.output
+    assert session.exec(select(User.role).where(User.email == "moderator@vidnova.ua")).one() == "moderator"
+
+
 @pytest.mark.parametrize("args, named", [
     (["--role", "planner", "--authority", "UA00000000000000001"], "UA00000000000000001"),
     (["--role", "overlord"], "overlord"),

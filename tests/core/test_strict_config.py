@@ -48,6 +48,12 @@ def environ(monkeypatch, tmp_path):
     ("LOGIN_MAX_FAILURES", "0", "from 1 to 100"),
     ("LOGIN_LOCK_MINUTES", "-15", "from 1 to"),
     ("RATE_LIMIT_REGISTRATIONS_PER_HOUR", "0", "from 1 to"),
+    ("RATE_LIMIT_VOICE_PER_HOUR", "0", "from 1 to"),
+    ("RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY", "many", "whole number"),
+    ("VOICE_ANSWER_DAYS", "0", "from 1 to 365"),
+    ("VOICE_ANSWER_DAYS", "a month", "whole number"),
+    ("VOICE_PHOTO_MAX_BYTES", "10", "from 1024 to"),
+    ("VOICE_PHOTO_MAX_PIXELS", "1e9", "whole number"),
     ("RATE_LIMIT_OFFERS_PER_HOUR", "-1", "from 1 to"),
     ("RATE_LIMIT_FOLLOWS_PER_HOUR", "many", "from 1 to"),
     ("PUBLIC_CACHE_SECONDS", "-60", "from 0 to"),
@@ -127,6 +133,18 @@ def test_an_upload_limit_the_request_limit_would_refuse_is_refused(environ):
     environ(**PRODUCTION, TRACKER_MAX_CONTENT_LENGTH="1048576", TRACKER_UPLOAD_MAX_BYTES="1048576")
     with pytest.raises(ConfigError, match="UPLOAD_MAX_BYTES .* must be smaller than TRACKER_MAX_CONTENT_LENGTH"):
         create_app()
+
+
+def test_a_photo_limit_the_request_limit_would_refuse_is_refused(environ):
+    environ(**PRODUCTION, TRACKER_MAX_CONTENT_LENGTH="4194304", TRACKER_UPLOAD_MAX_BYTES="1048576",
+            TRACKER_VOICE_PHOTO_MAX_BYTES="4194304")
+    with pytest.raises(ConfigError, match="VOICE_PHOTO_MAX_BYTES .* must be smaller than TRACKER_MAX_CONTENT_LENGTH"):
+        create_app()
+
+
+def test_the_answer_period_is_read_from_the_environment(environ):
+    environ(TRACKER_ENV="testing", TRACKER_VOICE_ANSWER_DAYS="15")
+    assert create_app().config["VOICE_ANSWER_DAYS"] == 15
 
 
 def test_production_needs_a_public_base_url_or_trusted_hosts(environ, monkeypatch):

@@ -13,7 +13,7 @@ def test_citizen_browses_and_switches_language(server, page):
     page.goto(base + "/")
     expect(page.locator("html")).to_have_attribute("lang", "uk")
     expect(page.get_by_role("heading", level=1)).to_have_text("Проєкти відбудови України")
-    page.get_by_role("link", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Reconstruction projects of Ukraine")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Projects").click()
@@ -36,7 +36,7 @@ def test_planner_signs_in_and_edits_with_the_keyboard(server, page):
     page.get_by_label("Назва (англійською)").fill("Outpatient clinic, rebuilt")
     page.get_by_role("button", name="Зберегти").click()
     expect(page.get_by_role("status")).to_contain_text("Зміни збережено")
-    page.get_by_role("link", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Outpatient clinic, rebuilt")
     # Another hromada's project offers no edit button, and its edit page is refused.
     page.goto(f"{base}/projects/{world.bridge.reference}")

@@ -126,6 +126,9 @@ def good_facts() -> dict[str, Any]:
             "milestones": [{"name": "Дах", "planned_date": date(2024, 11, 1), "actual_date": date(2024, 11, 15)}],
             "technical_supervision": "ФОП Коваль",
         },
+        "citizens": {"complaints_open": 0, "complaints_overdue": 0, "appeals_overdue": 0, "appeals_due": 4,
+                     "answered_on_time_percent": 100, "corruption_complaints_open": 0,
+                     "corruption_complaints_overdue": 0},
         "completion": {
             "status": "completion", "date": date(2025, 9, 1), "final_cost": Decimal("11500000"),
             "final_scope": "Будівля школи", "change_reasons": "Економія на закупівлях",
@@ -199,6 +202,8 @@ FAILING: dict[str, Callable[[dict], None]] = {
     "OECD-P5-01": setting("planning.consultation.end_date", date(2024, 4, 6)),
     "OECD-P5-02": setting("planning.consultation.outcome_published_date", date(2024, 6, 5)),
     "OECD-P5-03": setting("planning.consultation.participants", 3),
+    "OECD-P5-04": setting("citizens.appeals_overdue", 1),
+    "OECD-P5-05": setting("citizens.corruption_complaints_overdue", 1),
     "OECD-P6-01": without("planning.funding.0.financier"),
     "OECD-P6-02": _each("planning.funding.source", "state_budget"),
     "OECD-P7-01": without("planning.project_manager.name"),

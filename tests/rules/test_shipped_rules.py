@@ -85,7 +85,7 @@ def test_red_flags_are_tagged_and_nothing_keys_on_titles():
     """The shipped procurement red flags carry the tag; results carry it; a title alone makes no red flag."""
     rule_sets = load_rule_sets(RULES_DIR)
     tagged = {rule.id for rule_set in rule_sets.values() for rule in rule_set.rules if "red_flag" in rule.tags}
-    assert tagged == {"UA-PROC-04", "UA-PROC-05", "UA-PROC-06", "UA-PROC-09"}
+    assert tagged == {"UA-PROC-04", "UA-PROC-05", "UA-PROC-06", "UA-PROC-09", "OECD-P5-05"}
     procurement = rule_sets["ukraine_procurement"]
     result = evaluate(procurement, {}, stage=None)
     by_id = {item.rule_id: item for item in result.results}

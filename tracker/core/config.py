@@ -179,6 +179,12 @@ _ENV_SETTINGS: dict[str, Setting] = {
     "RATE_LIMIT_REGISTRATIONS_PER_HOUR": integer(1, 100_000),
     "RATE_LIMIT_OFFERS_PER_HOUR": integer(1, 100_000),
     "RATE_LIMIT_FOLLOWS_PER_HOUR": integer(1, 100_000),
+    "RATE_LIMIT_VOICE_PER_HOUR": integer(1, 100_000),
+    "RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY": integer(1, 100_000),
+    # The law on citizens' appeals: an answer within a month; a deployment may set its own period.
+    "VOICE_ANSWER_DAYS": integer(1, 365, " (days)"),
+    "VOICE_PHOTO_MAX_BYTES": integer(1 * KIB, 100 * 1024 * KIB, " (bytes)"),
+    "VOICE_PHOTO_MAX_PIXELS": integer(10_000, 200_000_000, " (pixels)"),
     "PUBLIC_CACHE_SECONDS": integer(0, DAY, " (seconds)"),
     "GC_TUNING": flag(),
     "JOB_QUEUE": text(),
@@ -246,6 +252,11 @@ def defaults(instance_path: str) -> dict:
         "RATE_LIMIT_REGISTRATIONS_PER_HOUR": 5,  # partner registrations per client address
         "RATE_LIMIT_OFFERS_PER_HOUR": 10,  # offers per partner
         "RATE_LIMIT_FOLLOWS_PER_HOUR": 10,  # follow requests per client address
+        "RATE_LIMIT_VOICE_PER_HOUR": 10,  # citizens' items per client address
+        "RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY": 5,  # citizens' items per author's e-mail address
+        "VOICE_ANSWER_DAYS": 30,  # a question or complaint is due this many days after its confirmation
+        "VOICE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,  # one citizen's photo as uploaded
+        "VOICE_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: no decompression bomb is ever expanded
         #: How long a CDN or browser may reuse a public answer without asking (ETag revalidation after that).
         "PUBLIC_CACHE_SECONDS": 60,
         # The job queue (core/queue.py): empty is a SQLite file here; redis://host:6379/0 in production.
@@ -304,11 +315,13 @@ def validate(config: dict) -> None:
         if not config.get("MAP_TILE_ATTRIBUTION"):
             raise ConfigError(f"{ENV_PREFIX}MAP_TILE_URL is set without {ENV_PREFIX}MAP_TILE_ATTRIBUTION: tile "
                               "providers require their attribution under the map; set it too.")
-    upload, request_limit = config.get("UPLOAD_MAX_BYTES"), config.get("MAX_CONTENT_LENGTH")
-    if isinstance(upload, int) and isinstance(request_limit, int) and upload >= request_limit:
-        raise ConfigError(
-            f"{ENV_PREFIX}UPLOAD_MAX_BYTES ({config.get('UPLOAD_MAX_BYTES')}) must be smaller than "
-            f"{ENV_PREFIX}MAX_CONTENT_LENGTH ({config.get('MAX_CONTENT_LENGTH')}): an upload is sent inside a form.")
+    request_limit = config.get("MAX_CONTENT_LENGTH")
+    for name in ("UPLOAD_MAX_BYTES", "VOICE_PHOTO_MAX_BYTES"):
+        upload = config.get(name)
+        if isinstance(upload, int) and isinstance(request_limit, int) and upload >= request_limit:
+            raise ConfigError(
+                f"{ENV_PREFIX}{name} ({upload}) must be smaller than "
+                f"{ENV_PREFIX}MAX_CONTENT_LENGTH ({request_limit}): an upload is sent inside a form.")
     if not config.get("WTF_CSRF_ENABLED", True) and not _testing(config):
         raise ConfigError(
             f"{ENV_PREFIX}WTF_CSRF_ENABLED=false is only accepted with {ENV_PREFIX}ENV=testing: every form "

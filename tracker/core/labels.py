@@ -84,6 +84,41 @@ LABELS: dict[str, dict[str, object]] = {
         "planner": _l("Planner"),
         "auditor": _l("Auditor"),
         "partner": _l("EU partner"),
+        "moderator": _l("Moderator"),
+    },
+    # Citizens' voice.
+    "voice_kind": {
+        "question": _l("Question"),
+        "comment": _l("Comment"),
+        "complaint": _l("Complaint"),
+        "photo": _l("Photo of the site"),
+    },
+    "complaint_category": {
+        "quality": _l("Quality of works"),
+        "delay": _l("Delay"),
+        "cost": _l("Cost"),
+        "suspected_corruption": _l("Suspected corruption"),
+        "safety": _l("Safety"),
+        "accessibility": _l("Accessibility"),
+        "other": _l("Other"),
+    },
+    "photo_phase": {
+        "before": _l("Before the works"),
+        "during": _l("During the works"),
+        "after": _l("After the works"),
+    },
+    "voice_state": {
+        "unconfirmed": _l("Not confirmed by its author"),
+        "awaiting_moderation": _l("Awaiting moderation"),
+        "published": _l("Published"),
+        "hidden": _l("Hidden by the moderator"),
+    },
+    "hide_reason": {
+        "personal_data": _l("Contained personal data"),
+        "abuse": _l("Abusive"),
+        "off_topic": _l("Off topic"),
+        "duplicate": _l("Duplicate"),
+        "spam": _l("Spam or advertising"),
     },
     "organisation_kind": {
         "eu_city": _l("EU city"),

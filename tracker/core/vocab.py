@@ -133,6 +133,7 @@ class Role(StrEnum):
     PLANNER = "planner"
     AUDITOR = "auditor"
     PARTNER = "partner"
+    MODERATOR = "moderator"  # works the queue of citizens' items (``voice``); no project data
 
 
 class HelpKind(StrEnum):
@@ -350,3 +351,46 @@ class FindingStatus(StrEnum):
     RESOLVED = "resolved"
     RISK_ACCEPTED = "risk_accepted"
     CLOSED = "closed"
+
+
+# Citizens' voice (``tracker/voice``): what a citizen says about a public project, and how it is moderated.
+class VoiceKind(StrEnum):
+    QUESTION = "question"
+    COMMENT = "comment"
+    COMPLAINT = "complaint"
+    PHOTO = "photo"
+
+
+#: Kinds the law on citizens' appeals gives a due date for an answer.
+KINDS_WITH_DUE_DATE = frozenset({VoiceKind.QUESTION, VoiceKind.COMPLAINT})
+
+
+class ComplaintCategory(StrEnum):
+    QUALITY = "quality"
+    DELAY = "delay"
+    COST = "cost"
+    SUSPECTED_CORRUPTION = "suspected_corruption"
+    SAFETY = "safety"
+    ACCESSIBILITY = "accessibility"
+    OTHER = "other"
+
+
+class PhotoPhase(StrEnum):
+    BEFORE = "before"
+    DURING = "during"
+    AFTER = "after"
+
+
+class VoiceState(StrEnum):
+    UNCONFIRMED = "unconfirmed"  # waiting for the author's link from the e-mail
+    AWAITING_MODERATION = "awaiting_moderation"
+    PUBLISHED = "published"
+    HIDDEN = "hidden"  # shown publicly as its reason only; nothing is ever deleted
+
+
+class HideReason(StrEnum):
+    PERSONAL_DATA = "personal_data"
+    ABUSE = "abuse"
+    OFF_TOPIC = "off_topic"
+    DUPLICATE = "duplicate"
+    SPAM = "spam"

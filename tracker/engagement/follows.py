@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import secrets
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
-from tracker.core import mail
+from tracker.core import mail, signed_links
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, ServiceError
 from tracker.engagement import notifications, rate_limits
@@ -14,16 +13,12 @@ from tracker.engagement.models import ProjectFollower
 from tracker.projects.models import Project
 
 _SALT = "vidnova.follow-project"
-CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
-
-
-def _serializer(secret_key: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(secret_key, salt=_SALT)
+CONFIRM_MAX_AGE = signed_links.DEFAULT_MAX_AGE  # seconds a confirmation link stays valid
 
 
 def confirmation_token(*, secret_key: str, follower: ProjectFollower) -> str:
     """A signed token naming the follower and the address, so a link for one address confirms no other."""
-    return _serializer(secret_key).dumps({"f": follower.id, "e": follower.email})
+    return signed_links.sign(secret_key=secret_key, salt=_SALT, payload={"f": follower.id, "e": follower.email})
 
 
 def request_follow(*, session: Session, project: Project, email: str, locale: str, secret_key: str,
@@ -51,13 +46,8 @@ def request_follow(*, session: Session, project: Project, email: str, locale: st
 def confirm_follow(*, session: Session, token: str, secret_key: str,
                    max_age: int = CONFIRM_MAX_AGE) -> ProjectFollower:
     """Confirm the address the signed ``token`` names; refuse forged, altered and expired links."""
-    try:
-        data = _serializer(secret_key).loads(token, max_age=max_age)
-    except SignatureExpired as error:
-        raise ServiceError("this confirmation link has expired; ask again", field="token") from error
-    except BadSignature as error:
-        raise ServiceError("this confirmation link is not valid", field="token") from error
-    follower = session.get(ProjectFollower, data.get("f")) if isinstance(data, dict) else None
+    data = signed_links.unsign(secret_key=secret_key, salt=_SALT, token=token, max_age=max_age)
+    follower = session.get(ProjectFollower, data.get("f"))
     if follower is None or follower.email != data.get("e"):
         raise ServiceError("this confirmation link is not valid", field="token")
     if follower.confirmed_at is None:

@@ -84,6 +84,15 @@ def store_document(*, session: Session, project: Project, data: bytes, filename:
     return document
 
 
+def store_with_transaction(*, session: Session, folder: Path, storage_name: str, data: bytes) -> Path:
+    """Write a file that lives as long as the transaction recording it (removed if it rolls back); for other
+    features' uploads (citizens' photos), so every stored upload goes through the same temporary file."""
+    _store_file(folder, storage_name, data)
+    path = folder / storage_name
+    session.info.setdefault(_STORED_KEY, []).append(path)
+    return path
+
+
 class StorageFailed(ServiceError):
     """The server could not store an upload (its disk full, its folder not writable): not the uploader's fault,
     nothing was recorded, and the message says so."""

@@ -43,6 +43,7 @@ from tracker.projects.models import Project
 from tracker.projects.queries import ProjectPage, project_page
 from tracker.publishing import read_models
 from tracker.publishing.public import PublicFindings, PublicProject
+from tracker.voice.read_models import ProjectVoice, project_voice
 
 #: Change history entries the page lists, newest first.
 HISTORY_LIMIT = 20
@@ -75,6 +76,8 @@ class ProjectDossier:
     #: The public read model (charts and timeline) of a public project; None for one that is not public.
     #: Its ``changes`` stay empty: the page lists ``history`` instead.
     public: PublicProject | None
+    #: Citizens' published and hidden items with the gallery by phase; None for a project that is not public.
+    voice: ProjectVoice | None = None
 
     @property
     def project(self) -> Project:
@@ -98,6 +101,7 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
     evaluation = latest_evaluation(session=session, project_id=pid)
     findings = read_models.public_findings(session=session, project_id=pid)
     public = None
+    voice = project_voice(session=session, project_id=pid) if project.is_public else None
     if project.is_public:
         funding = [read_models.public_funding(view) for view in page.funding]
         parties = [read_models.public_party(p.role, p.authority, p.organisation) for p in page.parties]
@@ -111,7 +115,8 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
             documents=[read_models.public_document(doc) for doc in documents if doc.is_public],
             need=needs, plan=plan, completion=completion, milestones=milestones, observations=observations,
             moves=[move for move, _who in page.history],
-            compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings)
+            compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings,
+            citizens=read_models.public_citizens(voice.counts()) if voice else None)
     return ProjectDossier(
         page=page, needs=needs, plan=plan, completion=completion, contracts=contracts, observations=observations,
         milestones=milestones, documents=documents,
@@ -120,7 +125,8 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
         # Programmes are rare: the roll-up's queries (one set per level) run only when there are sub-projects.
         rollup=programme_progress(session=session, programme_ids=[pid]).get(pid) if has_children else None,
         compliance=arrange(session, evaluation) if evaluation else None, findings=findings,
-        partnerships=_partnerships(session, project), open_needs=_open_needs(session, project), public=public)
+        partnerships=_partnerships(session, project), open_needs=_open_needs(session, project), public=public,
+        voice=voice)
 
 
 def _stage_records(session: Session, project: Project):

@@ -1,7 +1,8 @@
 """HTTP caching of public output: an ``ETag`` and ``Last-Modified`` from the data version, ``304`` without rendering.
 
 For a GET of a public page, the open data, the API or a report by someone not signed in, the tag is a digest of
-the data version (``core.data_version``), the language, the URL and the release. A conditional request whose tag
+the data version (``core.data_version``), the day (a citizen's question turns overdue with the date, not with a
+write), the language, the URL and the release. A conditional request whose tag
 still matches is answered ``304 Not Modified`` after reading that one row, before any page query runs.
 
 ``Cache-Control`` says what a CDN may do: ``public, max-age=…`` only when the answer depends on nothing but the
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 
 from flask import Flask, current_app, request, session
@@ -46,7 +48,7 @@ def _cacheable() -> bool:
 
 def _tag(stamp: data_version.Stamp) -> str:
     release = current_app.config.get("RELEASE") or _release()
-    raw = f"{stamp.version}|{current_language()}|{request.full_path}|{release}"
+    raw = f"{stamp.version}|{date.today().isoformat()}|{current_language()}|{request.full_path}|{release}"
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
 
 

@@ -260,6 +260,17 @@ class PublicFindings(PublicVariant):
     items: tuple[PublicFinding, ...]
 
 
+class PublicCitizensVoice(PublicVariant):
+    """Citizens' items on a project in figures (no text, no author): published, hidden by a moderator, answered,
+    past their due date without an answer, and the share of questions and complaints answered on time."""
+
+    published: int
+    hidden: int
+    answered: int
+    overdue: int
+    answered_on_time_percent: float | None
+
+
 class PublicProject(PublicVariant):
     """Everything the public project page and the project report show."""
 
@@ -285,6 +296,7 @@ class PublicProject(PublicVariant):
     final_cost: Amount | None = None
     compliance: PublicCompliance | None = None
     findings: PublicFindings | None = None
+    citizens: PublicCitizensVoice | None = None
 
     def description(self, locale: str) -> str | None:
         return localized(self, "description", locale)
@@ -321,6 +333,8 @@ class PortfolioFigures(PublicVariant):
     last_evaluated_at: Timestamp | None = None
     #: UAH per unit of each foreign currency converted into the hryvnia figures above.
     rates: dict[str, Amount] = {}
+    #: Citizens' items on these projects in figures (no text, no author).
+    citizens: PublicCitizensVoice | None = None
 
 
 class RegionRow(PublicVariant):

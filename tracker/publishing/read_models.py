@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from flask import current_app, has_app_context
@@ -49,6 +50,7 @@ from tracker.publishing.public import (
     PublicAuthority,
     PublicAuthorityReport,
     PublicChange,
+    PublicCitizensVoice,
     PublicCompliance,
     PublicContract,
     PublicDocument,
@@ -65,6 +67,7 @@ from tracker.publishing.public import (
     TimelineEvent,
 )
 from tracker.rules import build_scorecard
+from tracker.voice.read_models import VoiceCounts, public_counts, subtree_counts
 
 #: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
@@ -177,6 +180,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
     observations = by_project(session, ProgressObservation, ids, ProgressObservation.observed_on,
                               ProgressObservation.id, plain=True)
     moves = by_project(session, StageHistory, ids, StageHistory.moved_at, StageHistory.id, plain=True)
+    # Citizens' figures only where one project is shown in full (the API's project, its report): not in exports.
+    citizens = public_counts(session=session, project_ids=ids) if detailed else {}
     views = []
     for project, authority in rows:
         pid = project.id
@@ -189,7 +194,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
             observations=observations.get(pid, ()), moves=moves.get(pid, ()),
             changes=_changes(session, pid) if detailed else (),
             compliance=public_compliance(session=session, project_id=pid) if detailed else None,
-            findings=public_findings(session=session, project_id=pid) if detailed else None))
+            findings=public_findings(session=session, project_id=pid) if detailed else None,
+            citizens=public_citizens(citizens[pid]) if pid in citizens else None))
     return views
 
 
@@ -200,7 +206,8 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
                    milestones: Sequence[Milestone], observations: Sequence[ProgressObservation],
                    moves: Sequence[StageHistory], changes: Sequence[PublicChange] = (),
                    compliance: PublicCompliance | None = None,
-                   findings: PublicFindings | None = None) -> PublicProject:
+                   findings: PublicFindings | None = None,
+                   citizens: PublicCitizensVoice | None = None) -> PublicProject:
     """A public project put together from rows already read and their public variants (no queries).
 
     The caller has checked that the project is public and passes public documents only.
@@ -216,7 +223,13 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
         changes=tuple(changes), budget_total=plan.budget_total if plan else None,
         beneficiaries=need.beneficiaries if need else None,
         completion_date=completion.completion_date if completion else None,
-        final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings)
+        final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings,
+        citizens=citizens)
+
+
+def public_citizens(counts: VoiceCounts) -> PublicCitizensVoice:
+    return PublicCitizensVoice(published=counts.published, hidden=counts.hidden, answered=counts.answered,
+                               overdue=counts.overdue, answered_on_time_percent=counts.answered_on_time_percent)
 
 
 def public_summary(*, project: Project, authority: Authority, funding: Sequence[PublicFunding],
@@ -407,7 +420,9 @@ def portfolio_figures(*, session: Session, authority: Authority | None = None,
                       with_scorecard: bool = True) -> PortfolioFigures:
     """Headline figures of the public projects (in ``authority``'s subtree when given), computed once per data
     version (``core.data_version.memoized``): see ``_portfolio_figures``."""
-    return memoized(session, ("portfolio_figures", authority.id if authority else None, with_scorecard),
+    # The day is part of the key: citizens' items turn overdue with the date, not with a write.
+    return memoized(session, ("portfolio_figures", authority.id if authority else None, with_scorecard,
+                              date.today().isoformat()),
                     lambda: _portfolio_figures(session=session, authority=authority, with_scorecard=with_scorecard))
 
 
@@ -446,6 +461,7 @@ def _portfolio_figures(*, session: Session, authority: Authority | None,
         money=tuple(_money(money)),
         committed_uah_by_level=dict(by_level), committed_uah_by_source=dict(by_source), rates=used,
         scorecard=summary.scorecard if summary else build_scorecard(()), evaluated=summary.evaluated if summary else 0,
+        citizens=public_citizens(subtree_counts(session=session, authority_path=authority.path if authority else None)),
         rule_sets=tuple(RuleSetVersion(id=i, version=v, sha256=sha)
                         for i, v, sha in (summary.rule_versions if summary else ())),
         last_evaluated_at=summary.last_evaluated_at if summary else None)

@@ -221,6 +221,21 @@ _FACTS = (
     _f("completion.acceptance_certificate", T, "Acceptance certificate", "Акт готовності об'єкта до експлуатації"),
     _f("completion.audit_report_ref", T, "Audit report", "Аудиторський звіт"),
     _f("completion.evaluation_report_ref", T, "Evaluation report", "Звіт про оцінку результатів"),
+    # Citizens' voice: confirmed, not hidden questions and complaints (counted on the day of the evaluation)
+    _f("citizens.complaints_open", INT, "Complaints without an answer", "Скарги без відповіді"),
+    _f("citizens.complaints_overdue", INT, "Complaints past their due date without an answer",
+       "Скарги без відповіді після встановленого строку"),
+    _f("citizens.appeals_overdue", INT, "Questions and complaints past their due date without an answer",
+       "Запитання і скарги без відповіді після встановленого строку"),
+    _f("citizens.appeals_due", INT, "Questions and complaints due by now or answered",
+       "Запитання і скарги, строк відповіді на які настав або на які відповіли"),
+    _f("citizens.answered_on_time_percent", N, "Questions and complaints answered on time (%)",
+       "Запитання і скарги, на які відповіли вчасно (%)"),
+    _f("citizens.corruption_complaints_open", INT, "Complaints of suspected corruption without an answer",
+       "Скарги про підозру на корупцію без відповіді"),
+    _f("citizens.corruption_complaints_overdue", INT,
+       "Complaints of suspected corruption past their due date without an answer",
+       "Скарги про підозру на корупцію без відповіді після встановленого строку"),
 )
 
 #: Every fact by its dotted name.

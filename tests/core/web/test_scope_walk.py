@@ -39,6 +39,7 @@ from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS
 from tracker.planning.models import ProgressObservation
 from tracker.planning.stage_edit import ITEM_KINDS
 from tracker.projects.models import Project
+from tracker.voice.models import CitizenItem
 
 PDF_BYTES = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ITEM_VALUES = {
@@ -68,6 +69,7 @@ class Target:
     partnership_id: int = 0
     finding_id: int = 0
     job_id: int = 0
+    voice_id: int = 0  # a citizen's published complaint
 
 
 @pytest.fixture
@@ -115,6 +117,11 @@ def _fill(app, session, project: Project, target: Target, admin: User, auditor: 
         stage="needs_assessment", severity="high", title="Works differ", description="The roof differs.",
         recommendation="Amend the contract.", due_date=date.today() + timedelta(days=20),
         responsible_authority_id=authority.id)).id
+    item = CitizenItem(project_id=project.id, kind="complaint", category="delay", body="Late",
+                       author_email="citizen@example.org", state="published")
+    session.add(item)
+    session.flush()
+    target.voice_id = item.id
     job = Job(kind="import.projects", state=JobState.DONE, started_by_id=target.planner_id, result_url="/projects")
     session.add(job)
     session.commit()
@@ -133,10 +140,12 @@ ROLE_REFUSED = {"/manage/partners", "/manage/partners/<int:profile_id>/<any(conf
                 "/offers/<int:offer_id>/show",
                 "/audit/findings/<int:finding_id>/visibility", "/audit/projects/<reference>",
                 "/audit/projects/<reference>/findings/new", "/audit/projects/<reference>/marks/<rule_id>",
-                "/audit/projects/<reference>/signoff"}
+                "/audit/projects/<reference>/signoff",
+                "/manage/voice", "/manage/voice/<int:voice_id>/<any(publish, hide):decision>",
+                "/voice/<int:voice_id>/finding"}
 #: The parameters naming a project or one of its children: every route using one is walked.
 CHILD_PARAMETERS = {"reference", "item_id", "document_id", "need_id", "offer_id", "partnership_id", "finding_id",
-                    "job_id"}
+                    "job_id", "voice_id"}
 
 
 def _parameters(rule: str) -> set[str]:
@@ -150,7 +159,8 @@ def _addresses(rule: str, target: Target, children: Target, profile_id: int) -> 
                                "need_id": [children.need_id], "offer_id": [children.offer_id],
                                "partnership_id": [children.partnership_id], "finding_id": [children.finding_id],
                                "job_id": [children.job_id], "section": list(STAGE_FORMS), "profile_id": [profile_id],
-                               "action": ["confirm"], "kind": list(ITEM_FORMS), "rule_id": ["A-VISIT"]}
+                               "action": ["confirm"], "kind": list(ITEM_FORMS), "rule_id": ["A-VISIT"],
+                               "voice_id": [children.voice_id], "decision": ["publish"]}
     if "item_id" in names:  # an item's kind and id go together
         pairs = [{"kind": kind, "item_id": item_id} for kind, item_id in children.items.items()]
     else:

@@ -1,4 +1,4 @@
-"""The project page reads its dossier in at most 20 statements, the same for 1 or 20 of everything."""
+"""The project page reads its dossier in at most 21 statements, the same for 1 or 20 of everything."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -20,8 +20,9 @@ from tracker.planning.document_models import Document
 from tracker.planning.rollup import set_parent
 from tracker.projects.models import Project
 from tracker.projects.operations import add_funding_line, create_project
+from tracker.voice.models import CitizenItem, CitizenPhoto
 
-MAX_STATEMENTS = 20
+MAX_STATEMENTS = 21  # 20, and one for citizens' items with their photos (voice.read_models.project_voice)
 
 
 def _fill(app, world, numbers: range) -> None:
@@ -65,6 +66,15 @@ def _fill(app, world, numbers: range) -> None:
                 stage="needs_assessment", severity="low", title=f"Finding {index}", description="Described",
                 recommendation="Do better", due_date=date.today() + timedelta(days=30),
                 responsible_authority_id=hromada.id, is_public=index % 2 == 0))
+            # Citizens' items, published and hidden, with photos in the gallery.
+            item = CitizenItem(project_id=project.id, kind="complaint", category="delay", body=f"Late {index}",
+                               author_email=f"c{index}@example.org",
+                               state="published" if index % 2 == 0 else "hidden",
+                               hidden_reason=None if index % 2 == 0 else "abuse")
+            session.add(item)
+            session.flush()
+            session.add(CitizenPhoto(item_id=item.id, phase="during", storage_name=f"{uuid4().hex}.jpg",
+                                     thumb_name=f"{uuid4().hex}-thumb.jpg", width=10, height=10, size=10))
 
 
 @pytest.mark.parametrize("reader", ["anonymous", "planner", "auditor"])
