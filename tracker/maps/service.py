@@ -58,6 +58,10 @@ class Bounds:
             return None
         return cls(west, south, east, north)
 
+    def contains(self, other: Bounds) -> bool:
+        return (self.west <= other.west and self.south <= other.south and self.east >= other.east
+                and self.north >= other.north)
+
 
 UKRAINE = Bounds(22.1, 44.2, 40.3, 52.4)
 

@@ -6,6 +6,7 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from tracker.core import geo
+from tracker.core.data_version import memoized
 from tracker.core.db import get_session
 from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices
@@ -70,7 +71,13 @@ def map_data():
     bounds = service.Bounds.parse(request.args.get("bbox")) or service.UKRAINE
     zoom = int_arg("zoom", 6, low=0, high=18)
     oblasts = service.oblast_figures(session=session, filters=filters, to_uah=_to_uah())
-    view = service.points_in_view(session=session, filters=filters, bounds=bounds, zoom=zoom, to_uah=_to_uah())
+    # The whole country, which every visitor sees first whatever the size of their screen, is drawn up once a
+    # data version for each zoom and set of filters; closer views, each its own, are computed when asked.
+    whole_country = bounds.contains(service.UKRAINE)
+    view = memoized(session, ("map view", filters, zoom) if whole_country else None,
+                    lambda: service.points_in_view(session=session, filters=filters,
+                                                   bounds=service.UKRAINE if whole_country else bounds, zoom=zoom,
+                                                   to_uah=_to_uah()))
     body = {"oblasts": [row.as_json() for row in oblasts], "total": view.total, "points": view.points,
             "clusters": view.clusters}
     return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")

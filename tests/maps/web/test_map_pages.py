@@ -93,3 +93,18 @@ def test_map_data_queries_stay_constant(app, client, world):
     page = _count(app, lambda: client.get("/map"))
     assert few == many <= 12
     assert page <= 10
+
+
+def test_the_whole_country_view_is_drawn_up_once_a_data_version(app, client, world):
+    _place(app, world)
+    country = "/map/data.json?bbox=10,40,50,60&zoom=5"  # a wide screen's view: more than Ukraine
+    first_answer, first = client.get(country).get_json(), _count(app, lambda: client.get(country))
+    again = _count(app, lambda: client.get("/map/data.json?bbox=20,43,42,54&zoom=5"))  # another screen, same view
+    assert again == first and client.get(country).get_json() == first_answer
+    close = "/map/data.json?bbox=35.9,49.9,36.5,50.2&zoom=11"  # Kharkiv: a view of its own, computed when asked
+    assert _count(app, lambda: client.get(close)) > first
+    with app.app_context(), session_scope(app) as session:  # a write: the country view is drawn up again
+        school = session.get(Project, world.school.id)
+        update_project(session=session, project=school, expected_version=school.version,
+                       changes=ProjectUpdate(latitude=49.95, longitude=36.3))
+    assert _count(app, lambda: client.get(country)) > first
