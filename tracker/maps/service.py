@@ -148,15 +148,18 @@ def points_in_view(*, session: Session, filters: ProjectFilters, bounds: Bounds,
     """The public projects inside ``bounds``: as points when at most ``POINT_LIMIT``, else as clusters."""
     inside = (Project.latitude.between(bounds.south, bounds.north)
               & Project.longitude.between(bounds.west, bounds.east))
-    ids = public_ids(filters).scalar_subquery()
-    total = session.exec(select(func.count()).select_from(Project).where(Project.id.in_(ids), inside)).one()
+    # The search's own query, narrowed to the view, with other columns: not "id IN (every public id)", which
+    # walks the whole portfolio for a view of one oblast; this way the point index finds the view's projects.
+    in_view = public_ids(filters).where(inside)
+    total = session.exec(in_view.with_only_columns(func.count(Project.id))).one()
     if total == 0:
         return MapView(total=0)
     if total > POINT_LIMIT:
-        return MapView(total=total, clusters=_clusters(session, ids, inside, zoom))
-    rows = session.exec(select(Project.id, Project.reference, Project.title_uk, Project.title_en, Project.stage,
-                               Project.latitude, Project.longitude)
-                        .where(Project.id.in_(ids), inside).order_by(Project.id)).all()
+        return MapView(total=total, clusters=_clusters(session, in_view, zoom))
+    # ``execute``: the search's query selects one column, and ``exec`` would hand back the first of each row.
+    rows = session.execute(in_view.with_only_columns(Project.id, Project.reference, Project.title_uk,
+                                                     Project.title_en, Project.stage, Project.latitude,
+                                                     Project.longitude).order_by(Project.id)).all()
     project_ids = [row[0] for row in rows]
     budgets = _committed(session, project_ids, to_uah)
     progress = _progress(session, project_ids)
@@ -167,14 +170,14 @@ def points_in_view(*, session: Session, filters: ProjectFilters, bounds: Bounds,
     return MapView(total=total, points=points)
 
 
-def _clusters(session: Session, ids, inside, zoom: int) -> list[list[float]]:
+def _clusters(session: Session, in_view, zoom: int) -> list[list[float]]:
     """[latitude, longitude, count] per grid cell (the mean position of its projects), grouped in SQL."""
     cell = 360 / (2 ** max(0, min(zoom, 18))) / CELLS_PER_TILE
     row = cast(Project.latitude / cell, Integer).label("row")
     column = cast(Project.longitude / cell, Integer).label("column")
-    query = (select(func.avg(Project.latitude), func.avg(Project.longitude), func.count())
-             .where(Project.id.in_(ids), inside).group_by(row, column))
-    return [[round(lat, 4), round(lon, 4), count] for lat, lon, count in session.exec(query)]
+    query = (in_view.with_only_columns(func.avg(Project.latitude), func.avg(Project.longitude), func.count())
+             .group_by(row, column))
+    return [[round(lat, 4), round(lon, 4), count] for lat, lon, count in session.execute(query)]
 
 
 def _committed(session: Session, ids: list[int], to_uah: ToUah) -> dict[int, Decimal]:

@@ -58,6 +58,8 @@ class Project(ProjectBase, table=True):
         Index("ix_project_listing", "created_at", "id"),
         Index("ix_project_public_listing", "created_at", "id",
               postgresql_where=text("is_public"), sqlite_where=text("is_public = 1")),
+        # The map's views: the projects inside a latitude and longitude range (``maps.service.points_in_view``).
+        Index("ix_project_location", "latitude", "longitude"),
     )
 
     id: Optional[int] = Field(default=None, primary_key=True)
