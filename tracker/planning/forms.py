@@ -316,7 +316,11 @@ class FundingForm(VersionedForm):
     amount_disbursed = money(_l("Disbursed"), _l("Cannot exceed the committed amount"))
     currency = SelectField(_l("Currency"), choices=[SelectChoice(c.value, c.value) for c in Currency],
                            default="UAH")
-    note = text(_l("Note"), _l("e.g. the financier and the agreement"))
+    # Choices filled by the view from the organisations (the rules ask large projects to name every financier).
+    financier_organisation_id = SelectField(
+        _l("Financier"), coerce=lambda v: int(v) if v not in (None, "", "None") else None, validate_choice=False,
+        description=_l("Who provides the money: a donor, a bank, a fund or a partner city"))
+    note = text(_l("Note"), _l("e.g. the agreement"))
 
     def values(self) -> dict:
         result = super().values()

@@ -17,7 +17,9 @@ from sqlmodel import Session, SQLModel, select
 
 from tracker.core.errors import NotFound, ServiceError
 from tracker.core.fields import check_values
+from tracker.core.i18n import gettext as _
 from tracker.core.identifiers import is_prozorro_tender_id, is_supplier_code
+from tracker.core.models import Organisation
 from tracker.core.versioning import check_version, save_from_version
 from tracker.planning import history as change_history  # noqa: F401  (registers the history listeners)
 from tracker.planning.models import (
@@ -192,12 +194,16 @@ def _check_milestone(_session, _project, values: dict) -> None:
     _not_after_today(values.get("actual_date"), "actual_date")
 
 
-def _check_funding(_session, _project, values: dict) -> None:
+def _check_funding(session, _project, values: dict) -> None:
     committed = values.get("amount_committed") or Decimal("0")
     disbursed = values.get("amount_disbursed") or Decimal("0")
     if disbursed > committed:
         raise ServiceError("the disbursed amount must lie between zero and the committed amount",
                            field="amount_disbursed")
+    financier = values.get("financier_organisation_id")
+    if financier is not None and session.get(Organisation, financier) is None:
+        raise ServiceError(_("no such organisation: choose the financier from the list"),
+                           field="financier_organisation_id")
 
 
 ITEM_KINDS: dict[str, ItemKind] = {

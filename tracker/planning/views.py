@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from tracker.accounts.views import roles_required
 from tracker.core import versioning
+from tracker.core.collation import ukrainian_key
 from tracker.core.db import get_session
 from tracker.core.errors import Conflict, NotFound, ServiceError
 from tracker.core.forms import attach_error
@@ -18,6 +19,7 @@ from tracker.core.i18n import current_language
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import funding_level, label
+from tracker.core.models import Organisation
 from tracker.core.money import format_money
 from tracker.core.vocab import Role
 from tracker.core.web_input import id_arg
@@ -147,7 +149,14 @@ def item(reference: str, kind: str, item_id: int | None = None):
 
 
 def _fill_choices(form, project) -> None:
-    """Contract choices for the forms that point at a contract of this project (one query)."""
+    """Contract choices for the forms that point at a contract of this project, organisations for a funding line's
+    financier (one query)."""
+    if hasattr(form, "financier_organisation_id"):
+        organisations = get_session().exec(select(Organisation)).all()
+        language = current_language()
+        form.financier_organisation_id.choices = [(None, _("— not named —")), *(
+            (organisation.id, organisation.display_name(language))
+            for organisation in sorted(organisations, key=lambda o: ukrainian_key(o.display_name(language))))]
     if not hasattr(form, "contract_id"):
         return
     contracts = get_session().exec(select(Contract.id, Contract.title).where(Contract.project_id == project.id)
