@@ -28,8 +28,9 @@ def test_the_funding_form_offers_the_organisations_and_saves_the_financier(app, 
     url = f"/manage/projects/{world.school.reference}/items/funding/new"
     form = client.get(url).get_data(as_text=True)
     assert 'id="financier_organisation_id"' in form and "Європейський інвестиційний банк" in form
-    response = client.post(url, data={"version": str(_version(app, world)), "source": "international_financier", "currency": "EUR",
-                                      "amount_committed": "1000000", "financier_organisation_id": str(bank)})
+    response = client.post(url, data={"version": str(_version(app, world)), "source": "international_financier",
+                                      "currency": "EUR", "amount_committed": "1000000",
+                                      "financier_organisation_id": str(bank)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with app.app_context(), session_scope(app) as session:
         lines = session.exec(select(FundingLine).where(FundingLine.project_id == world.school.id,
@@ -41,8 +42,9 @@ def test_an_unknown_financier_is_refused_by_name_and_nothing_saved(app, client, 
     login(world.kharkiv_planner)
     url = f"/manage/projects/{world.school.reference}/items/funding/new"
     before = _version(app, world)
-    response = client.post(url, data={"version": str(before), "source": "international_financier", "currency": "EUR",
-                                      "amount_committed": "1000", "financier_organisation_id": "999999"})
+    response = client.post(url, data={"version": str(before), "source": "international_financier",
+                                      "currency": "EUR", "amount_committed": "1000",
+                                      "financier_organisation_id": "999999"})
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "такої організації немає: оберіть фінансувальника зі списку" in page
     assert _version(app, world) == before
