@@ -132,6 +132,7 @@ def test_a_hidden_item_shows_its_reason_not_its_text(app, client, world, moderat
     (b"GIF89a" + b"\x00" * 100, "not a photo"),
 ])
 def test_bad_photos_are_refused_with_a_clear_message_and_nothing_stored(app, client, world, photo, message):
+    client.get("/lang/en")  # the messages below are the English ones
     response = _post(client, world.clinic, photo=photo, kind="photo", body="")
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
@@ -142,6 +143,7 @@ def test_bad_photos_are_refused_with_a_clear_message_and_nothing_stored(app, cli
 
 def test_an_oversized_photo_is_refused(app, client, world):
     app.config["VOICE_PHOTO_MAX_BYTES"] = 2048
+    client.get("/lang/en")
     response = _post(client, world.clinic, photo=photo_with_gps((900, 700)), kind="photo", body="")
     assert response.status_code == 422 and "larger than" in response.get_data(as_text=True)
     assert _rows(app, CitizenItem) == []
@@ -169,6 +171,7 @@ def test_the_honeypot_stores_nothing(app, client, world):
 
 def test_flooding_from_one_address_is_stopped(app, client, world):
     app.config["RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY"] = 3
+    client.get("/lang/en")
     for _ in range(3):
         assert _post(client, world.clinic).status_code == 302
     response = _post(client, world.clinic)
