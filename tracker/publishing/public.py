@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, PlainSerializer, WithJsonSchema
 
 from tracker.core.i18n import localized
+from tracker.governance.rule_context import in_uah
 from tracker.rules import Scorecard
 
 #: ``str(Decimal)`` of a finite amount, which is how pydantic writes one: "1500000.00", "0", "-1.5", "1E+3".
@@ -109,17 +110,13 @@ class PublicProjectSummary(PublicVariant):
         if not counted:
             return None
         return Money(currency="UAH",
-                     committed=sum((_uah(item.committed, item.currency, rates) for item in counted), Decimal(0)),
-                     disbursed=sum((_uah(item.disbursed, item.currency, rates) for item in counted), Decimal(0)))
+                     committed=sum((in_uah(item.committed, item.currency, rates) for item in counted), Decimal(0)),
+                     disbursed=sum((in_uah(item.disbursed, item.currency, rates) for item in counted), Decimal(0)))
 
     def rates_used(self, rates: dict[str, Decimal]) -> dict[str, Decimal]:
         """The rates of the foreign currencies this project's money is in (what its pages state)."""
         return {item.currency: rates[item.currency] for item in self.money
                 if item.currency != "UAH" and item.currency in rates}
-
-
-def _uah(amount: Decimal, currency: str, rates: dict[str, Decimal]) -> Decimal:
-    return (Decimal(amount) * rates[currency]).quantize(Decimal("0.01"))
 
 
 class PublicFunding(PublicVariant):
@@ -313,7 +310,7 @@ class PublicProject(PublicVariant):
         totals: dict[str, Decimal] = {}
         for line in self.funding:
             if line.currency in rates:
-                totals[line.level] = totals.get(line.level, Decimal(0)) + _uah(line.committed, line.currency, rates)
+                totals[line.level] = totals.get(line.level, Decimal(0)) + in_uah(line.committed, line.currency, rates)
         return totals
 
 

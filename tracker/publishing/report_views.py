@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -31,7 +30,6 @@ from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import label, move_label
 from tracker.core.models import Authority
 from tracker.core.web_input import id_arg
-from tracker.governance.rule_context import in_uah
 from tracker.jobs import runner
 from tracker.jobs.models import JobState
 from tracker.projects import queries as portfolio
@@ -160,12 +158,10 @@ def projects_csv():
     writer.writerow(CSV_COLUMNS)
     rates = public_views.exchange_rates()
     for p in rows:
-        # In hryvnias, every line counted: one in another currency at the rate the site states (/open-data).
-        committed = sum((in_uah(m.committed, m.currency, rates) for m in p.money if m.currency in rates), Decimal(0))
-        disbursed = sum((in_uah(m.disbursed, m.currency, rates) for m in p.money if m.currency in rates), Decimal(0))
+        uah = p.in_hryvnias(rates)  # every line counted, one in another currency at the rate the site states
         writer.writerow([p.reference, p.title_uk, p.title_en or "", p.authority.code or "", p.authority.name_uk,
-                         p.sector, p.project_type, p.stage, p.state, committed if p.money else "",
-                         disbursed if p.money else "", "" if p.physical_progress is None else p.physical_progress,
+                         p.sector, p.project_type, p.stage, p.state, uah.committed if uah else "",
+                         uah.disbursed if uah else "", "" if p.physical_progress is None else p.physical_progress,
                          p.compliance.passed if p.compliance else "", p.compliance.failed if p.compliance else "",
                          p.updated_at.isoformat()])
     response = Response(buffer.getvalue(), mimetype="text/csv")
