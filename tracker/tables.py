@@ -40,6 +40,7 @@ from tracker.jobs import runner as _job_runner  # noqa: E402,F401  (declares the
 from tracker.jobs.models import Job, JobUndo, JobWorker
 from tracker.planning import history as _change_history  # noqa: E402,F401
 from tracker.planning import import_jobs as _import_jobs  # noqa: E402,F401  (the CSV import job kinds)
+from tracker.planning import listing as _listing  # noqa: E402,F401  (list orders, contract words)
 from tracker.planning.document_models import Document
 from tracker.planning.history_models import ChangeRecord
 from tracker.planning.models import (

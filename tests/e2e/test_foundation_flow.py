@@ -20,7 +20,7 @@ def test_citizen_browses_and_switches_language(server, page):
     page.get_by_label("Search").fill("bridge")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_text("1 project", exact=True)).to_be_visible()
-    page.get_by_role("link", name=world.bridge.reference).click()
+    page.locator("table.projects").get_by_role("link", name=world.bridge.title_en).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bridge over the Irpin river")
 
 

@@ -64,7 +64,7 @@ def test_a_filter_goes_from_the_search_to_the_map_and_back(placed, page):
     assert data_requests and all("sector=health" in url for url in data_requests)
     page.locator("#show-as-table").click()
     expect(page).to_have_url(base + "/projects?sector=health")
-    expect(page.get_by_role("link", name=world.clinic.reference)).to_be_visible()
+    expect(page.locator("table.projects").get_by_role("link", name=world.clinic.title_uk)).to_be_visible()
     assert _outside(requests) == []
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from babel import numbers
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations
 from flask_babel.speaklater import LazyString
@@ -106,6 +107,12 @@ def init_app(app: Flask) -> None:
         return format_money(amount, currency, locale or current_language())
 
     app.add_template_global(_format_money, "format_money")
+
+    def _format_percent(share) -> str:
+        """A share (0.45) as the reader's language writes a percentage ("45 %" in Ukrainian, "45%" in English)."""
+        return numbers.format_percent(share, locale=current_language())
+
+    app.add_template_global(_format_percent, "format_percent")
 
 
 @bp.get("/lang/<code>")

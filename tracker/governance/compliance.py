@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, true
+from sqlalchemy import Float, cast, func, true
 from sqlmodel import Session, select
 
 from tracker.core.i18n import localized
@@ -31,6 +31,18 @@ queries.register_compliance_filter("failing", lambda: _latest_evaluation(Evaluat
 queries.register_compliance_filter("passing", lambda: _latest_evaluation(Evaluation.failed == 0,
                                                                           Evaluation.errors == 0))
 queries.register_compliance_filter("unchecked", lambda: ~_latest_evaluation())
+
+
+def _share_passed():
+    """The share of the latest evaluation's applicable checks that pass (None before any evaluation)."""
+    checked = Evaluation.passed + Evaluation.failed + Evaluation.errors
+    return (select(cast(Evaluation.passed, Float) / func.nullif(checked, 0))
+            .where(Evaluation.project_id == Project.id, Evaluation.is_latest.is_(True))
+            .correlate(Project).scalar_subquery())
+
+
+# Weakest first: the order a watchdog reads the list in; projects never checked come last.
+queries.register_sort("compliance", lambda: [_share_passed().asc().nulls_last()])
 
 OUTCOME_ORDER = {"fail": 0, "error": 1, "pending": 2, "pass": 3, "not_applicable": 4}
 

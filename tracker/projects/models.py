@@ -144,5 +144,17 @@ class ProjectSearch(SQLModel, table=True):
 
     __tablename__ = "project_search"
 
+    __table_args__ = (
+        # Sorting the lists by name: the code of the title in the reader's language (``core.collation.sort_code``).
+        Index("ix_project_search_name_uk", "name_code_uk", "project_id"),
+        Index("ix_project_search_name_en", "name_code_en", "project_id"),
+    )
+
     project_id: int = Field(foreign_key="project.id", primary_key=True)
+    #: Every searched word: titles, descriptions, the authority's names, and what ``search.register_source``
+    #: adds (contracts: their titles, tender ids and contractors; the parties' organisations).
     words: str = Field(default=" ", sa_type=Text)
+    #: The titles' words alone: a query word found here ranks the project higher.
+    title_words: str = Field(default=" ", sa_type=Text)
+    name_code_uk: str = Field(default="", max_length=160)
+    name_code_en: str = Field(default="", max_length=160)

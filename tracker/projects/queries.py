@@ -19,7 +19,7 @@ from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import FundingSource
 from tracker.projects import search
-from tracker.projects.models import FundingLine, Project, ProjectParty, StageHistory
+from tracker.projects.models import FundingLine, Project, ProjectParty, ProjectSearch, StageHistory
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,45 @@ def register_compliance_filter(name: str, condition: Callable[[], ColumnElement[
     COMPLIANCE_FILTERS[name] = condition
 
 
+#: The orders a list offers besides the newest first and by name, each as the terms of its ``ORDER BY`` (ties go
+#: newest first), registered by the feature that owns the figure (planning: budget and progress; governance:
+#: compliance). A sort the lists do not know reads as the default.
+SORTS: dict[str, Callable[[], list]] = {}
+
+
+def register_sort(name: str, order: Callable[[], list]) -> None:
+    SORTS[name] = order
+
+
+#: What a list may be sorted by, in the order the form offers them. "relevance" applies to a text search only.
+SORT_NAMES = ("relevance", "newest", "name", "budget", "progress", "compliance")
+
+
+def sort_of(requested: str | None, filters: ProjectFilters) -> str:
+    """The sort a list uses: the one asked for when it is known, else relevance for a text search, else newest."""
+    searching = bool(filters.text.strip())
+    if requested in ("newest", "name", *SORTS) or (requested == "relevance" and searching):
+        return requested
+    return "relevance" if searching else "newest"
+
+
+def _ordered(ids, sort: str, filters: ProjectFilters, language: str):
+    """The ids query put in the list's order: its ``ORDER BY`` terms, then newest first."""
+    if sort == "relevance" and (rank := search.rank(filters.text)) is not None:
+        ids = ids.outerjoin(ProjectSearch, ProjectSearch.project_id == Project.id)
+        return ids.order_by(rank.desc(), *LISTING_ORDER)
+    if sort == "name":
+        ids = ids.outerjoin(ProjectSearch, ProjectSearch.project_id == Project.id)
+        return ids.order_by(search.name_code(language), Project.id)
+    if sort in SORTS:
+        return ids.order_by(*SORTS[sort](), *LISTING_ORDER)
+    return ids.order_by(*LISTING_ORDER)
+
+
 def list_projects(*, session: Session, filters: ProjectFilters, visible, page: int = 1,
-                  per_page: int = 25, count_key: Hashable | None = None) -> Page:
-    """Projects with their authority, newest first, filtered and paginated (two queries).
+                  per_page: int = 25, count_key: Hashable | None = None, sort: str = "newest",
+                  language: str = "uk") -> Page:
+    """Projects with their authority, filtered, sorted (``sort_of``) and paginated (two queries).
 
     A page past the last shows the last. Deep pages stay cheap: the offset is taken over project ids alone,
     read in order from the listing index (``ix_project_listing`` / ``ix_project_public_listing``), and only
@@ -77,9 +113,17 @@ def list_projects(*, session: Session, filters: ProjectFilters, visible, page: i
         ids = listing_ids(filters, visible, subtree_first=True)
     if total == 0:  # nothing matches: do not walk the whole index to find so (a filter nobody meets)
         return Page(rows=[], total=0, page=1, per_page=per_page)
-    page_ids = ids.order_by(*LISTING_ORDER).offset((page - 1) * per_page).limit(per_page)
-    rows = session.exec(select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
-                        .where(Project.id.in_(page_ids.scalar_subquery())).order_by(*LISTING_ORDER)).all()
+    page_ids = _ordered(ids, sort, filters, language).offset((page - 1) * per_page).limit(per_page)
+    if sort == "newest":
+        rows = session.exec(select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+                            .where(Project.id.in_(page_ids.scalar_subquery())).order_by(*LISTING_ORDER)).all()
+    else:
+        # The page's ids in their order first (the order's terms need not be selectable with the rows).
+        order = list(session.exec(page_ids).all())
+        loaded = {project.id: (project, authority) for project, authority in session.exec(
+            select(Project, Authority).join(Authority, Authority.id == Project.authority_id)
+            .where(Project.id.in_(order)))}
+        rows = [loaded[project_id] for project_id in order if project_id in loaded]
     return Page(rows=list(rows), total=total, page=page, per_page=per_page)
 
 

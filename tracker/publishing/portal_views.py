@@ -12,12 +12,14 @@ from tracker.core.collation import by_name
 from tracker.core.data_version import memoized
 from tracker.core.db import get_session
 from tracker.core.i18n import current_language, localized
+from tracker.core.i18n import gettext as _
 from tracker.core.labels import choices
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
 from tracker.core.web_input import id_arg, page_arg
 from tracker.engagement.forms import FollowForm
 from tracker.governance.compliance import authority_scorecard
+from tracker.planning.listing import row_figures
 from tracker.projects import queries as portfolio
 from tracker.projects.loaders import authority_by_id, project_for_view
 from tracker.projects.policy import can_edit_project, can_view_restricted, visible_projects
@@ -57,9 +59,23 @@ def home():
 def project_list():
     """Search and filter projects, 25 a page."""
     filters = portfolio_filters(request.args)
-    page = portfolio.list_projects(session=get_session(), filters=filters, visible=_visible(),
-                                   page=page_arg(), per_page=PER_PAGE, count_key=_shared_view())
-    return render_template("portal/projects.html", page=page, filters=filters, **filter_choices(filters))
+    sort = portfolio.sort_of(request.args.get("sort"), filters)
+    session = get_session()
+    page = portfolio.list_projects(session=session, filters=filters, visible=_visible(), page=page_arg(),
+                                   per_page=PER_PAGE, count_key=_shared_view(), sort=sort,
+                                   language=current_language())
+    figures = row_figures(session=session, project_ids=[project.id for project, _authority in page.rows])
+    return render_template("portal/projects.html", page=page, filters=filters, figures=figures,
+                           sort=sort, sorts=_sorts(filters), **filter_choices(filters))
+
+
+def _sorts(filters: portfolio.ProjectFilters) -> list[tuple[str, str]]:
+    """The orders the list offers, each with its label (relevance only for a text search)."""
+    labels = {"relevance": _("Best match"), "newest": _("Newest first"), "name": _("Name, A to Z"),
+              "budget": _("Budget, largest first"), "progress": _("Progress, furthest first"),
+              "compliance": _("Compliance, weakest first")}
+    return [(name, labels[name]) for name in portfolio.SORT_NAMES
+            if name != "relevance" or filters.text.strip()]
 
 
 def filter_choices(filters: portfolio.ProjectFilters) -> dict:
