@@ -7,6 +7,7 @@ from wtforms import (
     DateField,
     DecimalField,
     EmailField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -156,6 +157,8 @@ class PartnershipForm(ModelForm):
     organisation_ids = SelectMultipleField(_l("EU partners"), coerce=int, validators=[DataRequired()])
     authority_ids = SelectMultipleField(_l("Ukrainian authorities"), coerce=int, validators=[DataRequired()])
     started_on = DateField(_l("Started on"), validators=[Optional()])
+    #: The project the partners join (its reference), when the form was opened from one.
+    project = HiddenField()
 
 
 class FollowForm(ModelForm):

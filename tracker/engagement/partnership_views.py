@@ -1,7 +1,7 @@
 """Twinning partnerships: the public list and page, setting up clusters, and the log of activities."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -17,6 +17,7 @@ from tracker.engagement import partners as partner_service
 from tracker.engagement import partnerships as partnership_service
 from tracker.engagement.forms import ActivityForm, PartnershipForm, add_error
 from tracker.engagement.loaders import can_log_activity, partnership_for_view
+from tracker.projects.loaders import project_for_edit
 
 bp = Blueprint("partnerships", __name__)
 
@@ -66,7 +67,9 @@ def add_activity(partnership_id: int):
 def create():
     """Set up a partnership directly, one to one or a cluster of EU partners with several authorities."""
     session = get_session()
-    form = PartnershipForm()
+    form = PartnershipForm(project=request.args.get("project", ""))
+    # Opened from a project ("fix here" for its partners): the partners join it; only its editors may.
+    project = project_for_edit(form.project.data)[0] if form.project.data else None
     organisations = [org for _profile, org, _user in partner_service.list_partners(session=session)]
     query = select(Authority).where(Authority.level.in_((AuthorityLevel.OBLAST, AuthorityLevel.RAION,
                                                          AuthorityLevel.HROMADA)))
@@ -84,11 +87,11 @@ def create():
             partnership = partnership_service.create_partnership(
                 session=session, name=form.name.data, kind=form.kind.data, role=form.role.data,
                 organisations=chosen_orgs, authorities=chosen_auths, actor=user_or_none(),
-                started_on=form.started_on.data)
+                started_on=form.started_on.data, project=project)
         except ServiceError as error:
             add_error(form, error)
         else:
             flash(_("Partnership recorded."), "success")
             return redirect(url_for("partnerships.detail", partnership_id=partnership.id))
     status = 422 if form.is_submitted() else 200
-    return render_template("engagement/partnership_form.html", form=form), status
+    return render_template("engagement/partnership_form.html", form=form, project=project), status

@@ -55,7 +55,7 @@ def build_facts(*, session: Session, projects: Sequence[Project], to_uah: ToUah)
                 "location": _location(project),
                 "address": project.address,
                 "dream_code": project.dream_code,
-                "owner": {"name": owner.name_uk, "level": owner.level},
+                "owner": {"name": owner.name_uk, "level": owner.level, "contact": project.owner_contact},
             },
             "planning": {"funding": funding.get(project.id, []), "partners": partners.get(project.id, [])},
         }

@@ -16,6 +16,25 @@ SECTION_FORMS: dict[str, tuple[str, dict]] = {
     "implementation": ("planner.stage", {"section": "implementation"}),
     "completion": ("planner.stage", {"section": "completion"}),
 }
+#: Facts whose field is not named after the fact within its section, or that another page supplies:
+#: the endpoint, its arguments besides the project reference, and the anchor of the field or list.
+#: ``tests/governance/web/test_fix_links_walk.py`` follows every rule's links and finds the field there.
+FACT_FORMS: dict[str, tuple[str, dict, str]] = {
+    "identification.title": ("projects.edit", {}, "title_uk"),
+    "identification.description": ("projects.edit", {}, "description_uk"),
+    # The point is checked against the KATOTTG code: either may be what is wrong; the point comes first.
+    "identification.location.check": ("projects.edit", {}, "latitude"),
+    "completion.date": ("planner.stage", {"section": "completion"}, "completion_date"),
+    "planning.funding": ("planner.stage", {"section": "planning"}, "items-funding"),
+    "planning.permits": ("planner.stage", {"section": "planning"}, "items-permit"),
+    "planning.indicators": ("planner.stage", {"section": "planning"}, "items-indicator"),
+    "implementation.contracts": ("planner.stage", {"section": "implementation"}, "items-contract"),
+    "implementation.disbursements": ("planner.stage", {"section": "implementation"}, "items-disbursement"),
+    "implementation.milestones": ("planner.stage", {"section": "implementation"}, "items-milestone"),
+    "implementation.physical_progress": ("planner.stage", {"section": "implementation"}, "items-observation"),
+    # Partners join a project through a partnership (or an accepted offer).
+    "planning.partners": ("partnerships.create", {"_project": True}, "organisation_ids"),
+}
 #: Facts derived from other records, with no field of their own to fix.
 NOT_EDITABLE = frozenset({"identification.owner.name", "identification.owner.level"})
 _FACT_NAME = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
@@ -36,7 +55,10 @@ def facts_read(result: dict) -> list[str]:
             walk(child)
 
     for name in result.get("missing", ()):
-        found[name] = None
+        # a list's field (implementation.contracts.tender_id) is fixed where the list is
+        base = name if name in VOCABULARY else _list_of(name)
+        if base:
+            found[base] = None
     walk(result.get("applies_if"))
     walk(result.get("condition"))
     return list(found)
@@ -56,15 +78,22 @@ def fix_links(result: dict, reference: str, locale: str) -> list[tuple[str, str]
     """(label, url) for each fact the result reads whose form exists."""
     links = []
     for name in facts_read(result):
-        section, _, rest = name.partition(".")
-        target = SECTION_FORMS.get(section)
-        if target is None or name in NOT_EDITABLE or target[0] not in current_app.view_functions:
+        if name in NOT_EDITABLE:
             continue
-        endpoint, arguments = target
-        fact = VOCABULARY[name]
-        label = localized(fact, "title", locale)
-        # Form fields are named after the fact within its section: planning.council_decision.date
-        # is the field council_decision_date of the planning form.
-        anchor = rest.replace(".", "_")
-        links.append((label, url_for(endpoint, reference=reference, **arguments) + "#" + anchor))
+        section, _, rest = name.partition(".")
+        if name in FACT_FORMS:
+            endpoint, arguments, anchor = FACT_FORMS[name]
+        elif section in SECTION_FORMS:
+            # Form fields are named after the fact within its section: planning.council_decision.date
+            # is the field council_decision_date of the planning form.
+            (endpoint, arguments), anchor = SECTION_FORMS[section], rest.replace(".", "_")
+        else:
+            continue
+        if endpoint not in current_app.view_functions:
+            continue
+        if arguments.get("_project"):  # a page about something else, told which project it is for
+            url = url_for(endpoint, project=reference)
+        else:
+            url = url_for(endpoint, reference=reference, **arguments)
+        links.append((localized(VOCABULARY[name], "title", locale), url + "#" + anchor))
     return links

@@ -37,14 +37,20 @@ class ProjectForm(ModelForm):
     latitude = DecimalField(_l("Latitude"), places=6, validators=[Optional()])
     longitude = DecimalField(_l("Longitude"), places=6, validators=[Optional()])
     address = StringField(_l("Address"), validators=[Optional()])
+    dream_code = StringField(_l("Project code in DREAM"), validators=[Optional()],
+                             description=_l("When the project is also registered in DREAM, its code there"))
+    owner_contact = StringField(_l("Owner's contact for the public"), validators=[Optional()],
+                                description=_l("The office's address, phone or e-mail citizens may write to "
+                                               "(no personal data)"))
     is_public = BooleanField(_l("Published on the public portal"), default=True)
 
     def project_values(self) -> dict:
         """The form's data in the shape the project service takes."""
         values = {name: getattr(self, name).data for name in (
             "title_uk", "title_en", "description_uk", "description_en", "sector", "subsector", "project_type",
-            "purpose", "location_code", "address", "is_public")}
-        for name in ("title_en", "description_uk", "description_en", "subsector", "location_code", "address"):
+            "purpose", "location_code", "address", "dream_code", "owner_contact", "is_public")}
+        for name in ("title_en", "description_uk", "description_en", "subsector", "location_code", "address",
+                     "dream_code", "owner_contact"):
             values[name] = (values[name] or "").strip() or None
         for name in ("latitude", "longitude"):
             value = getattr(self, name).data

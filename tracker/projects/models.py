@@ -37,6 +37,9 @@ class ProjectBase(SQLModel):
     is_public: bool = Field(default=True)  # served by the partial ix_project_public_listing
     dream_code: Optional[str] = Field(default=None, max_length=40,
                                       description="The project's id in DREAM, when it is also there")
+    owner_contact: Optional[str] = Field(default=None, max_length=300,
+                                         description="How the public reaches the owner about the project: the "
+                                                     "office's address, phone or e-mail (CoST IDS 11)")
 
 
 #: Optimistic locking: SQLAlchemy writes every UPDATE of a project as ``… WHERE version = <loaded>`` and

@@ -53,6 +53,8 @@ class ProjectUpdate(SQLModel):
     latitude: Optional[float] = None
     longitude: Optional[float] = None
     address: Optional[str] = None
+    dream_code: Optional[str] = None
+    owner_contact: Optional[str] = None
     is_public: Optional[bool] = None
 
 
