@@ -24,7 +24,3 @@ def violations(page) -> list[dict]:
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
 
-
-def serious_violations(page) -> list[dict]:
-    """Violations of impact serious or critical on the current page."""
-    return [v for v in violations(page) if v["impact"] in ("serious", "critical")]
