@@ -14,10 +14,13 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-def serious_violations(page) -> list[dict]:
-    """Violations of impact serious or critical on the current page (WCAG 2 A and AA rules)."""
-    page.evaluate(axe_source())
+def violations(page) -> list[dict]:
+    """Every violation on the current page, whatever its impact: the WCAG 2.0 and 2.1 A and AA rules and
+    axe's best practices (landmarks, headings, unique link names...)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(axe_source())
     result = page.evaluate("""async () => await axe.run(document, {
-        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})""")
+        runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})""")
     return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-            for v in result["violations"] if v["impact"] in ("serious", "critical")]
+            for v in result["violations"]]
+

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.axe import serious_violations
+from tests.e2e.axe import violations
 from tests.engagement.services.smtp import running_smtp_server
 from tests.factories import PASSWORD
 from tests.voice.conftest import add_moderator
@@ -63,7 +63,7 @@ def test_complaint_with_photo_confirmed_published_answered(server, browser, smtp
     # 1. The citizen writes a complaint with a photo from the project page, without an account.
     citizen.goto(f"{base}/projects/{world.clinic.reference}")
     citizen.get_by_role("link", name="Ask, comment, complain or send photos").first.click()
-    assert serious_violations(citizen) == []
+    assert violations(citizen) == []
     citizen.get_by_label("What is it?").select_option("complaint")
     citizen.get_by_label("What is the complaint about?").select_option("suspected_corruption")
     citizen.get_by_label("Your text").fill("The new roof was paid for twice.")
@@ -109,4 +109,4 @@ def test_complaint_with_photo_confirmed_published_answered(server, browser, smtp
     assert served.ok and served.headers["content-type"] == "image/jpeg"
     assert exif_of(served.body()) == {"gps": {}}  # no GPS, no camera, nothing but the picture
     assert CITIZEN not in citizen.content()
-    assert serious_violations(citizen) == []
+    assert violations(citizen) == []
