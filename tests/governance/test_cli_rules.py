@@ -48,7 +48,7 @@ def test_eval_all_then_explain(cli, session, engine):
     assert len(session.exec(select(Evaluation)).all()) == 4
     explained = cli("rules", "explain", world.school.reference, "--lang", "en")
     assert explained.exit_code == 0, explained.output
-    assert "# oecd_principles v1.1 sha256:" in explained.output
+    assert "# oecd_principles v1.2 sha256:" in explained.output
     assert "FAIL    warning  COST-IDS-03" in explained.output  # identification items are due from the start
     assert "✗ identification.subsector is_set true (actual: None)" in explained.output
     unknown = cli("rules", "explain", "VID-1999-000000")

@@ -60,7 +60,7 @@ def cli():
 def test_rules_check_default_directory(cli):
     result = CliRunner().invoke(cli, ["rules", "check"])
     assert result.exit_code == 0, result.output
-    assert "oecd_principles v1.1, 38 rules" in result.output
+    assert "oecd_principles v1.2, 38 rules" in result.output
 
 
 def test_rules_check_reports_each_error_and_fails(cli, tmp_path):

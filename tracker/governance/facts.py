@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
@@ -62,8 +63,20 @@ def build_facts(*, session: Session, projects: Sequence[Project], to_uah: ToUah)
         merged = _merge(base, staged.get(project.id, {}))
         for extra in contributed:
             merged = _merge(merged, extra.get(project.id, {}))
+        merged["planning"]["funding_total"] = _funding_total(merged["planning"])
         facts[project.id] = merged
     return facts
+
+
+def _funding_total(planning: dict) -> dict:
+    """The lines' committed hryvnias added up, and the part of the budget they leave uncovered (never below
+    zero; None while the budget or a line's conversion is unknown)."""
+    lines = planning.get("funding") or []
+    amounts = [line["committed"] for line in lines]
+    committed = None if any(amount is None for amount in amounts) else sum(amounts, Decimal(0))
+    budget = (planning.get("budget") or {}).get("total")
+    gap = None if committed is None or budget is None else max(Decimal(budget) - committed, Decimal(0))
+    return {"committed": committed, "gap": gap}
 
 
 def _location(project: Project) -> dict:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from sqlmodel import select
 from wtforms import SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -18,6 +19,7 @@ from tracker.governance import policy
 from tracker.governance import stages as stage_service
 from tracker.governance.rule_context import RuleContext
 from tracker.projects.loaders import project_for_edit
+from tracker.projects.models import FundingLine
 
 bp = Blueprint("stages", __name__, url_prefix="/manage/projects")
 
@@ -95,7 +97,15 @@ def _gate_page(project, authority, *, form: MoveForm | None = None, preview=None
         preview = stage_service.preview_next_gate(session=session, project=project, context=current_rules())
     may_override = policy.can_override_gate(user_or_none(), authority, current_scope_paths())
     return render_template("stages/move.html", project=project, preview=preview, form=form,
-                           may_override=may_override, state_form=_state_form(project, fresh=True)), status
+                           may_override=may_override, state_form=_state_form(project, fresh=True),
+                           rates=_rates_used(session, project)), status
+
+
+def _rates_used(session, project) -> dict:
+    """The rates the rules converted this project's foreign funding lines at (stated beside the figures)."""
+    currencies = set(session.exec(select(FundingLine.currency).where(FundingLine.project_id == project.id)).all())
+    rates = current_rules().exchange_rates
+    return {currency: rates[currency] for currency in currencies - {"UAH"} if currency in rates}
 
 
 @bp.post("/<reference>/state")

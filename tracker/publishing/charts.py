@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from flask import has_app_context
 from markupsafe import Markup, escape
+
+from tracker.core.i18n import current_language
+from tracker.core.money import format_money
 
 PALETTE = ("#1f5aa6", "#e0a100", "#2e8540", "#b4462c", "#6a4c93", "#0b7a75", "#7a7a7a")
 WIDTH = 560
@@ -19,6 +23,15 @@ LABEL_WIDTH = 190
 
 def _number(value: Decimal | float | int) -> str:
     return f"{float(value):,.0f}".replace(",", "\u202f")
+
+
+def _amount(value: Decimal | float | int, unit: str) -> str:
+    """A bar's figure: money as the reader's language writes it (the same text as the tables beside the
+    chart), other quantities grouped, with their unit."""
+    if unit in ("UAH", "EUR", "USD"):
+        # Ukrainian, the default, when drawn outside any request or report (no reader to ask)
+        return format_money(value, unit, current_language() if has_app_context() else "uk")
+    return _number(value) + (" " + unit if unit else "")
 
 
 def bars(items: Sequence[tuple[str, Decimal | float | int]], *, title: str, unit: str = "") -> Markup:
@@ -36,7 +49,7 @@ def bars(items: Sequence[tuple[str, Decimal | float | int]], *, title: str, unit
             f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="16" '
             f'fill="{PALETTE[index % len(PALETTE)]}"/>'
             f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 16}" font-size="12">'
-            f'{escape(_number(value))}{escape(" " + unit if unit else "")}</text>')
+            f'{escape(_amount(value, unit))}</text>')
     if not items:
         parts.append('<text x="4" y="18" font-size="12">—</text>')
     parts.append("</svg>")

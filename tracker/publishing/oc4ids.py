@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel
+from tracker.governance.rule_context import in_uah
 from tracker.projects.models import Project
 from tracker.publishing.public import PublicProject
-from tracker.publishing.read_models import is_public_project, project_views
+from tracker.publishing.read_models import exchange_rates, is_public_project, project_views
 
 #: The licence of every open dataset the portal publishes (the packages name it; ``/open-data`` shows it).
 LICENCE_NAME = "CC BY 4.0"
@@ -160,7 +161,8 @@ def _budget(view: PublicProject, parties: _Parties, owner: dict) -> dict | None:
             item["sourceParty"] = parties.add(owner["id"], owner["name"], "funder")
         lines.append(item)
     budget: dict = {}
-    uah = view.summary.money_in("UAH")
+    rates = exchange_rates()
+    uah = view.summary.in_hryvnias(rates)
     if view.budget_total is not None:
         budget["amount"] = _value(view.budget_total, "UAH")
     elif uah is not None:
@@ -168,6 +170,16 @@ def _budget(view: PublicProject, parties: _Parties, owner: dict) -> dict | None:
     if lines:
         budget["budgetBreakdowns"] = [{"id": "funding", "description": "Funding committed by source",
                                        "budgetBreakdown": lines}]
+        used = view.summary.rates_used(rates)
+        if used:
+            # Both amounts: each line in its own currency above, and here in hryvnias at the rates stated.
+            stated = ", ".join(f"1 {code} = {rate} UAH" for code, rate in sorted(used.items()))
+            budget["budgetBreakdowns"].append({
+                "id": "funding-uah", "description": f"Funding committed by source, in UAH at {stated}",
+                "budgetBreakdown": [{**item, "id": f"{item['id']}-uah",
+                                     "amount": _value(in_uah(line.committed, line.currency, rates), "UAH")}
+                                    for item, line in zip(lines, view.funding, strict=True)
+                                    if line.currency in rates]})
     return budget or None
 
 

@@ -138,6 +138,10 @@ _FACTS = (
           _f("committed", M, "Committed (UAH)", "Передбачено (грн)"),
           _f("disbursed", M, "Disbursed (UAH)", "Сплачено (грн)"),
           _f("currency", E, "Original currency", "Валюта угоди", CURRENCIES)),
+    # The funding lines added up (in hryvnias, each line converted at the deployment's rate), for explanations
+    # that give the figures: a block says how much is committed and how much of the budget is not yet covered.
+    _f("planning.funding_total.committed", M, "Committed in all", "Передбачено загалом"),
+    _f("planning.funding_total.gap", M, "Budget not yet covered", "Непокрита частина бюджету"),
     _f("planning.cofinancing_agreement.ref", T, "Co-financing agreement", "Угода про співфінансування"),
     _f("planning.cofinancing_agreement.date", D, "Co-financing agreement date", "Дата угоди про співфінансування"),
     _f("planning.intermunicipal_agreement.ref", T, "Inter-municipal co-operation agreement",
