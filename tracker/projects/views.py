@@ -1,7 +1,7 @@
 """Planner pages: register a project and edit its general data, within the planner's scope."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -15,8 +15,9 @@ from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
+from tracker.projects import conflicts
 from tracker.projects import operations as project_service
-from tracker.projects.forms import EditProjectForm, NewProjectForm
+from tracker.projects.forms import EditProjectForm, NewProjectForm, ResolveConflictForm
 from tracker.projects.loaders import project_for_edit
 from tracker.projects.policy import can_create_under
 
@@ -58,22 +59,57 @@ def edit(reference: str):
     form = EditProjectForm(obj=project)
     if not form.is_submitted():
         form.arm(project.version)
-    if form.validate_on_submit():
+        return render_template("projects/form.html", form=form, project=project)
+    return _save(project, form)
+
+
+@bp.post("/<reference>/resolve")
+@roles_required(Role.ADMIN, Role.PLANNER)
+def resolve(reference: str):
+    """Save after a conflict, field by field as the person chose: the colleague's saved value or their own."""
+    project, _authority = project_for_edit(reference)
+    choices_form = ResolveConflictForm()
+    if not choices_form.validate_on_submit():
+        abort(400)  # no CSRF token: a forged or broken page (a malformed version is answered 400 by validate)
+    version = choices_form.expected_version()
+    saved = EditProjectForm(formdata=None, obj=project)
+    formdata, unchosen = conflicts.resolved_formdata(saved, request.form, version)
+    if unchosen:
+        # Nothing is sent unchosen: the page again, with the choices made so far.
+        mine = EditProjectForm(formdata=conflicts.entries(saved, request.form))
+        listed = [name for name in request.form.getlist("field") if name in mine]
+        conflict = Conflict("a choice is missing", current_version=version,
+                            changes={name: (getattr(project, name), mine[name].data) for name in listed})
+        chosen = {name: request.form.get(f"choice-{name}") for name in listed}
+        return _conflict_page(project, mine, conflict, chosen=chosen, missing=unchosen, status=422)
+    return _save(project, EditProjectForm(formdata=formdata))
+
+
+def _save(project, form: EditProjectForm):
+    """Validate and save ``form``; a conflict shows the fields to resolve, a refusal the form again (422)."""
+    if form.validate():
         try:
             changes = project_service.project_changes(form.project_values())
             project_service.update_project(session=get_session(), project=project, changes=changes,
                                            expected_version=form.expected_version())
         except Conflict as conflict:
-            # Keep the person's entries but arm the form with the version they have now seen.
-            form.arm(conflict.current_version)
-            return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
+            return _conflict_page(project, form, conflict)
         except ServiceError as error:
             attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("portal.project_detail", reference=project.reference))
-    status = 422 if form.is_submitted() else 200
-    return render_template("projects/form.html", form=form, project=project), status
+    return render_template("projects/form.html", form=form, project=project), 422
+
+
+def _conflict_page(project, form: EditProjectForm, conflict: Conflict, *, chosen=None, missing=(),
+                   status: int = 409):
+    """Each differing field, saved now and the person's entry, with a choice to make (none made for them)."""
+    choices_form = ResolveConflictForm(formdata=None)
+    choices_form.arm(conflict.current_version)
+    return render_template("planner/conflict.html", project=project, conflict=conflict,
+                           fields=conflicts.field_conflicts(form, conflict.changes), resolve_form=choices_form,
+                           chosen=chosen or {}, missing=list(missing)), status
 
 
 def _authorities_in_scope() -> list[Authority]:
