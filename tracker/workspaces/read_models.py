@@ -23,9 +23,12 @@ from tracker.engagement.offers import offers_of_partner
 from tracker.engagement.partners import profile_for_user
 from tracker.engagement.partnerships import PartnershipSummary, summaries
 from tracker.governance.models import Evaluation
+from tracker.governance.rule_context import RuleContext
+from tracker.governance.stages import gate_checks
 from tracker.jobs.models import Job
 from tracker.projects.models import Project
 from tracker.projects.policy import editable_projects, visible_projects
+from tracker.rules import GateCheck
 from tracker.voice.models import CitizenItem
 
 #: At most this many rows in each list of a home.
@@ -52,6 +55,8 @@ class PlannerRow:
     voice_due: int = 0
     voice_overdue: int = 0
     offers_pending: int = 0
+    #: The gate into the next stage as it stands (None: the project is completed).
+    gate: GateCheck | None = None
 
     @property
     def failing(self) -> int:
@@ -59,7 +64,8 @@ class PlannerRow:
 
     @property
     def blockers(self) -> int:
-        return self.evaluation.failing_blockers if self.evaluation else 0
+        """Blocking rules that stop the move to the next stage: failing, or lacking the data to decide."""
+        return len(self.gate.blockers) + len(self.gate.unresolved) if self.gate else 0
 
     @property
     def has_next(self) -> bool:
@@ -73,9 +79,10 @@ class PlannerHome:
     more: bool
 
 
-def planner_home(*, session: Session, user: User, scope_paths: Sequence[str],
+def planner_home(*, session: Session, user: User, scope_paths: Sequence[str], context: RuleContext,
                  today: date | None = None) -> PlannerHome:
-    """The projects ``user`` may edit, with their stage, what fails and what is due next (five queries)."""
+    """The projects ``user`` may edit, with their stage, what fails, what blocks the next stage and what is due
+    (four queries, and the next gates' evaluation: a fixed number per next stage, ``stages.gate_checks``)."""
     today = today or date.today()
     query = (select(Project, Evaluation)
              .outerjoin(Evaluation, and_(col(Evaluation.project_id) == Project.id, col(Evaluation.is_latest)))
@@ -88,6 +95,9 @@ def planner_home(*, session: Session, user: User, scope_paths: Sequence[str],
                          .limit(LIMIT + 1)).all()
     rows = {project.id: PlannerRow(project, evaluation) for project, evaluation in found[:LIMIT]}
     ids = list(rows)
+    for project_id, gate in gate_checks(session=session, projects=[row.project for row in rows.values()],
+                                        context=context).items():
+        rows[project_id].gate = gate
     if ids:
         _add_findings(session, rows, ids, today)
         _add_voice(session, rows, ids, today)

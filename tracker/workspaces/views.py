@@ -6,6 +6,7 @@ from flask_login import login_required
 
 from tracker.accounts.views import HOME_ENDPOINT, current_scope_paths, user_or_none
 from tracker.core.db import get_session
+from tracker.governance.views import current_rules
 from tracker.workspaces import read_models
 from tracker.workspaces.policy import home_of
 
@@ -35,7 +36,8 @@ def home():
         abort(403)
     session = get_session()
     if kind == "planner":
-        data = read_models.planner_home(session=session, user=user, scope_paths=current_scope_paths())
+        data = read_models.planner_home(session=session, user=user, scope_paths=current_scope_paths(),
+                                        context=current_rules())
     elif kind == "auditor":
         data = read_models.auditor_home(session=session, user=user, scope_paths=current_scope_paths())
     elif kind == "partner":

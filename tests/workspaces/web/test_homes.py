@@ -20,8 +20,9 @@ from tracker.projects.models import Project
 from tracker.projects.operations import create_project
 from tracker.voice.models import CitizenItem
 
-#: The planner's home: user and scope (2), projects with latest evaluations, findings, citizens' items, offers.
-MAX_STATEMENTS = 8
+#: The planner's home: user and scope, projects with their latest evaluations, findings, citizens' items and offers
+#: (8), and the evaluation of the gate into the next stage (17 for all the projects at one stage).
+MAX_STATEMENTS = 25
 
 
 def _english(client):
@@ -102,6 +103,8 @@ def test_the_planner_home_links_failures_and_what_is_due(app, client, world, log
     assert "1 finding to answer" in row and "1 overdue" in row
     assert "2 citizens' questions or complaints to answer" in row, row  # the answered one is not waiting
     assert f"/projects/{world.clinic.reference}#compliance-title" in row or "No rule fails" in row
+    # The clinic lacks what the gate into planning asks for: the home says so and links the gate page.
+    assert f'href="/manage/projects/{world.clinic.reference}/move"' in row and "move to Planning" in row
 
 
 def test_the_auditor_queue(app, client, world, login):
