@@ -63,10 +63,3 @@ class NewProjectForm(ProjectForm):
 class EditProjectForm(ProjectForm, VersionedForm):
     """The general data of an existing project, with the version it was loaded from (no lost work)."""
 
-
-class ResolveConflictForm(VersionedForm):
-    """The conflict page's choices: its version is the one whose saved values the page showed.
-
-    The choices themselves (``choice-<field>``) and the person's entries (``mine-<field>``) vary with the
-    conflict, so ``projects.conflicts`` reads them from the request.
-    """

@@ -17,7 +17,7 @@ from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
 from tracker.projects import conflicts
 from tracker.projects import operations as project_service
-from tracker.projects.forms import EditProjectForm, NewProjectForm, ResolveConflictForm
+from tracker.projects.forms import EditProjectForm, NewProjectForm
 from tracker.projects.loaders import project_for_edit
 from tracker.projects.policy import can_create_under
 
@@ -54,35 +54,20 @@ def create():
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.PLANNER)
 def edit(reference: str):
-    """Edit the general data; a save over someone else's newer save is refused, not merged."""
+    """Edit the general data; a save over someone else's newer save is refused, then resolved field by field."""
     project, _authority = project_for_edit(reference)
+    if request.method == "POST" and conflicts.is_resolution(request.form):
+        resolution = conflicts.read_resolution(EditProjectForm, project, request.form)
+        if resolution.form is None:  # a choice is missing: nothing is sent unchosen, the page comes back
+            return conflicts.conflict_page(
+                project=project, form=resolution.entries_form, conflict=resolution.conflict, action=request.path,
+                reload_url=request.path, chosen=resolution.chosen, missing=resolution.missing, status=422)
+        return _save(project, resolution.form)
     form = EditProjectForm(obj=project)
     if not form.is_submitted():
         form.arm(project.version)
         return render_template("projects/form.html", form=form, project=project)
     return _save(project, form)
-
-
-@bp.post("/<reference>/resolve")
-@roles_required(Role.ADMIN, Role.PLANNER)
-def resolve(reference: str):
-    """Save after a conflict, field by field as the person chose: the colleague's saved value or their own."""
-    project, _authority = project_for_edit(reference)
-    choices_form = ResolveConflictForm()
-    if not choices_form.validate_on_submit():
-        abort(400)  # no CSRF token: a forged or broken page (a malformed version is answered 400 by validate)
-    version = choices_form.expected_version()
-    saved = EditProjectForm(formdata=None, obj=project)
-    formdata, unchosen = conflicts.resolved_formdata(saved, request.form, version)
-    if unchosen:
-        # Nothing is sent unchosen: the page again, with the choices made so far.
-        mine = EditProjectForm(formdata=conflicts.entries(saved, request.form))
-        listed = [name for name in request.form.getlist("field") if name in mine]
-        conflict = Conflict("a choice is missing", current_version=version,
-                            changes={name: (getattr(project, name), mine[name].data) for name in listed})
-        chosen = {name: request.form.get(f"choice-{name}") for name in listed}
-        return _conflict_page(project, mine, conflict, chosen=chosen, missing=unchosen, status=422)
-    return _save(project, EditProjectForm(formdata=formdata))
 
 
 def _save(project, form: EditProjectForm):
@@ -93,23 +78,14 @@ def _save(project, form: EditProjectForm):
             project_service.update_project(session=get_session(), project=project, changes=changes,
                                            expected_version=form.expected_version())
         except Conflict as conflict:
-            return _conflict_page(project, form, conflict)
+            return conflicts.conflict_page(project=project, form=form, conflict=conflict, action=request.path,
+                                           reload_url=request.path)
         except ServiceError as error:
             attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("portal.project_detail", reference=project.reference))
     return render_template("projects/form.html", form=form, project=project), 422
-
-
-def _conflict_page(project, form: EditProjectForm, conflict: Conflict, *, chosen=None, missing=(),
-                   status: int = 409):
-    """Each differing field, saved now and the person's entry, with a choice to make (none made for them)."""
-    choices_form = ResolveConflictForm(formdata=None)
-    choices_form.arm(conflict.current_version)
-    return render_template("planner/conflict.html", project=project, conflict=conflict,
-                           fields=conflicts.field_conflicts(form, conflict.changes), resolve_form=choices_form,
-                           chosen=chosen or {}, missing=list(missing)), status
 
 
 def _authorities_in_scope() -> list[Authority]:

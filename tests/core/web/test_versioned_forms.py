@@ -11,7 +11,6 @@ from tracker.projects.models import Project
 # Each route whose form carries the project version (every subclass of core.forms.VersionedForm in use).
 VERSIONED_ROUTES = [
     ("projects.edit", "/manage/projects/{ref}/edit"),
-    ("projects.resolve", "/manage/projects/{ref}/resolve"),
     ("stages.move", "/manage/projects/{ref}/move"),
     ("stages.change_state", "/manage/projects/{ref}/state"),
     ("planner.stage", "/manage/projects/{ref}/stage/needs"),
