@@ -18,4 +18,4 @@ def home_of(user: User | None) -> str | None:
     """The name of ``user``'s home, or None (nobody signed in, or a role without one)."""
     if user is None:
         return None
-    return HOMES.get(Role(user.role)) if user.role in {role.value for role in Role} else None
+    return HOMES.get(user.role)  # roles are StrEnum members: a stored code finds its home as the member does

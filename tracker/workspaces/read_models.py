@@ -203,7 +203,7 @@ def admin_home(*, session: Session) -> AdminHome:
     pending = session.exec(select(func.count()).select_from(PartnerProfile).where(
         col(PartnerProfile.confirmed_at).is_(None), col(PartnerProfile.is_hidden).is_(False))).one()
     week = utcnow() - timedelta(days=7)
-    jobs = {str(state.value if hasattr(state, "value") else state): count for state, count in session.exec(
+    jobs = {str(state): count for state, count in session.exec(
         select(Job.state, func.count()).where(Job.created_at >= week).group_by(Job.state))}
     return AdminHome(pending, jobs, awaiting_moderation(session=session))
 

@@ -16,6 +16,7 @@ from tracker.audit.findings import FindingCreate, raise_finding
 from tracker.audit.models import Finding
 from tracker.core.db import session_scope
 from tracker.core.models import Authority
+from tracker.jobs.models import Job, JobState
 from tracker.projects.models import Project
 from tracker.projects.operations import create_project
 from tracker.voice.models import CitizenItem
@@ -130,7 +131,10 @@ def test_the_auditor_queue(app, client, world, login):
 
 
 def test_the_admin_home_links_only_pages_that_exist(app, client, world, login):
+    with app.app_context(), session_scope(app) as session:
+        session.add(Job(kind="csv_import", state=JobState.FAILED, started_by_id=world.kharkiv_planner.id))
     page = _english(login(world.admin)).get("/my").get_data(as_text=True)
+    assert '<a href="/jobs/">1</a>' in page and "Failed: 1" in page
     assert "/manage/partners" in page and "/manage/rules" in page and "/jobs/" in page
     assert 'href="/manage/users"' not in page and 'href="/manage/rules/settings"' not in page
 
