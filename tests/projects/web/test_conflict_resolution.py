@@ -109,3 +109,4 @@ def test_a_forged_field_name_is_ignored(app, world):
     assert me.post(url, data=MultiDict(data)).status_code == 302
     project = _stored(app, world.clinic.id)
     assert project.title_en == "Theirs" and project.authority_id == world.clinic.authority_id
+
