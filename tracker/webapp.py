@@ -67,6 +67,10 @@ def init_app(app: Flask) -> None:
     from tracker.governance import rules_admin_views  # re-evaluating the portfolio: a job, so after jobs
 
     app.register_blueprint(rules_admin_views.bp)
+    from tracker.workspaces import views as workspaces  # each role's home: reads every feature, so last
+
+    workspaces.init_app(app)
+    app.register_blueprint(workspaces.bp)
     system.report_health(app, "jobs", lambda: job_runner.queue_status(app))
     _register_error_pages(app)
     app.after_request(_security_headers)

@@ -65,10 +65,13 @@ def test_the_starter_cancels_a_queued_job_and_a_finished_one_stays_as_it_was(app
     finished = _job(app, world.kharkiv_planner, state=JobState.DONE)
     login(world.kharkiv_planner)
     client.get("/lang/en")
-    response = client.post(f"/jobs/{queued}/cancel", follow_redirects=True)
+    asked = client.post(f"/jobs/{queued}/cancel")  # the first press asks again, and cancels nothing
+    assert asked.status_code == 200 and "Yes, cancel the job" in asked.get_data(as_text=True)
+    assert _state(app, queued) == JobState.QUEUED
+    response = client.post(f"/jobs/{queued}/cancel", data={"confirmed": "yes"}, follow_redirects=True)
     assert response.status_code == 200 and "Cancelled." in response.get_data(as_text=True)
     assert _state(app, queued) == JobState.CANCELLED
-    response = client.post(f"/jobs/{finished}/cancel", follow_redirects=True)
+    response = client.post(f"/jobs/{finished}/cancel", data={"confirmed": "yes"}, follow_redirects=True)
     assert "This job has already finished." in response.get_data(as_text=True)
     assert _state(app, finished) == JobState.DONE
 

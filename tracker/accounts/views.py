@@ -19,6 +19,10 @@ from tracker.core.i18n import safe_next
 
 bp = Blueprint("auth", __name__)
 
+#: ``app.extensions`` key of the endpoint signing in lands on when no ``next`` was asked for: a feature above
+#: accounts (``workspaces``) registers each role's home there; without it, the portal's home page.
+HOME_ENDPOINT = "tracker.home_endpoint"
+
 
 class _LoginManager(LoginManager):
     """Flask-Login's manager, its "strong" session protection kept for signed-in sessions only.
@@ -99,9 +103,14 @@ def login():
             return render_template("auth/login.html", form=form, error=_("Wrong e-mail or password."))
         login_user(user)
         flash(_("Signed in as %(name)s.", name=user.name), "success")
-        return redirect(safe_next(request.args.get("next")))
+        return redirect(safe_next(request.args.get("next"), default=_landing()))
     status = 422 if form.is_submitted() else 200
     return render_template("auth/login.html", form=form, error=None), status
+
+
+def _landing() -> str:
+    """Where signing in goes without a (safe) ``next``: the registered home, else the portal's."""
+    return url_for(current_app.extensions.get(HOME_ENDPOINT, "portal.home"))
 
 
 _SIGNING_OUT = "vidnova.signing_out"

@@ -23,6 +23,14 @@ from tracker.rules import Kind
 
 AUTOMATIC = "automatic"
 MANUAL = "manual"
+#: The checklist's outcome filters (query string ``outcome``), each with the item outcomes it shows: "unknown"
+#: is what could not be decided (data missing, an unmarked manual item).
+OUTCOME_FILTERS: dict[str, tuple[str, ...]] = {
+    "failed": ("fail",),
+    "not_applicable": ("not_applicable",),
+    "passed": ("pass",),
+    "unknown": ("pending", "error"),
+}
 
 
 @dataclass
@@ -68,6 +76,16 @@ class Checklist:
     @property
     def pending(self) -> list[ChecklistItem]:
         return [item for item in self.items if item.is_pending]
+
+    def filtered(self, outcome: str | None, manual_only: bool = False) -> list[ChecklistItem]:
+        """The items an outcome filter (``OUTCOME_FILTERS``; None: all) shows, the manual ones only if asked."""
+        wanted = OUTCOME_FILTERS.get(outcome) if outcome else None
+        return [item for item in self.items if (wanted is None or item.outcome in wanted)
+                and (not manual_only or item.kind == MANUAL)]
+
+    def counts(self, manual_only: bool = False) -> dict[str | None, int]:
+        """How many items each outcome filter shows (None: every item), within the manual ones if asked."""
+        return {name: len(self.filtered(name, manual_only)) for name in (None, *OUTCOME_FILTERS)}
 
 
 def stage_evaluation(*, session: Session, project: Project, stage: str) -> Evaluation | None:

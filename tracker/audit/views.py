@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.audit import findings as finding_service
-from tracker.audit.checklists import build_checklist
+from tracker.audit.checklists import MANUAL, OUTCOME_FILTERS, build_checklist
 from tracker.audit.forms import FindingForm, MarkForm, SignoffForm, StepForm, VisibilityForm
 from tracker.audit.marks import mark_history, mark_item
 from tracker.audit.policy import can_answer
@@ -105,12 +105,24 @@ def _project_page(project: Project, authority: Authority, stage: str, *, mark_fo
     if signoff_form is None:
         signoff_form = SignoffForm(formdata=None)
         signoff_form.stage.data = stage
+    outcome, manual_only = _checklist_filter()
+    shown = checklist.filtered(outcome, manual_only)
     return render_template(
         "audit/project.html", project=project, authority=authority, stage=stage, checklist=checklist,
+        outcome=outcome, manual_only=manual_only, counts=checklist.counts(manual_only),
+        manual_counts=checklist.counts(True)[outcome], all_counts=checklist.counts(False)[outcome],
+        shown_manual=[item for item in shown if item.kind == MANUAL],
+        shown_automatic=[item for item in shown if item.kind != MANUAL],
         mark_forms=forms, signoff_form=signoff_form, signoffs=signoff_statuses(session=session, project=project),
         findings=finding_service.project_findings(session=session, project_id=project.id),
         is_overdue=finding_service.is_overdue, stages=choices("stage"), documents={d.id: d for d in documents},
         may_audit=user_or_none().role == Role.AUDITOR), status
+
+
+def _checklist_filter() -> tuple[str | None, bool]:
+    """The checklist's filter from the query string: an outcome (anything else: all) and manual items only."""
+    outcome = request.args.get("outcome")
+    return (outcome if outcome in OUTCOME_FILTERS else None), request.args.get("items") == MANUAL
 
 
 def _prefix(rule_id: str) -> str:

@@ -87,6 +87,17 @@ class VersionedForm(FlaskForm):
         return super().validate(extra_validators=extra_validators)
 
 
+class ConfirmForm(FlaskForm):
+    """A button whose action cannot be undone (withdraw an offer, cancel a job): the first press shows what it
+    does and asks again; ``confirmed`` is sent only by that page's button (``templates/confirm_action.html``)."""
+
+    confirmed = HiddenField()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed.data == "yes"
+
+
 def attach_error(form: FlaskForm, error: ServiceError) -> None:
     """Show a service refusal beside its field when the form has that field, else above the form."""
     field = getattr(form, error.field, None) if error.field else None

@@ -123,13 +123,13 @@ def switch(code: str):
     return redirect(safe_next(request.args.get("next")))
 
 
-def safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect would let others phish with our domain."""
+def safe_next(target: str | None, default: str | None = None) -> str:
+    """Only local paths: an open redirect would let others phish with our domain (else ``default``, or home)."""
     if target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
             return target
-    return url_for("portal.home")
+    return default or url_for("portal.home")
 
 
 def current_language() -> str:

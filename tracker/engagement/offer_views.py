@@ -1,13 +1,14 @@
 """Offers and their threads: a confirmed partner offers, the authority's planner asks, accepts or declines."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from tracker.accounts.views import current_scope_paths, roles_required, user_or_none
 from tracker.core.db import get_session
 from tracker.core.errors import PermissionDenied, ServiceError, StateConflict
+from tracker.core.forms import ConfirmForm
 from tracker.core.i18n import gettext as _
-from tracker.core.vocab import Role
+from tracker.core.vocab import OfferStatus, Role
 from tracker.engagement import offers as offer_service
 from tracker.engagement.forms import AcceptForm, ActionForm, DeclineForm, MessageForm, OfferForm, add_error
 from tracker.engagement.loaders import (
@@ -171,8 +172,15 @@ def decline(offer_id: int):
 @roles_required(Role.PARTNER)
 def withdraw(offer_id: int):
     offer, authority = offer_for_view(offer_id)
-    if not ActionForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
+    if not form.is_confirmed and offer.status == OfferStatus.PENDING:
+        return render_template(
+            "confirm_action.html", form=form, action=request.path, question=_("Withdraw your offer?"),
+            consequence=_("The authority can no longer accept it and its thread takes no more messages. "
+                          "A withdrawn offer cannot be made pending again: you would make a new one."),
+            confirm=_("Yes, withdraw the offer"), back=url_for("offers.detail", offer_id=offer.id))
     try:
         offer_service.withdraw_offer(session=get_session(), offer=offer, user=user_or_none())
     except PermissionDenied:

@@ -7,7 +7,18 @@ from __future__ import annotations
 
 import os
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_babel import format_datetime
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -16,6 +27,7 @@ from tracker.accounts.models import User
 from tracker.accounts.views import roles_required, user_or_none
 from tracker.core.columns import as_utc
 from tracker.core.db import get_session
+from tracker.core.forms import ConfirmForm
 from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.web_input import page_arg
@@ -131,6 +143,14 @@ def job_cancel(job_id: int):
     if not can_cancel_job(user_or_none(), job):
         flash(_("This job has already finished."), "error")
         return redirect(url_for("jobs.job_page", job_id=job.id))
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if not form.is_confirmed:
+        return render_template(
+            "confirm_action.html", form=form, action=request.path, question=_("Cancel this job?"),
+            consequence=_("It stops at its next step. To do the work after all, start it again from the beginning."),
+            confirm=_("Yes, cancel the job"), back=url_for("jobs.job_page", job_id=job.id))
     state = runner.cancel(session=get_session(), job_id=job.id)
     flash(_("Cancelled.") if state == JobState.CANCELLED else _("The job stops at its next step; "
                                                                "nothing it did is kept."), "success")

@@ -28,6 +28,7 @@ from tracker.planning.forms import ITEM_FORMS, STAGE_FORMS, DeleteForm, Programm
 from tracker.planning.history import project_history
 from tracker.planning.models import Contract
 from tracker.planning.stage_data import project_workspace
+from tracker.projects import conflicts
 from tracker.projects.loaders import project_for_edit, project_for_restricted_view
 from tracker.projects.operations import get_project
 
@@ -61,6 +62,13 @@ def workspace(reference: str):
                            section_titles=SECTION_TITLES)
 
 
+def _unresolved(project, resolution):
+    """The conflict page again when a choice is missing: nothing is sent unchosen."""
+    return conflicts.conflict_page(project=project, form=resolution.entries_form, conflict=resolution.conflict,
+                                   action=request.path, reload_url=request.path, chosen=resolution.chosen,
+                                   missing=resolution.missing, status=422)
+
+
 def confirm_removal(project, form: DeleteForm, what: str, back: str):
     """The page asking "remove this?" before a removal: the same form again, confirmed, or back to the list."""
     return render_template("planner/confirm_removal.html", project=project, form=form, what=what, back=back,
@@ -81,7 +89,13 @@ def stage(reference: str, section: str):
         abort(404)
     project, _authority = project_for_edit(reference)
     record = stage_edit.stage_record(session=get_session(), project=project, section=section)
-    form = STAGE_FORMS[section](obj=record)
+    if request.method == "POST" and conflicts.is_resolution(request.form):
+        resolution = conflicts.read_resolution(STAGE_FORMS[section], record, request.form)
+        if resolution.form is None:
+            return _unresolved(project, resolution)
+        form = resolution.form
+    else:
+        form = STAGE_FORMS[section](obj=record)
     conflict = None
     if not form.is_submitted():
         form.arm(project.version)
@@ -90,7 +104,10 @@ def stage(reference: str, section: str):
             stage_edit.save_stage(session=get_session(), project=project, section=section, values=form.values(),
                                   expected_version=form.expected_version())
         except Conflict as error:
-            conflict = error
+            if error.changes:
+                return conflicts.conflict_page(project=project, form=form, conflict=error, action=request.path,
+                                               reload_url=request.path)
+            conflict = error  # nothing of the colleague's differs from the entries: they may go as they are
             form.arm(error.current_version)
         except ServiceError as error:
             attach_error(form, error)
@@ -119,8 +136,15 @@ def item(reference: str, kind: str, item_id: int | None = None):
             existing = stage_edit.get_item(session=session, project=project, kind=kind, item_id=item_id)
         except NotFound:
             abort(404)
-    form = ITEM_FORMS[kind](obj=existing)
-    _fill_choices(form, project)
+    if request.method == "POST" and conflicts.is_resolution(request.form):
+        resolution = conflicts.read_resolution(ITEM_FORMS[kind], existing, request.form,
+                                               prepare=lambda form: _fill_choices(form, project))
+        if resolution.form is None:
+            return _unresolved(project, resolution)
+        form = resolution.form
+    else:
+        form = ITEM_FORMS[kind](obj=existing)
+        _fill_choices(form, project)
     conflict = None
     if not form.is_submitted():
         form.arm(project.version)
@@ -135,7 +159,10 @@ def item(reference: str, kind: str, item_id: int | None = None):
                 stage_edit.update_item(session=session, project=project, kind=kind, item_id=item_id,
                                        values=form.values(), expected_version=form.expected_version())
         except Conflict as error:
-            conflict = error
+            if error.changes:
+                return conflicts.conflict_page(project=project, form=form, conflict=error, action=request.path,
+                                               reload_url=request.path)
+            conflict = error  # nothing of the colleague's differs from the entries: they may go as they are
             form.arm(error.current_version)
         except ServiceError as error:
             attach_error(form, error)

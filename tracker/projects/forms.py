@@ -68,3 +68,4 @@ class NewProjectForm(ProjectForm):
 
 class EditProjectForm(ProjectForm, VersionedForm):
     """The general data of an existing project, with the version it was loaded from (no lost work)."""
+

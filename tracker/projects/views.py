@@ -1,7 +1,7 @@
 """Planner pages: register a project and edit its general data, within the planner's scope."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -15,6 +15,7 @@ from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
+from tracker.projects import conflicts
 from tracker.projects import operations as project_service
 from tracker.projects.forms import EditProjectForm, NewProjectForm
 from tracker.projects.loaders import project_for_edit
@@ -53,27 +54,38 @@ def create():
 @bp.route("/<reference>/edit", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.PLANNER)
 def edit(reference: str):
-    """Edit the general data; a save over someone else's newer save is refused, not merged."""
+    """Edit the general data; a save over someone else's newer save is refused, then resolved field by field."""
     project, _authority = project_for_edit(reference)
+    if request.method == "POST" and conflicts.is_resolution(request.form):
+        resolution = conflicts.read_resolution(EditProjectForm, project, request.form)
+        if resolution.form is None:  # a choice is missing: nothing is sent unchosen, the page comes back
+            return conflicts.conflict_page(
+                project=project, form=resolution.entries_form, conflict=resolution.conflict, action=request.path,
+                reload_url=request.path, chosen=resolution.chosen, missing=resolution.missing, status=422)
+        return _save(project, resolution.form)
     form = EditProjectForm(obj=project)
     if not form.is_submitted():
         form.arm(project.version)
-    if form.validate_on_submit():
+        return render_template("projects/form.html", form=form, project=project)
+    return _save(project, form)
+
+
+def _save(project, form: EditProjectForm):
+    """Validate and save ``form``; a conflict shows the fields to resolve, a refusal the form again (422)."""
+    if form.validate():
         try:
             changes = project_service.project_changes(form.project_values())
             project_service.update_project(session=get_session(), project=project, changes=changes,
                                            expected_version=form.expected_version())
         except Conflict as conflict:
-            # Keep the person's entries but arm the form with the version they have now seen.
-            form.arm(conflict.current_version)
-            return render_template("projects/form.html", form=form, project=project, conflict=conflict), 409
+            return conflicts.conflict_page(project=project, form=form, conflict=conflict, action=request.path,
+                                           reload_url=request.path)
         except ServiceError as error:
             attach_error(form, error)
         else:
             flash(_("Changes saved."), "success")
             return redirect(url_for("portal.project_detail", reference=project.reference))
-    status = 422 if form.is_submitted() else 200
-    return render_template("projects/form.html", form=form, project=project), status
+    return render_template("projects/form.html", form=form, project=project), 422
 
 
 def _authorities_in_scope() -> list[Authority]:

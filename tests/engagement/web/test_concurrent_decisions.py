@@ -166,7 +166,8 @@ def test_the_partner_withdraws_while_planners_accept(postgresql_only, app, world
     clients = [_signed_in(app, planner.email) for planner in planners]
     partner = _signed_in(app, "partner@lyon-test.eu", "partner-password-1")
     calls = [lambda c=c: c.post(f"/offers/{offer_id}/accept", data={"role": "co_financer"}) for c in clients]
-    calls.insert(PEOPLE // 2, lambda: partner.post(f"/offers/{offer_id}/withdraw"))
+    calls.insert(PEOPLE // 2, lambda: partner.post(f"/offers/{offer_id}/withdraw",
+                                                                   data={"confirmed": "yes"}))
     results = _race(calls)
     index = _one_winner(results)
     state = _offer_state(app, world, offer_id)

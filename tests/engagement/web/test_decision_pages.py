@@ -66,7 +66,10 @@ def test_the_partner_cannot_withdraw_a_declined_offer_nor_write_on_a_withdrawn_o
     assert _get(app, Offer, offer_id).status == "declined"
 
     second = _pending_offer(app, eng)
-    assert client.post(f"/offers/{second}/withdraw").status_code == 302
+    asked = client.post(f"/offers/{second}/withdraw")  # the first press asks again, and withdraws nothing
+    assert asked.status_code == 200 and "Yes, withdraw the offer" in asked.get_data(as_text=True)
+    assert _get(app, Offer, second).status == "pending"
+    assert client.post(f"/offers/{second}/withdraw", data={"confirmed": "yes"}).status_code == 302
     response = client.post(f"/offers/{second}/messages", data={"body": "Actually…"})
     assert response.status_code == 409
     assert _alert(response) == "The partner withdrew this offer; its thread takes no more messages."

@@ -4,7 +4,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tracker.governance.fixes import fix_links

@@ -1,6 +1,8 @@
 """Stage forms over HTTP: happy paths, failure paths (422 with field errors), stale saves (409)."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -84,8 +86,19 @@ def test_stale_save_answers_409_with_the_differences(app, client, world, login):
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Someone else saved this project first" in html and "900" in html and "640" in html
-    assert 'name="version" type="hidden" value="2"' in html
+    assert '<input type="hidden" name="version" value="2">' in html  # sent back only with a choice per field
     assert _stored(app, NeedsAssessment, world.school.id).beneficiaries == 640
+    # The stale form again is still refused; choosing "mine" for the one differing field saves exactly that.
+    assert client.post(_url(world, "needs"), data={**NEEDS, "beneficiaries": "900", "version": "1"}).status_code == 409
+    assert re.findall(r'name="(field|mine-[a-z_]+)" value="([^"]*)"', html) == [("field", "beneficiaries"),
+                                                                              ("mine-beneficiaries", "900")]
+    choices = {"resolution": "1", "version": "2", "field": "beneficiaries", "mine-beneficiaries": "900"}
+    assert client.post(_url(world, "needs"), data=choices).status_code == 422  # no choice made: nothing saved
+    assert _stored(app, NeedsAssessment, world.school.id).beneficiaries == 640
+    done = client.post(_url(world, "needs"), data={**choices, "choice-beneficiaries": "mine"})
+    assert done.status_code == 302
+    stored = _stored(app, NeedsAssessment, world.school.id)
+    assert stored.beneficiaries == 900 and stored.idp_beneficiaries == int(NEEDS["idp_beneficiaries"])
 
 
 def test_contract_item_form_paths(app, client, world, login):

@@ -46,7 +46,7 @@ def test_stale_form_is_refused_with_the_differences(client, world, login):
     assert stale.status_code == 409
     page = stale.get_data(as_text=True)
     assert "Перша" in page and "Друга" in page
-    assert 'name="version" type="hidden" value="2"' in page
+    assert '<input type="hidden" name="version" value="2">' in page  # carried only with the choices
     assert "Перша" in client.get(f"/projects/{world.clinic.reference}").get_data(as_text=True)
 
 
