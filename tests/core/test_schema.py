@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 from tracker.core.schema import current_revision, upgrade
 
 #: The newest migration: every database ends there.
-HEAD = "0017_project_location_index"
+HEAD = "0018_password_change_required"
 
 
 def test_models_and_migrations_do_not_drift(engine):
