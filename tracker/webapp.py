@@ -65,9 +65,10 @@ def init_app(app: Flask) -> None:
 
     jobs.init_app(app)
     app.register_blueprint(jobs.bp)
-    from tracker.governance import rules_admin_views  # re-evaluating the portfolio: a job, so after jobs
+    from tracker.governance import rule_settings_views, rules_admin_views  # re-evaluating: a job, so after jobs
 
     app.register_blueprint(rules_admin_views.bp)
+    app.register_blueprint(rule_settings_views.bp)
     system.report_health(app, "jobs", lambda: job_runner.queue_status(app))
     _register_error_pages(app)
     app.after_request(_security_headers)
