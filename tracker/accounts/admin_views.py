@@ -100,10 +100,19 @@ def edit(user_id: int):
     return render_template("accounts/user_form.html", form=form, account=account), status
 
 
-@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"], defaults={"active": False})
-@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"], defaults={"active": True})
-def set_active(user_id: int, active: bool):
-    """Ask first, then let the account sign in again or no longer (its sessions end at once)."""
+@bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+def deactivate(user_id: int):
+    """Ask first, then stop the account signing in (its sessions end at once)."""
+    return _set_active(user_id, active=False)
+
+
+@bp.route("/<int:user_id>/reactivate", methods=["GET", "POST"])
+def reactivate(user_id: int):
+    """Ask first, then let the account sign in again."""
+    return _set_active(user_id, active=True)
+
+
+def _set_active(user_id: int, *, active: bool):
     account = _account(user_id)
     form = ConfirmForm()
     error = None

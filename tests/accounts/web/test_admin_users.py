@@ -12,6 +12,7 @@ from tests.web_fixtures import sign_in
 from tracker.accounts.models import User, UserAuthority
 from tracker.audit.models import AuditEntry
 from tracker.core.db import get_engine
+from tracker.core.errors import ServiceError
 
 
 def _read(app):
@@ -109,6 +110,7 @@ def test_deactivating_ends_the_users_sessions_and_refuses_their_sign_in(app, wor
     assert sign_in(planner, "irpin@test.ua").status_code == 302
     assert planner.get("/jobs/").status_code == 200
     admin = login(world.admin)
+    admin.get("/lang/en")
     assert "Deactivate" in admin.get(f"/manage/users/{world.irpin_planner.id}/deactivate").get_data(as_text=True)
     assert _user(app, "irpin@test.ua").is_active  # asking is not doing
     response = admin.post(f"/manage/users/{world.irpin_planner.id}/deactivate")
@@ -141,7 +143,7 @@ def test_an_administrator_cannot_deactivate_themselves_nor_the_last_active_admin
         update_user(session=session, user=first, role="auditor")  # as `vidnova user update` would
         session.commit()
         other = session.get(User, second.id)
-        with pytest.raises(Exception, match="last active administrator"):
+        with pytest.raises(ServiceError, match="second@test.ua"):  # the last active administrator
             set_active(session=session, user=other, active=False)
         session.rollback()
     assert _user(app, "second@test.ua").is_active
