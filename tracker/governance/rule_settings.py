@@ -49,13 +49,12 @@ def set_rule_setting(*, session: Session, context: RuleContext, authority: Autho
     if not targets:
         raise ServiceError(_("No rule set or rule %(key)s.", key=repr(rule_key)), field="rule_key")
     for rule_set in targets:
+        # Refuses a parameter the rule (or every rule of the set) does not declare, and a value of the wrong type.
+        # A value equal to the default is accepted: it takes back, for a subtree, what an authority above set.
         try:
-            resolved = resolve_parameters(rule_set, authorities=[(authority_label(authority), layer)])
+            resolve_parameters(rule_set, authorities=[(authority_label(authority), layer)])
         except ParameterError as error:
             raise ServiceError(str(error), field="value") from error
-        if not resolved.overrides and value is not True:
-            raise ServiceError(_("%(key)s has no parameter %(name)s.", key=rule_key, name=repr(name)),
-                               field="name")
     setting = _setting(session, authority, rule_key, name)
     setting = setting or RuleSetting(authority_id=authority.id, rule_key=rule_key, name=name, value=None)
     setting.value, setting.note = value, note

@@ -101,6 +101,13 @@ def test_clearing_lets_the_value_from_above_hold_again(app, client, world, login
     again = client.get(client.post(f"/manage/rules/settings/{hromada}/clear",
                                    data={"rule_key": "T-FUNDING", "name": "minimum"}).headers["Location"])
     assert "sets no T-FUNDING.minimum" in html.unescape(again.get_data(as_text=True))
+    # The default set again beneath takes back the oblast's value for the hromada's subtree.
+    assert client.post(f"/manage/rules/settings/{hromada}/set", data={
+        "rule_key": "T-FUNDING", "name": "minimum", "value": "1000000"}).status_code == 303
+    page = client.get(f"/manage/rules/settings/?authority={hromada}").get_data(as_text=True)
+    assert _source_of(page, "T-FUNDING", "minimum") == "set here"
+    assert client.post(f"/manage/rules/settings/{hromada}/clear",
+                       data={"rule_key": "T-FUNDING", "name": "minimum"}).status_code == 303
     cleared = cli("rules", "settings", "clear", "--authority", OBLAST, "T-FUNDING", "minimum")
     assert cleared.exit_code == 0, cleared.output
     assert _settings(app) == []
