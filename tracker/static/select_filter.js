@@ -35,10 +35,18 @@
     status.id = select.id + "-filter-status";
     status.className = "select-filter-status";
     status.setAttribute("role", "status");
-    input.setAttribute("aria-describedby", status.id);
     label.htmlFor = input.id;
-    var named = select.labels && select.labels.length ? select.labels[0].textContent.trim() : "";
-    label.textContent = named ? texts.label + ": " + named : texts.label;
+    label.textContent = texts.label;
+    // The select's own label describes the box (its name stays "Filter the list", so that the select alone
+    // answers to its label) and the count follows.
+    var described = [];
+    var own = select.labels && select.labels.length ? select.labels[0] : null;
+    if (own) {
+      if (!own.id) { own.id = select.id + "-label"; }
+      described.push(own.id);
+    }
+    described.push(status.id);
+    input.setAttribute("aria-describedby", described.join(" "));
     box.appendChild(label);
     box.appendChild(input);
     box.appendChild(status);
