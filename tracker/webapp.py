@@ -5,6 +5,7 @@ from flask import Flask, Response, current_app, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, SecurityError
 
+from tracker.accounts import admin_views as users_admin
 from tracker.accounts import views as auth
 from tracker.core import i18n, labels, system, web_input
 from tracker.core.config import tile_origin
@@ -28,7 +29,7 @@ def init_app(app: Flask) -> None:
     auth.init_app(app)
     labels.init_app(app)
     compliance_view.init_app(app)
-    for blueprint in (system.bp, auth.bp, i18n.bp, portal.bp, projects.bp, stages.bp):
+    for blueprint in (system.bp, auth.bp, users_admin.bp, i18n.bp, portal.bp, projects.bp, stages.bp):
         app.register_blueprint(blueprint)
     for blueprint in (engagement.bp, offers.bp, partners.bp, partnerships.bp, follows.bp):
         app.register_blueprint(blueprint)
@@ -64,9 +65,10 @@ def init_app(app: Flask) -> None:
 
     jobs.init_app(app)
     app.register_blueprint(jobs.bp)
-    from tracker.governance import rules_admin_views  # re-evaluating the portfolio: a job, so after jobs
+    from tracker.governance import rule_settings_views, rules_admin_views  # re-evaluating: a job, so after jobs
 
     app.register_blueprint(rules_admin_views.bp)
+    app.register_blueprint(rule_settings_views.bp)
     from tracker.workspaces import views as workspaces  # each role's home: reads every feature, so last
 
     workspaces.init_app(app)

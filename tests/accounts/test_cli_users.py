@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from sqlmodel import Session, select
 
 from tests.factories import build_world
-from tracker.accounts.models import User
+from tracker.accounts.models import User, UserAuthority
 from tracker.cli import main
 
 
@@ -83,17 +83,38 @@ def test_the_command_line_accepts_exactly_the_addresses_the_sign_in_form_accepts
 def test_password_and_deactivation_commands_sign_the_user_out(cli, engine, session):
     world = build_world(session)
     session.commit()
-    result = cli("user", "password", "--email", world.admin.email.upper(), "--password", "another-long-password")
+    result = cli("user", "password", "--email", world.auditor.email.upper(), "--password", "another-long-password")
     assert result.exit_code == 0, result.output
-    assert cli("user", "deactivate", "--email", world.admin.email).exit_code == 0
+    assert cli("user", "deactivate", "--email", world.auditor.email).exit_code == 0
     with Session(engine) as check:
-        stored = check.get(User, world.admin.id)
+        stored = check.get(User, world.auditor.id)
         assert stored.session_version == 2 and not stored.is_active
-    assert cli("user", "activate", "--email", world.admin.email).exit_code == 0
+    assert cli("user", "activate", "--email", world.auditor.email).exit_code == 0
     refused = cli("user", "password", "--email", "nobody@test.ua", "--password", "another-long-password")
     assert refused.exit_code != 0 and "nobody@test.ua" in refused.output and "nothing was written" in refused.output
-    short = cli("user", "password", "--email", world.admin.email, "--password", "short")
+    short = cli("user", "password", "--email", world.auditor.email, "--password", "short")
     assert short.exit_code != 0 and "password:" in short.output
     with Session(engine) as check:
-        stored = check.get(User, world.admin.id)
+        stored = check.get(User, world.auditor.id)
         assert stored.session_version == 2 and stored.is_active
+
+
+def test_the_command_line_keeps_the_last_administrator_and_resets_temporarily(cli, engine, session):
+    """The same rules as the administrators' pages, through the same operations."""
+    world = build_world(session)
+    session.commit()
+    last = cli("user", "deactivate", "--email", world.admin.email)
+    assert last.exit_code != 0 and "admin@test.ua" in last.output and "nothing was written" in last.output
+    demoted = cli("user", "update", "--email", world.admin.email, "--role", "auditor")
+    assert demoted.exit_code != 0 and "admin@test.ua" in demoted.output
+    moved = cli("user", "update", "--email", world.irpin_planner.email, "--authority", "UA63120050000013387")
+    assert moved.exit_code == 0, moved.output
+    reset = cli("user", "password", "--email", world.auditor.email, "--temporary", "--password",
+                "temporary-pass-42")
+    assert reset.exit_code == 0, reset.output
+    with Session(engine) as check:
+        assert check.get(User, world.admin.id).is_active and check.get(User, world.admin.id).role == "admin"
+        assert check.get(User, world.auditor.id).must_change_password
+        scope = check.exec(select(UserAuthority.authority_id).where(
+            UserAuthority.user_id == world.irpin_planner.id)).all()
+        assert scope == [world.derhachi_hromada.id]

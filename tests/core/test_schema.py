@@ -9,7 +9,7 @@ from sqlmodel import SQLModel
 from tracker.core.schema import current_revision, upgrade
 
 #: The newest migration: every database ends there.
-HEAD = "0019_project_owner_contact"
+HEAD = "0020_password_change_required"
 
 
 def test_models_and_migrations_do_not_drift(engine):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from tracker.core.columns import TIMESTAMP, utcnow
@@ -27,6 +28,9 @@ class User(SQLModel, table=True):
     #: Raised on sign-out, password change and deactivation: a session cookie carrying an older number no
     #: longer signs in (``get_id`` puts it in the session; ``accounts.views`` refuses an older one).
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    #: Set when an administrator gave a temporary password: until the user chooses their own, every page they
+    #: open leads to the password form (``accounts.views``).
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_type=TIMESTAMP)
 
     # Flask-Login's protocol, kept here so the web layer needs no wrapper class.

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,11 +12,14 @@ from sqlalchemy import delete, func
 from sqlmodel import Session, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker.accounts import policy
 from tracker.accounts.models import User, UserAuthority
 from tracker.core import email_address
 from tracker.core.collation import by_name
 from tracker.core.columns import as_utc, utcnow
-from tracker.core.errors import NotFound, ServiceError
+from tracker.core.errors import NotFound, PermissionDenied, ServiceError
+from tracker.core.i18n import gettext as _
+from tracker.core.labels import label
 from tracker.core.models import Authority, RateLimitEvent
 from tracker.core.vocab import Role
 
@@ -23,26 +27,32 @@ MIN_PASSWORD_LENGTH = 10
 
 
 def create_user(*, session: Session, email: str, name: str, password: str, role: str,
-                authority_codes: Iterable[str] = (), locale: str = "uk") -> User:
-    """Create an account; a planner needs at least one authority, other roles none."""
-    codes = [code.strip() for code in authority_codes if code.strip()]
+                authority_codes: Iterable[str] = (), authority_ids: Iterable[int] = (), locale: str = "uk",
+                actor: User | None = None, temporary: bool = False) -> User:
+    """Create an account; a planner needs at least one authority (by code or id), other roles none.
+
+    A ``temporary`` password (an administrator's, given to the person) must be changed at the first sign-in.
+
+    ``actor`` is the administrator acting through the web (``policy.can_manage_users``); the command line,
+    run by whoever operates the machine, passes none.
+    """
+    _check_actor(actor)
     if role not in set(Role):
-        raise ServiceError(f"unknown role {role!r}; expected one of: {', '.join(Role)}", field="role")
+        raise ServiceError(_("Unknown role %(role)s; expected one of: %(roles)s.", role=repr(role),
+                             roles=", ".join(Role)), field="role")
     try:
         email = email_address.normalise(email)
     except email_address.InvalidEmail as error:
-        raise ServiceError(f"{email.strip()!r} is not an e-mail address the sign-in form accepts: {error}",
-                           field="email") from None
+        raise ServiceError(_("%(email)s is not an e-mail address the sign-in form accepts: %(error)s",
+                             email=repr(email.strip()), error=error), field="email") from None
     _check_password(password)
-    if role == Role.PLANNER and not codes:
-        raise ServiceError("a planner needs at least one authority (--authority CODE)", field="authority")
-    if role != Role.PLANNER and codes:
-        raise ServiceError(f"only planners are scoped to authorities, not {role}s", field="authority")
+    if locale not in LOCALES:
+        raise ServiceError(_("Unknown language %(locale)s.", locale=repr(locale)), field="locale")
+    authorities = _scope(session, role, authority_codes, authority_ids)
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise ServiceError(f"a user with e-mail {email!r} already exists", field="email")
-    authorities = _authorities_by_code(session, codes)
+        raise ServiceError(_("A user with e-mail %(email)s already exists.", email=repr(email)), field="email")
     user = User(email=email, name=name.strip() or email, password_hash=generate_password_hash(password),
-                role=role, locale=locale)
+                role=role, locale=locale, must_change_password=temporary)
     session.add(user)
     session.flush()
     session.add_all(UserAuthority(user_id=user.id, authority_id=a.id) for a in authorities)
@@ -50,9 +60,85 @@ def create_user(*, session: Session, email: str, name: str, password: str, role:
     return user
 
 
+#: The languages an account may prefer (the interface's).
+LOCALES = ("uk", "en")
+
+
+def update_user(*, session: Session, user: User, role: str, authority_codes: Iterable[str] = (),
+                authority_ids: Iterable[int] = (), name: str | None = None, locale: str | None = None,
+                actor: User | None = None) -> User:
+    """Change an account's role and scope (and name or language); the same checks as creating one.
+
+    Nobody changes their own role, and the last active administrator stays one. The user's sessions go on:
+    the new role and scope hold from their next request.
+    """
+    _check_actor(actor)
+    if role not in set(Role):
+        raise ServiceError(_("Unknown role %(role)s; expected one of: %(roles)s.", role=repr(role),
+                             roles=", ".join(Role)), field="role")
+    if role != user.role and not policy.may_deactivate(actor, user):
+        raise PermissionDenied(_("You cannot change your own role."), field="role")
+    if locale is not None and locale not in LOCALES:
+        raise ServiceError(_("Unknown language %(locale)s.", locale=repr(locale)), field="locale")
+    authorities = _scope(session, role, authority_codes, authority_ids)
+    _keep_an_administrator(session, user, active=user.is_active, role=role)
+    user.role = role
+    if name is not None:
+        user.name = name.strip() or user.email
+    if locale is not None:
+        user.locale = locale
+    wanted = {a.id for a in authorities}
+    held = set(session.exec(select(UserAuthority.authority_id).where(UserAuthority.user_id == user.id)))
+    if held - wanted:
+        session.execute(delete(UserAuthority).where(UserAuthority.user_id == user.id,
+                                                    UserAuthority.authority_id.in_(held - wanted)))
+    session.add_all(UserAuthority(user_id=user.id, authority_id=a_id) for a_id in sorted(wanted - held))
+    session.add(user)
+    session.flush()
+    return user
+
+
+def _check_actor(actor: User | None) -> None:
+    if actor is not None and not policy.can_manage_users(actor):
+        raise PermissionDenied(_("Only administrators manage accounts."))
+
+
+def _scope(session: Session, role: str, codes: Iterable[str], ids: Iterable[int]) -> list[Authority]:
+    """The authorities a role is scoped to, checked: a planner needs one at least, other roles none."""
+    codes = [code.strip() for code in codes if code.strip()]
+    ids = sorted(set(ids))
+    if role == Role.PLANNER and not codes and not ids:
+        raise ServiceError(_("A planner needs at least one authority."), field="authority")
+    if role != Role.PLANNER and (codes or ids):
+        raise ServiceError(_("Only planners are scoped to authorities, not %(role)s.",
+                             role=label("role", role)),
+                           field="authority")
+    found = _authorities_by_code(session, codes)
+    if ids:
+        by_id = {a.id: a for a in session.exec(select(Authority).where(Authority.id.in_(ids)))}
+        if len(by_id) != len(ids):
+            raise NotFound(_("Unknown authority."), field="authority")
+        found += [a for a in by_id.values() if a not in found]
+    return found
+
+
+def _keep_an_administrator(session: Session, user: User, *, active: bool, role: str) -> None:
+    """Refuse a change that leaves no active administrator.
+
+    The active administrators' rows are read under a lock (PostgreSQL), so two administrators deactivating each
+    other at once cannot both pass the count.
+    """
+    admins = session.exec(select(User.id).where(User.role == Role.ADMIN, User.is_active.is_(True))
+                          .order_by(User.id).with_for_update()).all()
+    if not policy.leaves_an_administrator(user, active_admins=len(admins), active=active, role=role):
+        raise ServiceError(_("%(email)s is the last active administrator: make another one first.",
+                              email=user.email))
+
+
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ServiceError(_("The password needs at least %(count)s characters.", count=MIN_PASSWORD_LENGTH),
+                           field="password")
 
 
 def _authorities_by_code(session: Session, codes: Sequence[str]) -> list[Authority]:
@@ -61,7 +147,7 @@ def _authorities_by_code(session: Session, codes: Sequence[str]) -> list[Authori
     found = {a.code: a for a in session.exec(select(Authority).where(Authority.code.in_(codes)))}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise NotFound(f"unknown authority code(s): {', '.join(unknown)}", field="authority")
+        raise NotFound(_("Unknown authority code(s): %(codes)s", codes=", ".join(unknown)), field="authority")
     return [found[code] for code in codes]
 
 
@@ -154,15 +240,43 @@ def authenticate(*, session: Session, email: str, password: str, client: str,
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-def set_password(*, session: Session, user: User, password: str) -> User:
-    """Give ``user`` a new password; every session signed in before (the caller's too) is signed out."""
+def set_password(*, session: Session, user: User, password: str, temporary: bool = False) -> User:
+    """Give ``user`` a new password; every session signed in before (the caller's too) is signed out.
+
+    A ``temporary`` one (an administrator's reset) must be changed by its user at their next sign-in.
+    """
     _check_password(password)
     user.password_hash = generate_password_hash(password)
+    user.must_change_password = temporary
     return end_sessions(session=session, user=user)
 
 
-def set_active(*, session: Session, user: User, active: bool) -> User:
-    """Let ``user`` sign in again, or no longer (their open sessions end at once)."""
+def reset_password(*, session: Session, user: User, password: str | None = None,
+                   actor: User | None = None) -> str:
+    """An administrator's reset: ``password`` or a generated one, temporary; returns it (shown once, stored
+    only hashed). The user's sessions end, and they choose their own password when they next sign in."""
+    _check_actor(actor)
+    password = password or generate_password()
+    set_password(session=session, user=user, password=password, temporary=True)
+    return password
+
+
+def generate_password() -> str:
+    """A temporary password of 16 characters, easy to read out (no 0/O, 1/l/I)."""
+    alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _index in range(16))
+
+
+def set_active(*, session: Session, user: User, active: bool, actor: User | None = None) -> User:
+    """Let ``user`` sign in again, or no longer (their open sessions end at once).
+
+    Nobody deactivates themselves, and the last active administrator stays active.
+    """
+    _check_actor(actor)
+    if not active:
+        if not policy.may_deactivate(actor, user):
+            raise PermissionDenied(_("You cannot deactivate your own account."))
+        _keep_an_administrator(session, user, active=False, role=user.role)
     user.is_active = active
     if not active:
         return end_sessions(session=session, user=user)
@@ -187,7 +301,7 @@ def session_matches(user: User, version: str) -> bool:
 def get_user_by_email(*, session: Session, email: str) -> User:
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
-        raise NotFound(f"no account with e-mail {email.strip()!r}", field="email")
+        raise NotFound(_("No account with e-mail %(email)s.", email=repr(email.strip())), field="email")
     return user
 
 

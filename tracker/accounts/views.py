@@ -48,6 +48,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.session_protection = "strong"
     app.before_request(_remember_actor)
+    app.before_request(_own_password_first)
 
 
 def _remember_actor() -> None:
@@ -56,6 +57,19 @@ def _remember_actor() -> None:
         g.actor_id = current_user.id
         if "db_session" in g:
             set_actor(g.db_session, current_user.id)
+
+
+#: What a user with a temporary password may still open: the password form, signing out, the language switch.
+_BEFORE_OWN_PASSWORD = frozenset({"auth.change_password", "auth.logout", "i18n.switch", "static"})
+
+
+def _own_password_first():
+    """A user whose password an administrator reset chooses their own before anything else."""
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in _BEFORE_OWN_PASSWORD):
+        flash(_("Choose your own password to go on."), "error")
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @login_manager.user_loader

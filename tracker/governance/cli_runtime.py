@@ -6,15 +6,13 @@ import json
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlmodel import select
 
 from tracker.core.db import session_scope
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import get_by_code
 from tracker.governance.evaluation_jobs import submit_evaluation
-from tracker.governance.evaluations import latest_evaluation
-from tracker.governance.models import RuleSetting
-from tracker.governance.rule_settings import set_rule_setting
+from tracker.governance.evaluations import authority_label, latest_evaluation
+from tracker.governance.rule_settings import all_settings, clear_rule_setting, set_rule_setting
 from tracker.governance.stored import IrreproducibleEvaluation, expand
 from tracker.jobs.cli import run_here
 from tracker.jobs.models import JobState
@@ -131,11 +129,27 @@ def set_command(code: str, rule_key: str, name: str, value: str, note: str) -> N
     click.echo(f"{code}: {rule_key}.{name} = {value} (affected projects are re-evaluated)")
 
 
+@settings.command("clear")
+@click.option("--authority", "code", required=True, help="KATOTTG code of the authority.")
+@click.argument("rule_key")
+@click.argument("name")
+@with_appcontext
+def clear_command(code: str, rule_key: str, name: str) -> None:
+    """Remove an authority's NAME of RULE_KEY: the value from above holds for its subtree again."""
+    try:
+        with session_scope() as session:
+            authority = get_by_code(session=session, code=code)
+            clear_rule_setting(session=session, authority=authority, rule_key=rule_key, name=name)
+    except ServiceError as error:
+        raise click.ClickException(f"{error.field or 'input'}: {error.message}; nothing was written") from error
+    click.echo(f"{code}: {rule_key}.{name} cleared (affected projects are re-evaluated)")
+
+
 @settings.command("list")
 @with_appcontext
 def list_settings() -> None:
     """Every authority setting in force."""
     with session_scope() as session:
-        for setting in session.exec(select(RuleSetting).order_by(RuleSetting.authority_id, RuleSetting.id)):
-            click.echo(f"authority {setting.authority_id}: {setting.rule_key}.{setting.name} = "
+        for setting, authority in all_settings(session=session):
+            click.echo(f"{authority_label(authority)}: {setting.rule_key}.{setting.name} = "
                        f"{json.dumps(setting.value)}{'  # ' + setting.note if setting.note else ''}")

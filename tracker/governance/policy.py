@@ -24,3 +24,8 @@ def can_override_gate(user: User | None, authority: Authority, scope_paths: Sequ
 def can_reevaluate_portfolio(user: User | None) -> bool:
     """Re-evaluating every project (after a rule set or a settings change) is the administrators' decision."""
     return user is not None and user.role == "admin"
+
+
+def can_change_rule_settings(user: User | None) -> bool:
+    """Setting or clearing an authority's rule parameters (``/manage/rules/settings``): administrators."""
+    return user is not None and user.role == "admin"

@@ -17,6 +17,7 @@ from tracker.accounts.models import User
 from tracker.core.data_version import memoized
 from tracker.core.hierarchy import ancestors
 from tracker.core.models import Authority, Organisation
+from tracker.core.paging import Page
 from tracker.core.vocab import FundingSource
 from tracker.projects import search
 from tracker.projects.models import FundingLine, Project, ProjectParty, ProjectSearch, StageHistory
@@ -33,18 +34,6 @@ class ProjectFilters:
     #: By the latest stored evaluation: "failing" (a blocker fails), "passing" (nothing fails or lacks
     #: data), "unchecked" (never evaluated). Other values are ignored.
     compliance: str | None = None
-
-
-@dataclass
-class Page:
-    rows: list
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 #: Named conditions on a project's latest stored evaluation ("failing", "passing", "unchecked"), registered by

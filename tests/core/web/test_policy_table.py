@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from tracker.accounts import policy as account_policy
 from tracker.audit import policy as audit_policy
 from tracker.core.db import session_scope
 from tracker.core.hierarchy import acts_for
@@ -64,6 +65,9 @@ def _cells(world):
         "open the audit workspace": (lambda u, s: audit_policy.is_auditor(u) or (u is not None and u.role == "admin"),
                                      lambda c: c.get("/audit/")),
         "list findings": (lambda u, s: audit_policy.can_follow_findings(u), lambda c: c.get("/audit/findings")),
+        "manage accounts": (lambda u, s: account_policy.can_manage_users(u), lambda c: c.get("/manage/users/")),
+        "change rule settings": (lambda u, s: governance_policy.can_change_rule_settings(u),
+                                 lambda c: c.get(f"/manage/rules/settings/?authority={hromada.id}")),
     }
 
 

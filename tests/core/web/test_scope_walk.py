@@ -142,7 +142,13 @@ ROLE_REFUSED = {"/manage/partners", "/manage/partners/<int:profile_id>/<any(conf
                 "/audit/projects/<reference>/findings/new", "/audit/projects/<reference>/marks/<rule_id>",
                 "/audit/projects/<reference>/signoff",
                 "/manage/voice", "/manage/voice/<int:voice_id>/<any(publish, hide):decision>",
-                "/voice/<int:voice_id>/finding"}
+                "/voice/<int:voice_id>/finding",
+                # The administrators' account and rule settings pages (tests/accounts/web, tests/governance/web).
+                "/manage/users/", "/manage/users/new", "/manage/users/<int:user_id>/edit",
+                "/manage/users/<int:user_id>/deactivate", "/manage/users/<int:user_id>/reactivate",
+                "/manage/users/<int:user_id>/password", "/manage/rules/settings/",
+                "/manage/rules/settings/<int:authority_id>/set", "/manage/rules/settings/<int:authority_id>/clear",
+                "/manage/rules/settings/<int:authority_id>/reevaluate"}
 #: The parameters naming a project or one of its children: every route using one is walked.
 CHILD_PARAMETERS = {"reference", "item_id", "document_id", "need_id", "offer_id", "partnership_id", "finding_id",
                     "job_id", "voice_id"}
@@ -160,7 +166,10 @@ def _addresses(rule: str, target: Target, children: Target, profile_id: int) -> 
                                "partnership_id": [children.partnership_id], "finding_id": [children.finding_id],
                                "job_id": [children.job_id], "section": list(STAGE_FORMS), "profile_id": [profile_id],
                                "action": ["confirm"], "kind": list(ITEM_FORMS), "rule_id": ["A-VISIT"],
-                               "voice_id": [children.voice_id], "decision": ["publish"]}
+                               "voice_id": [children.voice_id], "decision": ["publish"],
+                               # Refused by role before anything is loaded: any id asks the question (one per
+                               # target, so that each target asks its own address).
+                               "user_id": [target.project_id], "authority_id": [target.project_id]}
     if "item_id" in names:  # an item's kind and id go together
         pairs = [{"kind": kind, "item_id": item_id} for kind, item_id in children.items.items()]
     else:
