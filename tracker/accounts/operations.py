@@ -16,6 +16,7 @@ from tracker.core import email_address
 from tracker.core.collation import by_name
 from tracker.core.columns import as_utc, utcnow
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority, RateLimitEvent
 from tracker.core.vocab import Role
 
@@ -27,19 +28,22 @@ def create_user(*, session: Session, email: str, name: str, password: str, role:
     """Create an account; a planner needs at least one authority, other roles none."""
     codes = [code.strip() for code in authority_codes if code.strip()]
     if role not in set(Role):
-        raise ServiceError(f"unknown role {role!r}; expected one of: {', '.join(Role)}", field="role")
+        raise ServiceError(_("unknown role “%(role)s”; expected one of: %(value)s",
+                             role=role, value=', '.join(Role)), field="role")
     try:
         email = email_address.normalise(email)
     except email_address.InvalidEmail as error:
-        raise ServiceError(f"{email.strip()!r} is not an e-mail address the sign-in form accepts: {error}",
+        raise ServiceError(_("“%(value)s” is not an e-mail address the sign-in form accepts: %(error)s",
+                             value=email.strip(), error=error),
                            field="email") from None
     _check_password(password)
     if role == Role.PLANNER and not codes:
-        raise ServiceError("a planner needs at least one authority (--authority CODE)", field="authority")
+        raise ServiceError(_("a planner needs at least one authority (--authority CODE)"), field="authority")
     if role != Role.PLANNER and codes:
-        raise ServiceError(f"only planners are scoped to authorities, not {role}s", field="authority")
+        raise ServiceError(_("only planners are scoped to authorities, not %(role)s accounts",
+                             role=role), field="authority")
     if session.exec(select(User).where(User.email == email)).first() is not None:
-        raise ServiceError(f"a user with e-mail {email!r} already exists", field="email")
+        raise ServiceError(_("a user with e-mail “%(email)s” already exists", email=email), field="email")
     authorities = _authorities_by_code(session, codes)
     user = User(email=email, name=name.strip() or email, password_hash=generate_password_hash(password),
                 role=role, locale=locale)
@@ -52,7 +56,8 @@ def create_user(*, session: Session, email: str, name: str, password: str, role:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters", field="password")
+        raise ServiceError(_("the password needs at least %(min_password_length)s characters",
+                             min_password_length=MIN_PASSWORD_LENGTH), field="password")
 
 
 def _authorities_by_code(session: Session, codes: Sequence[str]) -> list[Authority]:
@@ -61,7 +66,7 @@ def _authorities_by_code(session: Session, codes: Sequence[str]) -> list[Authori
     found = {a.code: a for a in session.exec(select(Authority).where(Authority.code.in_(codes)))}
     unknown = [code for code in codes if code not in found]
     if unknown:
-        raise NotFound(f"unknown authority code(s): {', '.join(unknown)}", field="authority")
+        raise NotFound(_("unknown authority code(s): %(value)s", value=', '.join(unknown)), field="authority")
     return [found[code] for code in codes]
 
 
@@ -187,7 +192,7 @@ def session_matches(user: User, version: str) -> bool:
 def get_user_by_email(*, session: Session, email: str) -> User:
     user = session.exec(select(User).where(User.email == email.strip().lower())).first()
     if user is None:
-        raise NotFound(f"no account with e-mail {email.strip()!r}", field="email")
+        raise NotFound(_("no account with e-mail “%(value)s”", value=email.strip()), field="email")
     return user
 
 

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 
 from tracker.core.errors import ServiceError
 from tracker.core.hierarchy import subtree_filter
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority
 from tracker.governance.evaluations import authority_label
 from tracker.governance.models import RuleSetting
@@ -25,14 +26,15 @@ def set_rule_setting(*, session: Session, context: RuleContext, authority: Autho
     targets = [rs for rs in context.rule_sets.values()
                if rule_key == rs.id or any(rule.id == rule_key for rule in rs.rules)]
     if not targets:
-        raise ServiceError(f"no rule set or rule {rule_key!r}", field="rule_key")
+        raise ServiceError(_("no rule set or rule “%(rule_key)s”", rule_key=rule_key), field="rule_key")
     for rule_set in targets:
         try:
             resolved = resolve_parameters(rule_set, authorities=[(authority_label(authority), layer)])
         except ParameterError as error:
             raise ServiceError(str(error), field="value") from error
         if not resolved.overrides and value is not True:
-            raise ServiceError(f"{rule_key} has no parameter {name!r}", field="name")
+            raise ServiceError(_("%(rule_key)s has no parameter “%(name)s”",
+                                 rule_key=rule_key, name=name), field="name")
     setting = session.exec(select(RuleSetting).where(RuleSetting.authority_id == authority.id,
                                                      RuleSetting.rule_key == rule_key,
                                                      RuleSetting.name == name)).first()

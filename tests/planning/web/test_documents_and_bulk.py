@@ -86,7 +86,7 @@ def test_csv_import_with_a_bad_row_writes_nothing(app, client, world, login):
     page = client.get(response.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Nothing was written" in html and "Failed" in html
-    assert "<td>3</td><td class=\"code\">beneficiaries</td>" in html
+    assert "<td>3</td><td><code>beneficiaries</code></td>" in html
     with app.app_context(), session_scope(app) as session:
         assert session.exec(select(func.count()).select_from(Project)).one() == 4
     ok = client.post("/manage/bulk/projects/import", data={"projects-file": (io.BytesIO(
