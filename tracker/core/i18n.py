@@ -82,13 +82,19 @@ def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
     return LazyString(pgettext, context, string, **variables)
 
 
+def _dates_language() -> str:
+    """The reader's language for dates; English outside a request (the command line, whose messages are English)."""
+    language = current_language()
+    return language if language in ("uk", "en") else "en"
+
+
 def format_date(value: date | None, width: str = "medium") -> str:
     """A date as the reader's language writes it ("8 груд. 2026 р.", "Dec 8, 2026"); empty for none."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return babel_dates.format_date(value, width, locale=current_language())
+    return babel_dates.format_date(value, width, locale=_dates_language())
 
 
 def format_datetime(value: datetime | None, width: str = "short") -> str:  # width of the time of day
@@ -96,7 +102,7 @@ def format_datetime(value: datetime | None, width: str = "short") -> str:  # wid
     if value is None:
         return ""
     moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
-    locale = current_language()
+    locale = _dates_language()
     return f"{babel_dates.format_date(moment.date(), 'medium', locale=locale)}, " \
            f"{babel_dates.format_time(moment, width, tzinfo=UTC, locale=locale)} UTC"
 

@@ -93,6 +93,19 @@ def test_sign_offs_are_public_by_stage_role_and_day_not_by_person(app, client, r
     assert "checklist signed off by the auditor on" in page
 
 
+def test_the_public_change_history_names_fields_and_codes_in_words(app, client, rich):
+    from tracker.projects.models import Project
+
+    with app.app_context(), session_scope(app) as session:
+        school = session.get(Project, rich.project.id)
+        school.sector, school.address = "health", "вул. Шкільна, 1"
+        session.commit()
+    page = client.get(f"/projects/{rich.project.reference}").get_data(as_text=True)
+    changes = page.partition('id="changes-title"')[2]
+    assert "<td>Галузь</td>" in changes and "<td>Охорона здоров&#39;я</td>" in changes and "<td>Адреса</td>" in changes
+    assert ">sector<" not in changes and ">health<" not in changes and ">address<" not in changes
+
+
 def test_authority_page_links_its_report(client, rich):
     client.get("/lang/en")
     html = client.get(f"/authorities/{rich.world.kharkiv_oblast.id}").get_data(as_text=True)
