@@ -8,8 +8,6 @@ looked at.
 """
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
 from wtforms import DecimalField, HiddenField
@@ -67,10 +65,9 @@ class AmountField(DecimalField):
             self.data = None
             raise ValueError(_("Write the amount in figures, as %(example)s.",
                                example=amount_example(language))) from None
-        if self.places is not None and self.data.as_tuple().exponent < -self.places:  # type: ignore[operator]
+        if self.places is not None and self.data.as_tuple().exponent < -self.places:
             self.data = None
             raise ValueError(_("At most %(places)d digits after the decimal separator.", places=self.places))
-        self.data = Decimal(self.data)
 
 
 class ModelForm(FlaskForm):
