@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2), "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
-METHODS = [("tracker/**.py", "python"), ("templates/**.html", "jinja2")]
+METHODS = [("tracker/**.py", "python"), ("templates/**.html", "jinja2"), ("reports/templates/**.html", "jinja2")]
 
 
 def extracted_messages() -> dict:

@@ -10,9 +10,9 @@ def _counting(monkeypatch) -> list[str]:
     rendered: list[str] = []
     original = rule_templates.Template.render
 
-    def render(self, facts, parameters, lang):
+    def render(self, facts, parameters, lang, label=None):
         rendered.append(lang)
-        return original(self, facts, parameters, lang)
+        return original(self, facts, parameters, lang, label)
 
     monkeypatch.setattr(rule_templates.Template, "render", render)
     return rendered
@@ -38,6 +38,6 @@ def test_results_of_the_same_facts_are_equal_and_of_other_facts_differ_by_their_
 def test_errors_and_other_stages_explain_as_before():
     rule_set = one_rule("{fact: needs.beneficiaries, ge: 10}")
     missing = evaluate(rule_set, {}).results[0]
-    assert (missing.outcome, missing.explanation_en) == (Outcome.ERROR, "Missing data: needs.beneficiaries.")
+    assert (missing.outcome, missing.explanation_en) == (Outcome.ERROR, "Missing data: Beneficiaries.")
     other = evaluate(rule_set, {}, stage="no_such_stage").results[0]
     assert other.explanation_en == "The rule does not apply: not at this stage."

@@ -47,8 +47,9 @@ def test_error_and_not_applicable_explanations():
     staged = RULE.replace("    severity: warning\n", "    severity: warning\n    stages: [completed]\n")
     rule_set = rule_set_from(staged)
     missing = evaluate(rule_set, {}).results[0]
-    assert missing.explanation_en == "Missing data: planning.budget.total."
-    assert missing.explanation_uk == "Бракує даних: planning.budget.total."
+    # The missing fact by its title, as a reader knows it, not by its name in the vocabulary.
+    assert missing.explanation_en == "Missing data: Total budget."
+    assert "planning.budget.total" not in missing.explanation_uk and missing.explanation_uk.startswith("Бракує даних: ")
     other_stage = evaluate(rule_set, {}, stage="planning").results[0]
     assert other_stage.outcome is Outcome.NOT_APPLICABLE
     assert other_stage.explanation_en == "The rule does not apply: not at this stage."
@@ -58,3 +59,37 @@ def test_format_value():
     assert format_value(True, "uk") == "так"
     assert format_value(False, "en") == "no"
     assert format_value(None, "en") == "—"
+
+
+CODED = """\
+  - id: C-01
+    title_uk: Сектор
+    title_en: Sector
+    principles: [P1]
+    severity: warning
+    condition: {fact: identification.sector, is_set: true}
+    explain:
+      pass_uk: "Оприлюднено: {fact:identification.sector}."
+      pass_en: "Disclosed: {fact:identification.sector}."
+      fail_uk: "Назва: {fact:identification.title}."
+      fail_en: "Title: {fact:identification.title}."
+"""
+
+
+def test_a_quoted_code_is_worded_by_the_label_function_it_is_given():
+    def labels(fact, value, lang):
+        return {"uk": "освіта", "en": "education (sector)"}[lang] if fact == "identification.sector" else None
+
+    facts = {"identification": {"sector": "education"}}
+    plain = evaluate(rule_set_from(CODED), facts).results[0]
+    worded = evaluate(rule_set_from(CODED), facts, labels=labels).results[0]
+    assert plain.explanation_uk == "Оприлюднено: education."  # the engine alone knows no labels
+    assert (worded.explanation_uk, worded.explanation_en) == ("Оприлюднено: освіта.", "Disclosed: education (sector).")
+    assert worded.outcome is plain.outcome
+
+
+def test_a_quoted_value_ending_a_sentence_takes_the_templates_full_stop():
+    result = evaluate(rule_set_from(CODED), {"identification": {"title": "Школа № 1 вул. Сумська."}}).results[0]
+    assert result.explanation_uk == "Назва: Школа № 1 вул. Сумська."
+    dots = evaluate(rule_set_from(CODED), {"identification": {"title": "Та інше..."}}).results[0]
+    assert dots.explanation_en == "Title: Та інше..."  # an ellipsis ends the sentence too

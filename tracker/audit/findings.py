@@ -27,6 +27,7 @@ from tracker.audit.models import Finding, FindingEvent
 from tracker.audit.policy import can_answer, require_auditor
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError, StateConflict
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.locking import lock_for_decision
@@ -94,9 +95,9 @@ def raise_finding(*, session: Session, project: Project, user: User, data: Findi
     require_auditor(user, "raise a finding")
     data = FindingCreate.model_validate(data.model_dump())
     if data.due_date < date.today():
-        raise ServiceError("the due date is in the past", field="due_date")
+        raise ServiceError(_("the due date is in the past"), field="due_date")
     if session.get(Authority, data.responsible_authority_id) is None:
-        raise ServiceError("unknown responsible authority", field="responsible_authority_id")
+        raise ServiceError(_("unknown responsible authority"), field="responsible_authority_id")
     finding = Finding.model_validate(data.model_dump(), update={"project_id": project.id, "raised_by_id": user.id,
                                                                 "status": FindingStatus.OPEN.value})
     session.add(finding)
@@ -125,20 +126,22 @@ def take_step(*, session: Session, finding: Finding, action: str, user: User, no
     """Move ``finding`` one step; refuses steps out of order and steps of the other side's role."""
     step = STEPS.get(action)
     if step is None:
-        raise ServiceError(f"unknown step {action!r}", field="action")
+        raise ServiceError(_("unknown step “%(action)s”", action=action), field="action")
     if step.by_auditor:
         require_auditor(user, f"{action.replace('_', ' ')} a finding")
     elif not can_answer(user, responsible_authorities(session=session, finding=finding), scope_paths):
-        raise PermissionDenied("only a planner of the project's or the responsible authority may answer")
+        raise PermissionDenied(_("only a planner of the project's or the responsible authority may answer"))
     note = (note or "").strip() or None
     if step.needs_note and note is None:
-        raise ServiceError("write what was done or why", field="note")
+        raise ServiceError(_("write what was done or why"), field="note")
     lock_for_decision(session, finding)  # the status is read under the lock: one of concurrent steps is taken
     if finding.status not in step.sources:
         taken = _step_taken_from(session, finding, step)
         if taken is not None:
             raise taken
-        raise ServiceError(f"a finding that is {finding.status} cannot be moved by '{action}'", field="action")
+        raise ServiceError(_("a finding that is %(status)s cannot be moved by '%(action)s'",
+                             status=label("finding_status", finding.status),
+                             action=label("finding_step", action)), field="action")
     event = FindingEvent(finding_id=finding.id, action=action, from_status=finding.status, to_status=step.target,
                          actor_id=user.id, actor_role=user.role, note=note)
     finding.status = step.target
@@ -159,7 +162,7 @@ def _step_taken_from(session: Session, finding: Finding, step: Step) -> StateCon
     return StateConflict(
         _("%(who)s %(action)s this finding at %(time)s, before your request: it is now “%(status)s”, and "
           "nothing was saved.", who=who, action=label("finding_action", event.action),
-          time=event.at.strftime("%Y-%m-%d %H:%M"), status=label("finding_status", finding.status)),
+          time=format_datetime(event.at), status=label("finding_status", finding.status)),
         field="action")
 
 
@@ -190,7 +193,7 @@ def is_overdue(finding: Finding, today: date | None = None) -> bool:
 def get_finding(*, session: Session, finding_id: int) -> Finding:
     finding = session.get(Finding, finding_id)
     if finding is None:
-        raise NotFound(f"no finding {finding_id}")
+        raise NotFound(_("no finding %(finding_id)s", finding_id=finding_id))
     return finding
 
 

@@ -14,6 +14,8 @@ from tracker.accounts.models import User
 from tracker.audit.models import ManualMark
 from tracker.audit.policy import require_auditor
 from tracker.core.errors import ServiceError
+from tracker.core.i18n import gettext as _
+from tracker.core.labels import label
 from tracker.core.vocab import MarkVerdict, Stage
 from tracker.governance import manual_verdicts, reevaluation
 from tracker.governance.rule_context import RuleContext
@@ -71,22 +73,25 @@ def mark_item(*, session: Session, project: Project, rule_id: str, stage: str, v
     require_auditor(user, "mark checklist items")
     rule = manual_rule(context, rule_id)
     if rule is None:
-        raise ServiceError(f"{rule_id} is not a manual rule of the rule sets in force", field="rule_id")
+        raise ServiceError(_("%(rule_id)s is not a manual rule of the rule sets in force",
+                             rule_id=rule_id), field="rule_id")
     if stage not in {s.value for s in Stage} or stage not in rule.stages:
-        raise ServiceError(f"{rule_id} is not checked at the stage {stage}", field="stage")
+        raise ServiceError(_("%(rule_id)s is not checked at the stage %(stage)s",
+                             rule_id=rule_id, stage=label("stage", stage)), field="stage")
     if verdict not in {v.value for v in MarkVerdict}:
-        raise ServiceError(f"unknown verdict {verdict!r}", field="verdict")
+        raise ServiceError(_("unknown verdict “%(verdict)s”", verdict=verdict), field="verdict")
     comment = (comment or "").strip() or None
     if verdict != MarkVerdict.PASS and comment is None:
-        raise ServiceError("say why: a failed or not applicable item needs a comment", field="comment")
+        raise ServiceError(_("say why: a failed or not applicable item needs a comment"), field="comment")
     if comment and len(comment) > MAX_COMMENT:
-        raise ServiceError(f"the comment is longer than {MAX_COMMENT} characters", field="comment")
+        raise ServiceError(_("the comment is longer than %(max_comment)s characters",
+                             max_comment=MAX_COMMENT), field="comment")
     evidence = sorted(set(evidence_ids))
     if evidence:
         found = set(session.exec(select(Document.id).where(Document.id.in_(evidence),
                                                            Document.project_id == project.id)))
         if found != set(evidence):
-            raise ServiceError("evidence must be documents of this project", field="evidence")
+            raise ServiceError(_("evidence must be documents of this project"), field="evidence")
     mark = ManualMark(project_id=project.id, rule_id=rule_id, stage=stage, verdict=verdict, comment=comment,
                       evidence_document_ids=evidence, auditor_id=user.id)
     session.add(mark)

@@ -20,6 +20,7 @@ from tracker.audit.models import ChecklistSignoff
 from tracker.audit.policy import require_auditor
 from tracker.core.errors import ServiceError, StateConflict
 from tracker.core.fields import spec
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
 from tracker.core.locking import lock_for_decision
 from tracker.governance.evaluations import facts_digest
@@ -72,17 +73,18 @@ def sign_off(*, session: Session, project: Project, stage: str, user: User, stat
     require_auditor(user, "sign a checklist off")
     statement = (statement or "").strip()
     if not MIN_STATEMENT <= len(statement) <= MAX_STATEMENT:
-        raise ServiceError(f"the statement must be {MIN_STATEMENT} to {MAX_STATEMENT} characters long",
+        raise ServiceError(_("the statement must be %(min_statement)s to %(max_statement)s characters long",
+                             min_statement=MIN_STATEMENT, max_statement=MAX_STATEMENT),
                            field="statement")
     # The project first (the one lock order; edits and evaluations lock it too): the checklist read next is the
     # one signed, and of concurrent signatures under one evaluation exactly one is recorded.
     lock_for_decision(session, project)
     checklist = build_checklist(session=session, project=project, stage=stage, context=context)
     if checklist.evaluation is None:
-        raise ServiceError("the project has not been checked at this stage yet", field="stage")
+        raise ServiceError(_("the project has not been checked at this stage yet"), field="stage")
     if checklist.pending:
-        raise ServiceError("mark every manual item first: " + ", ".join(i.rule_id for i in checklist.pending),
-                           field="statement")
+        raise ServiceError(_("mark every manual item first: %(rules)s",
+                             rules=", ".join(i.rule_id for i in checklist.pending)), field="statement")
     evaluation = checklist.evaluation
     signed = session.exec(select(ChecklistSignoff, User.name).join(User, User.id == ChecklistSignoff.signed_by_id)
                           .where(ChecklistSignoff.project_id == project.id, ChecklistSignoff.stage == stage,
@@ -91,7 +93,7 @@ def sign_off(*, session: Session, project: Project, stage: str, user: User, stat
     if signed is not None and not _changed_since(session, project, signed[0]):
         newest, who = signed
         raise StateConflict(_("%(who)s already signed this checklist off at %(time)s, as it stands now; nothing "
-                              "was saved.", who=who, time=newest.signed_at.strftime("%Y-%m-%d %H:%M")),
+                              "was saved.", who=who, time=format_datetime(newest.signed_at, "short")),
                             field="statement")
     signoff = ChecklistSignoff(project_id=project.id, stage=stage, evaluation_id=evaluation.id,
                                facts_sha256=evaluation.facts_sha256, results_sha256=results_digest(evaluation),

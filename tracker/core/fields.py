@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from wtforms.validators import Length, NumberRange, Regexp
 
 from tracker.core.errors import ServiceError
+from tracker.core.i18n import gettext as _
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -103,31 +104,32 @@ def validated(model: type[Model], values: Mapping[str, Any]) -> Model:
     except ValidationError as error:
         detail = error.errors()[0]
         field = str(detail["loc"][0]) if detail.get("loc") else None
-        message = str(detail.get("msg", "invalid value")).removeprefix("Value error, ")
+        message = str(detail.get("msg") or _("invalid value")).removeprefix("Value error, ")
         raise ServiceError(message, field=field) from None
 
 
 def _problem(field: FieldSpec, value: Any) -> str | None:
     if value is None or value == "":
-        return "this field is required" if field.required else None
+        return _("this field is required") if field.required else None
     vocabulary = field.vocabulary
     if vocabulary is not None:
         if value not in {member.value for member in vocabulary}:
-            return f"{value!r} is not one of: {', '.join(member.value for member in vocabulary)}"
+            return _("“%(value)s” is not one of: %(codes)s", value=value,
+                     codes=", ".join(member.value for member in vocabulary))
         return None
     if isinstance(value, str):
         if field.max_length is not None and len(value) > field.max_length:
-            return f"longer than {field.max_length} characters"
+            return _("longer than %(limit)d characters", limit=field.max_length)
         if field.min_length is not None and len(value.strip()) < field.min_length:
-            return f"shorter than {field.min_length} characters"
+            return _("shorter than %(limit)d characters", limit=field.min_length)
         if field.pattern is not None and not re.search(field.pattern, value):
-            return f"{value!r} does not have the expected form"
+            return _("“%(value)s” does not have the expected form", value=value)
         return None
     if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
         if field.minimum is not None and value < field.minimum:
-            return f"must be at least {field.minimum}"
+            return _("must be at least %(limit)s", limit=field.minimum)
         if field.maximum is not None and value > field.maximum:
-            return f"must be at most {field.maximum}"
+            return _("must be at most %(limit)s", limit=field.maximum)
     return None
 
 
@@ -179,9 +181,10 @@ def cell_parser(model: type[BaseModel], name: str, *, pattern_message: str | Non
 def _text(field: FieldSpec, pattern_message: str | None) -> Callable[[str], str | None]:
     def parse(raw: str) -> str | None:
         if field.max_length is not None and len(raw) > field.max_length:
-            raise ValueError(f"longer than {field.max_length} characters")
+            raise ValueError(_("longer than %(limit)d characters", limit=field.max_length))
         if raw and field.pattern is not None and not re.search(field.pattern, raw):
-            raise ValueError(pattern_message or f"{raw!r} does not have the expected form")
+            raise ValueError(str(pattern_message) if pattern_message
+                             else _("“%(value)s” does not have the expected form", value=raw))
         return raw or None
     return parse
 
@@ -192,10 +195,10 @@ def _integer(minimum: int, maximum: int) -> Callable[[str], int | None]:
             return None
         cleaned = raw.replace(" ", "").replace("\u00a0", "")
         if not re.fullmatch(r"-?\d{1,19}", cleaned):
-            raise ValueError(f"{raw!r} is not a whole number")
+            raise ValueError(_("“%(value)s” is not a whole number", value=raw))
         value = int(cleaned)
         if not minimum <= value <= maximum:
-            raise ValueError(f"must lie between {minimum} and {maximum}")
+            raise ValueError(_("must lie between %(minimum)s and %(maximum)s", minimum=minimum, maximum=maximum))
         return value
     return parse
 
@@ -209,9 +212,9 @@ def _number(raw: str) -> Decimal | None:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{raw!r} is not a number") from None
+        raise ValueError(_("“%(value)s” is not a number", value=raw)) from None
     if not value.is_finite():
-        raise ValueError(f"{raw!r} is not a number")
+        raise ValueError(_("“%(value)s” is not a number", value=raw))
     return value
 
 
@@ -222,11 +225,11 @@ def _decimal(places: int = 2, minimum: Decimal | None = Decimal("0"),
         if value is None:
             return None
         if minimum is not None and value < minimum:
-            raise ValueError(f"must be a number of at least {minimum}")
+            raise ValueError(_("must be a number of at least %(limit)s", limit=minimum))
         if maximum is not None and value > maximum:
-            raise ValueError(f"must be a number of at most {maximum}")
+            raise ValueError(_("must be a number of at most %(limit)s", limit=maximum))
         if value.as_tuple().exponent < -places:  # type: ignore[operator]
-            raise ValueError(f"at most {places} decimal places")
+            raise ValueError(_("at most %(places)d decimal places", places=places))
         return value.quantize(Decimal(1).scaleb(-places))
     return parse
 
@@ -237,7 +240,7 @@ def _float(minimum: float | None, maximum: float | None) -> Callable[[str], floa
         if value is None:
             return None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise ValueError(f"must lie between {minimum} and {maximum}")
+            raise ValueError(_("must lie between %(minimum)s and %(maximum)s", minimum=minimum, maximum=maximum))
         return float(value)
     return parse
 
@@ -247,7 +250,7 @@ def _choice(vocabulary: Iterable[StrEnum]) -> Callable[[str], str | None]:
 
     def parse(raw: str) -> str | None:
         if raw and raw not in allowed:
-            raise ValueError(f"{raw!r} is not one of: {', '.join(allowed)}")
+            raise ValueError(_("“%(value)s” is not one of: %(codes)s", value=raw, codes=", ".join(allowed)))
         return raw or None
     return parse
 
@@ -261,7 +264,7 @@ def parse_date(raw: str) -> date | None:
             return datetime.strptime(raw, pattern).date()
         except ValueError:
             continue
-    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD or DD.MM.YYYY)")
+    raise ValueError(_("“%(value)s” is not a date (YYYY-MM-DD or DD.MM.YYYY)", value=raw))
 
 
 def parse_boolean(raw: str) -> bool | None:
@@ -273,4 +276,4 @@ def parse_boolean(raw: str) -> bool | None:
         return False
     if not raw:
         return None
-    raise ValueError(f"{raw!r} is not true or false")
+    raise ValueError(_("“%(value)s” is not true or false", value=raw))

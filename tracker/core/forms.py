@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import BadRequest
-from wtforms import HiddenField
+from wtforms import DecimalField, HiddenField
+from wtforms.widgets import TextInput
 
 from tracker.core.errors import ServiceError
 from tracker.core.fields import form_validators
+from tracker.core.i18n import current_language
+from tracker.core.i18n import gettext as _
 from tracker.core.i18n import lazy_gettext as _l
+from tracker.core.money import amount_example, parse_amount
 
 #: Versions are positive and far below this; anything longer is not a version (and would overflow the column).
 _MAX_VERSION_DIGITS = 9
@@ -37,6 +41,33 @@ def parse_version(raw: str | None) -> int:
     if not text.isascii() or not text.isdigit() or len(text) > _MAX_VERSION_DIGITS or int(text) < 1:
         raise MalformedVersion()
     return int(text)
+
+
+class AmountField(DecimalField):
+    """An amount of money typed the reader's way: "13 320 000,00" in Ukrainian (any space between the groups, a
+    decimal comma), "13,320,000.00" in English, "13320000.00" in either. A text input (``inputmode=decimal``): a
+    number input would let the browser refuse the grouping spaces of the Ukrainian form before we see them."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, places: int = 2, **kwargs) -> None:
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, places=places, render_kw=render_kw, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        language = current_language()
+        try:
+            self.data = parse_amount(valuelist[0], language)
+        except ValueError:
+            self.data = None
+            raise ValueError(_("Write the amount in figures, as %(example)s.",
+                               example=amount_example(language))) from None
+        if self.places is not None and self.data.as_tuple().exponent < -self.places:
+            self.data = None
+            raise ValueError(_("At most %(places)d digits after the decimal separator.", places=self.places))
 
 
 class ModelForm(FlaskForm):

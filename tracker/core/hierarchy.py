@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from tracker.core.collation import by_name
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.core.models import Authority
 from tracker.core.vocab import AuthorityLevel, Role
 
@@ -29,7 +30,7 @@ def add_authority(*, session: Session, name_uk: str, level: str, parent: Authori
                   category: str | None = None) -> Authority:
     """Add one unit under ``parent`` and give it its path (the id is needed, hence the flush)."""
     if level not in set(AuthorityLevel):
-        raise ServiceError(f"unknown authority level {level!r}", field="level")
+        raise ServiceError(_("unknown authority level “%(level)s”", level=level), field="level")
     authority = Authority(code=code, level=level, category=category, name_uk=name_uk.strip(),
                           name_en=name_en.strip() if name_en else None,
                           parent_id=parent.id if parent else None)
@@ -44,7 +45,7 @@ def add_authority(*, session: Session, name_uk: str, level: str, parent: Authori
 def get_by_code(*, session: Session, code: str) -> Authority:
     authority = session.exec(select(Authority).where(Authority.code == code)).first()
     if authority is None:
-        raise NotFound(f"no authority with KATOTTG code {code!r}", field="authority")
+        raise NotFound(_("no authority with KATOTTG code “%(code)s”", code=code), field="authority")
     return authority
 
 

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import TypeVar
 from urllib.parse import urlsplit
 
+from babel import dates as babel_dates
 from babel import numbers
 from flask import Blueprint, Flask, current_app, g, has_request_context, redirect, request, session, url_for
 from flask_babel import Babel, get_locale, get_translations
@@ -81,6 +83,31 @@ def lazy_pgettext(context: str, string: str, **variables) -> LazyString:
     return LazyString(pgettext, context, string, **variables)
 
 
+def _dates_language() -> str:
+    """The reader's language for dates; English outside a request (the command line, whose messages are English)."""
+    language = current_language()
+    return language if language in ("uk", "en") else "en"
+
+
+def format_date(value: date | None, width: str = "medium") -> str:
+    """A date as the reader's language writes it ("8 груд. 2026 р.", "Dec 8, 2026"); empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return babel_dates.format_date(value, width, locale=_dates_language())
+
+
+def format_datetime(value: datetime | None, width: str = "short") -> str:  # width of the time of day
+    """A moment (stored in UTC) as the reader's language writes it, in UTC: the site has readers in many zones."""
+    if value is None:
+        return ""
+    moment = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    locale = _dates_language()
+    return f"{babel_dates.format_date(moment.date(), 'medium', locale=locale)}, " \
+           f"{babel_dates.format_time(moment, width, tzinfo=UTC, locale=locale)} UTC"
+
+
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     # Templates' _() through the cached catalogue too (Flask-Babel installs its own uncached callables).
@@ -107,6 +134,8 @@ def init_app(app: Flask) -> None:
         return format_money(amount, currency, locale or current_language())
 
     app.add_template_global(_format_money, "format_money")
+    app.add_template_filter(format_date, "date_text")
+    app.add_template_filter(format_datetime, "datetime_text")
 
     def _format_percent(share) -> str:
         """A share (0.45) as the reader's language writes a percentage ("45 %" in Ukrainian, "45%" in English)."""

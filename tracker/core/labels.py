@@ -361,6 +361,27 @@ def history_value(entity: str, field: str | None, value: str | None) -> str:
 _SUMMARY_FIELD: dict[str, str] = {}
 
 
+#: Each project table's fields in words, by (table, field): registered by the forms that edit them, where the
+#: words are (``planning.forms``), so the change history says "Project manager", not ``project_manager_name``.
+_FIELD_LABELS: dict[tuple[str, str], object] = {}
+#: Fields no form edits, in words.
+_OTHER_FIELDS = {"stage": _l("Stage"), "state": _l("State"), "parent_id": _l("Part of programme"),
+                 "authority_id": _l("Authority")}
+
+
+def register_field_labels(field_labels: dict[tuple[str, str], object]) -> None:
+    _FIELD_LABELS.update(field_labels)
+
+
+def history_field(entity: str, field: str | None) -> str:
+    """A changed field in words; a field nobody labelled is named in words too ("budget capex"), never as a
+    column name."""
+    if not field:
+        return ""
+    found = _FIELD_LABELS.get((entity, field)) or _OTHER_FIELDS.get(field)
+    return str(found) if found is not None else field.replace("_", " ")
+
+
 def register_records(record_labels: dict, summary_fields: dict[str, str]) -> None:
     """Take the project tables' labels and naming columns from the one registry of them."""
     LABELS["record"].update(record_labels)
@@ -391,4 +412,5 @@ def init_app(app: Flask) -> None:
     app.add_template_global(label)
     app.add_template_global(move_label)
     app.add_template_global(history_value)
+    app.add_template_global(history_field)
     app.add_template_filter(funding_level)

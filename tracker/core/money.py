@@ -6,6 +6,7 @@ rules engine writes into explanations (``rules.templates.format_value``), so a p
 """
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 #: What follows a hryvnia amount in Ukrainian.
@@ -21,3 +22,30 @@ def format_money(amount: Decimal | int | float | None, currency: str = "UAH", la
         text = text.replace(",", "\u202f").replace(".", ",")
         return f"{text}\u00a0{HRYVNIA if currency == 'UAH' else currency}"
     return f"{currency}\u00a0{text}"
+
+
+#: Spaces people (and spreadsheets) group digits with: the plain space, the no-break space, the narrow no-break
+#: space and the thin space.
+_GROUPING_SPACES = dict.fromkeys(map(ord, " \u00a0\u202f\u2009"), None)
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_WRITTEN = {
+    "uk": re.compile(r"-?\d+(?:,\d+)?"),  # spaces group the digits (taken out first), a comma before the kopiykas
+    "en": re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?"),  # commas group the digits, a point before the cents
+}
+
+
+def parse_amount(raw: str, language: str) -> Decimal:
+    """An amount as a reader of ``language`` writes it: "13 320 000,00" in Ukrainian, "13,320,000.00" in English,
+    and "13320000.00" in either; ``ValueError`` when it is none of these."""
+    text = raw.strip().translate(_GROUPING_SPACES)
+    if _PLAIN.fullmatch(text):
+        return Decimal(text)
+    written = _WRITTEN.get(language, _WRITTEN["en"])
+    if written.fullmatch(text):
+        return Decimal(text.replace(",", ".") if language == "uk" else text.replace(",", ""))
+    raise ValueError(raw)
+
+
+def amount_example(language: str) -> str:
+    """How an amount is written in ``language`` (for a form's hint and its error)."""
+    return "13 320 000,00" if language == "uk" else "13,320,000.00"

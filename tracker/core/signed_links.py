@@ -11,6 +11,7 @@ from typing import Any
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from tracker.core.errors import ServiceError
+from tracker.core.i18n import gettext as _
 
 #: Seconds a confirmation link stays valid unless a feature says otherwise.
 DEFAULT_MAX_AGE = 3 * 24 * 3600
@@ -26,9 +27,9 @@ def unsign(*, secret_key: str, salt: str, token: str, max_age: int = DEFAULT_MAX
     try:
         data = URLSafeTimedSerializer(secret_key, salt=salt).loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise ServiceError("this confirmation link has expired; ask again", field="token") from error
+        raise ServiceError(_("this confirmation link has expired; ask again"), field="token") from error
     except BadSignature as error:
-        raise ServiceError("this confirmation link is not valid", field="token") from error
+        raise ServiceError(_("this confirmation link is not valid"), field="token") from error
     if not isinstance(data, dict):
-        raise ServiceError("this confirmation link is not valid", field="token")
+        raise ServiceError(_("this confirmation link is not valid"), field="token")
     return data

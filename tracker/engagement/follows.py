@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from tracker.core import mail, signed_links
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.engagement import notifications, rate_limits
 from tracker.engagement.models import ProjectFollower
 from tracker.projects.models import Project
@@ -26,9 +27,9 @@ def request_follow(*, session: Session, project: Project, email: str, locale: st
     """Record the wish to follow and mail a confirmation link; nothing else is sent until it is used."""
     email = email.strip().lower()
     if "@" not in email or len(email) > 255:
-        raise ServiceError(f"{email!r} is not an e-mail address", field="email")
+        raise ServiceError(_("“%(email)s” is not an e-mail address", email=email), field="email")
     if not project.is_public:
-        raise NotFound("no such project")
+        raise NotFound(_("no such project"))
     rate_limits.hit(session=session, action="follow", key=rate_key, limit=rate_limit)
     follower = session.exec(select(ProjectFollower).where(ProjectFollower.project_id == project.id,
                                                           ProjectFollower.email == email)).first()
@@ -49,7 +50,7 @@ def confirm_follow(*, session: Session, token: str, secret_key: str,
     data = signed_links.unsign(secret_key=secret_key, salt=_SALT, token=token, max_age=max_age)
     follower = session.get(ProjectFollower, data.get("f"))
     if follower is None or follower.email != data.get("e"):
-        raise ServiceError("this confirmation link is not valid", field="token")
+        raise ServiceError(_("this confirmation link is not valid"), field="token")
     if follower.confirmed_at is None:
         follower.confirmed_at = utcnow()
         session.add(follower)
@@ -60,7 +61,7 @@ def confirm_follow(*, session: Session, token: str, secret_key: str,
 def follower_by_stop_token(*, session: Session, token: str) -> ProjectFollower:
     follower = session.exec(select(ProjectFollower).where(ProjectFollower.unsubscribe_token == token)).first()
     if follower is None:
-        raise NotFound("no such subscription")
+        raise NotFound(_("no such subscription"))
     return follower
 
 

@@ -5,7 +5,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     EmailField,
     HiddenField,
     IntegerField,
@@ -21,7 +20,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from tracker.core.email_address import EmailAddress
 from tracker.core.fields import form_validators
-from tracker.core.forms import ModelForm, attach_error
+from tracker.core.forms import AmountField, ModelForm, attach_error
 from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.labels import LABELS
 from tracker.core.vocab import Currency
@@ -72,7 +71,7 @@ class NeedForm(ModelForm):
     title_en = StringField(_l("Title (English)"), validators=[Optional()])
     description_uk = TextAreaField(_l("Description (Ukrainian)"), validators=[Optional()])
     description_en = TextAreaField(_l("Description (English)"), validators=[Optional()])
-    amount = DecimalField(_l("Amount"), places=2, validators=[Optional()])
+    amount = AmountField(_l("Amount"), places=2, validators=[Optional()])
     currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES)
     effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional()])
     needed_by = DateField(_l("Needed by"), validators=[Optional()])
@@ -112,7 +111,7 @@ class OfferForm(ModelForm):
     model = Offer
 
     kind = SelectField(_l("Kind of help"), choices=select_choices("help_kind"), validators=[DataRequired()])
-    amount = DecimalField(_l("Amount"), places=2, validators=[Optional()])
+    amount = AmountField(_l("Amount"), places=2, validators=[Optional()])
     currency = SelectField(_l("Currency"), choices=CURRENCY_CHOICES)
     effort_days = IntegerField(_l("Effort (person-days)"), validators=[Optional()])
     period_start = DateField(_l("From"), validators=[Optional()])

@@ -70,7 +70,7 @@ def create_need(*, session: Session, authority: Authority, data: NeedCreate, act
     for language in data.languages:
         _check(language, WorkingLanguage, "languages")
     if project is None and not data.capacity_area:
-        raise ServiceError("a need is for a project or for a capacity: choose one", field="project")
+        raise ServiceError(_("a need is for a project or for a capacity: choose one"), field="project")
     if project is not None:
         _check_project(project, authority)
     need = Need(authority_id=authority.id, project_id=project.id if project else None,
@@ -86,17 +86,17 @@ def create_need(*, session: Session, authority: Authority, data: NeedCreate, act
 
 def _check_project(project: Project, authority: Authority) -> None:
     if project.authority_id != authority.id:
-        raise ServiceError("the project belongs to another authority", field="project")
+        raise ServiceError(_("the project belongs to another authority"), field="project")
     if project.stage not in OPEN_STAGES or project.state != ProjectState.ACTIVE:
-        raise ServiceError("needs can be published only for active projects in needs assessment or planning",
+        raise ServiceError(_("needs can be published only for active projects in needs assessment or planning"),
                            field="project")
     if not project.is_public:
-        raise ServiceError("publish the project before asking partners for help with it", field="project")
+        raise ServiceError(_("publish the project before asking partners for help with it"), field="project")
 
 
 def _check(value: str, vocabulary, field_name: str) -> None:
     if value not in set(vocabulary):
-        raise ServiceError(f"unknown {field_name.replace('_', ' ')} {value!r}", field=field_name)
+        raise ServiceError(_("“%(code)s” is not a choice of this list", code=value), field=field_name)
 
 
 def _clean(text: str | None) -> str | None:
@@ -106,7 +106,7 @@ def _clean(text: str | None) -> str | None:
 def get_need(*, session: Session, need_id: int) -> Need:
     need = session.get(Need, need_id)
     if need is None:
-        raise NotFound(f"no need {need_id}")
+        raise NotFound(_("no need %(need_id)s", need_id=need_id))
     return need
 
 

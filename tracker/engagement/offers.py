@@ -17,6 +17,7 @@ from tracker.accounts.models import User
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError, StateConflict
 from tracker.core.fields import check_values
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority, Organisation
@@ -55,17 +56,17 @@ def make_offer(*, session: Session, need: Need, profile: PartnerProfile, user: U
     partner hidden, meanwhile, and a double submission makes one offer.
     """
     if not partner_can_act(profile) or profile.user_id != user.id:
-        raise PermissionDenied("only a confirmed partner can make offers", field="partner")
+        raise PermissionDenied(_("only a confirmed partner can make offers"), field="partner")
     _check_offer(data)
     lock_for_decision(session, need)
     lock_for_decision(session, profile)
     if not partner_can_act(profile):
-        raise PermissionDenied("only a confirmed partner can make offers", field="partner")
+        raise PermissionDenied(_("only a confirmed partner can make offers"), field="partner")
     _check_need_takes_offers(need)
     pending = session.exec(select(Offer.id).where(Offer.need_id == need.id, Offer.partner_id == profile.id,
                                                   Offer.status == OfferStatus.PENDING)).first()
     if pending is not None:
-        raise ServiceError("you already have an open offer on this need; write in its thread instead",
+        raise ServiceError(_("you already have an open offer on this need; write in its thread instead"),
                            field="need")
     rate_limits.hit(session=session, action="offer", key=f"partner:{profile.id}", limit=rate_limit)
     offer = Offer(need_id=need.id, partner_id=profile.id, kind=data.kind, amount=data.amount,
@@ -90,26 +91,26 @@ def _check_need_takes_offers(need: Need) -> None:
 
 def _check_offer(data: OfferCreate) -> None:
     if not data.message or not data.message.strip():
-        raise ServiceError("say what you offer in the message", field="message")
+        raise ServiceError(_("say what you offer in the message"), field="message")
     check_values(Offer, {"kind": data.kind, "currency": data.currency, "amount": data.amount,
                          "effort_days": data.effort_days, "message": data.message})
     if data.kind == HelpKind.FUNDS and not data.amount:
-        raise ServiceError("an offer of funds states the amount", field="amount")
+        raise ServiceError(_("an offer of funds states the amount"), field="amount")
     if data.period_start and data.period_end and data.period_end < data.period_start:
-        raise ServiceError("the period ends before it starts", field="period_end")
+        raise ServiceError(_("the period ends before it starts"), field="period_end")
 
 
 def get_offer(*, session: Session, offer_id: int) -> Offer:
     offer = session.get(Offer, offer_id)
     if offer is None:
-        raise NotFound(f"no offer {offer_id}")
+        raise NotFound(_("no offer %(offer_id)s", offer_id=offer_id))
     return offer
 
 
 def post_message(*, session: Session, offer: Offer, author: User, body: str) -> OfferMessage:
     """Add to the thread (a question, an answer) and tell the other side."""
     if not body or not body.strip():
-        raise ServiceError("the message is empty", field="body")
+        raise ServiceError(_("the message is empty"), field="body")
     lock_for_decision(session, offer)
     if offer.status == OfferStatus.WITHDRAWN:
         raise StateConflict(_("The partner withdrew this offer; its thread takes no more messages."),
@@ -139,7 +140,8 @@ def accept_offer(*, session: Session, offer: Offer, actor: User, role: str | Non
 
     role = role or DEFAULT_ROLE[HelpKind(offer.kind)]
     if role not in PARTNERSHIP_ROLES:
-        raise ServiceError(f"a partner is a twinning partner, co-financer or technical assistance, not {role!r}",
+        raise ServiceError(_("a partner is a twinning partner, co-financer or technical assistance, not “%(role)s”",
+                             role=role),
                            field="role")
     need = session.get(Need, offer.need_id)
     profile = session.get(PartnerProfile, offer.partner_id)
@@ -178,7 +180,7 @@ def withdraw_offer(*, session: Session, offer: Offer, user: User) -> Offer:
     """The partner takes back an offer not yet answered (recorded as its answer: when, by whom)."""
     profile = session.get(PartnerProfile, offer.partner_id)
     if profile.user_id != user.id:
-        raise PermissionDenied("only the partner who made an offer can withdraw it")
+        raise PermissionDenied(_("only the partner who made an offer can withdraw it"))
     lock_for_decision(session, offer)
     _check_pending(session, offer)
     _answer(session, offer, user, OfferStatus.WITHDRAWN, None)
@@ -214,7 +216,7 @@ def _check_pending(session: Session, offer: Offer) -> None:
 
 
 def _moment(moment) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "?"
+    return format_datetime(moment) if moment is not None else "?"
 
 
 def _answer(session: Session, offer: Offer, actor: User, status: str, note: str | None) -> None:

@@ -10,6 +10,7 @@ from tracker.accounts.models import User
 from tracker.accounts.operations import create_user
 from tracker.core.columns import utcnow
 from tracker.core.errors import NotFound, ServiceError, StateConflict
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Organisation
@@ -52,11 +53,12 @@ def register_partner(*, session: Session, registration: Registration, rate_key: 
     _check_subset(r.sectors, Sector, "sectors")
     _check_subset(r.help_kinds, HelpKind, "help_kinds", required=True)
     if r.kind not in PARTNER_KINDS:
-        raise ServiceError(f"a partner is an EU city, region or association, not {r.kind!r}", field="kind")
+        raise ServiceError(_("a partner is an EU city, region or association, not “%(kind)s”",
+                             kind=r.kind), field="kind")
     if r.country not in PARTNER_COUNTRIES:
-        raise ServiceError(f"unknown or unsupported country {r.country!r}", field="country")
+        raise ServiceError(_("unknown or unsupported country “%(country)s”", country=r.country), field="country")
     if not r.organisation_name.strip():
-        raise ServiceError("the organisation's name is required", field="organisation_name")
+        raise ServiceError(_("the organisation's name is required"), field="organisation_name")
     user = create_user(session=session, email=r.email, name=r.contact_name, password=r.password,
                        role=Role.PARTNER, locale=r.locale)
     organisation = Organisation(name=r.organisation_name.strip(), name_en=(r.organisation_name_en or "").strip()
@@ -75,9 +77,9 @@ def register_partner(*, session: Session, registration: Registration, rate_key: 
 def _check_subset(values: Sequence[str], vocabulary, field: str, required: bool = False) -> None:
     unknown = [value for value in values if value not in set(vocabulary)]
     if unknown:
-        raise ServiceError(f"unknown {field.replace('_', ' ')}: {', '.join(unknown)}", field=field)
+        raise ServiceError(_("not a choice of this list: %(codes)s", codes=", ".join(unknown)), field=field)
     if required and not values:
-        raise ServiceError(f"choose at least one of the {field.replace('_', ' ')}", field=field)
+        raise ServiceError(_("choose at least one"), field=field)
 
 
 def confirm_partner(*, session: Session, profile: PartnerProfile, admin: User) -> PartnerProfile:
@@ -87,13 +89,13 @@ def confirm_partner(*, session: Session, profile: PartnerProfile, admin: User) -
     gets one mail), the others are told who confirmed it and when.
     """
     if admin.role != Role.ADMIN:
-        raise ServiceError("only an administrator confirms partners", field="role")
+        raise ServiceError(_("only an administrator confirms partners"), field="role")
     lock_for_decision(session, profile)
     if profile.confirmed_at is not None:
         confirmer = session.get(User, profile.confirmed_by_id) if profile.confirmed_by_id else None
         raise StateConflict(_("The partner was already confirmed by %(name)s at %(when)s.",
                               name=confirmer.name if confirmer else _("someone"),
-                              when=profile.confirmed_at.strftime("%Y-%m-%d %H:%M UTC")), field="status")
+                              when=format_datetime(profile.confirmed_at)), field="status")
     profile.confirmed_at, profile.confirmed_by_id = utcnow(), admin.id
     session.add(profile)
     session.flush()
@@ -125,7 +127,7 @@ def profile_for_user(*, session: Session, user: User | None) -> PartnerProfile |
 def get_profile(*, session: Session, profile_id: int) -> PartnerProfile:
     profile = session.get(PartnerProfile, profile_id)
     if profile is None:
-        raise NotFound(f"no partner {profile_id}")
+        raise NotFound(_("no partner %(profile_id)s", profile_id=profile_id))
     return profile
 
 
@@ -133,7 +135,7 @@ def get_profile_by_email(*, session: Session, email: str) -> PartnerProfile:
     profile = session.exec(select(PartnerProfile).join(User, User.id == PartnerProfile.user_id)
                            .where(User.email == email.strip().lower())).first()
     if profile is None:
-        raise NotFound(f"no partner account with e-mail {email!r}", field="email")
+        raise NotFound(_("no partner account with e-mail “%(email)s”", email=email), field="email")
     return profile
 
 

@@ -13,6 +13,7 @@ from tracker.accounts.models import User
 from tracker.accounts.operations import scope_paths
 from tracker.core.errors import NotFound, PermissionDenied, ServiceError
 from tracker.core.fields import check_values
+from tracker.core.i18n import gettext as _
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority, Organisation
 from tracker.core.vocab import HelpKind, PartnershipKind, PartyRole
@@ -67,22 +68,22 @@ def create_partnership(*, session: Session, name: str, kind: str, role: str, org
     """A partnership set up directly: one EU organisation with one authority, or a cluster of several."""
     check_values(Partnership, {"kind": kind, "name": name.strip()})
     if role not in ROLES:
-        raise ServiceError(f"unknown role {role!r}", field="role")
+        raise ServiceError(_("unknown role “%(role)s”", role=role), field="role")
     if not name.strip():
-        raise ServiceError("the partnership needs a name", field="name")
+        raise ServiceError(_("the partnership needs a name"), field="name")
     if not organisations or not authorities:
-        raise ServiceError("a partnership joins at least one EU organisation and one Ukrainian authority",
+        raise ServiceError(_("a partnership joins at least one EU organisation and one Ukrainian authority"),
                            field="organisations")
     if kind == PartnershipKind.ONE_TO_ONE and (len(organisations) > 1 or len(authorities) > 1):
-        raise ServiceError("a one-to-one partnership joins exactly one organisation and one authority; "
-                           "choose a cluster for more", field="kind")
+        raise ServiceError(_("a one-to-one partnership joins exactly one organisation and one authority; "
+                           "choose a cluster for more"), field="kind")
     if any(o.kind not in PARTNER_KINDS for o in organisations):
-        raise ServiceError("only EU cities, regions and associations take part in twinning", field="organisations")
+        raise ServiceError(_("only EU cities, regions and associations take part in twinning"), field="organisations")
     if project is not None and project.authority_id not in {a.id for a in authorities}:
-        raise ServiceError("the project must belong to one of the authorities in the partnership", field="project")
+        raise ServiceError(_("the project must belong to one of the authorities in the partnership"), field="project")
     # The service decides, not the form's choices: any caller (web, CLI, a script) is held to the same policy.
     if not policy.can_set_up_partnership(actor, authorities, scope_paths(session=session, user=actor)):
-        raise PermissionDenied("a planner sets up partnerships only for authorities within their scope",
+        raise PermissionDenied(_("a planner sets up partnerships only for authorities within their scope"),
                                field="authorities")
     if project is not None:
         # Its parties are checked and linked once under the project's lock (an accepted offer links them too).
@@ -105,7 +106,7 @@ def add_activity(*, session: Session, partnership: Partnership, kind: str, title
                  actor: User, participants: int | None = None, outcome: str | None = None) -> PartnershipActivity:
     """Log a peer exchange, training or visit and its outcome."""
     if not title.strip():
-        raise ServiceError("the activity needs a title", field="title")
+        raise ServiceError(_("the activity needs a title"), field="title")
     check_values(PartnershipActivity, {"kind": kind, "title": title.strip(), "participants": participants,
                                        "outcome": outcome})
     activity = PartnershipActivity(partnership_id=partnership.id, kind=kind, title=title.strip(), held_on=held_on,
@@ -119,7 +120,7 @@ def add_activity(*, session: Session, partnership: Partnership, kind: str, title
 def get_partnership(*, session: Session, partnership_id: int) -> Partnership:
     partnership = session.get(Partnership, partnership_id)
     if partnership is None:
-        raise NotFound(f"no partnership {partnership_id}")
+        raise NotFound(_("no partnership %(partnership_id)s", partnership_id=partnership_id))
     return partnership
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from tracker.core.locking import lock_by_ids, lock_ids
 from tracker.core.models import Authority
+from tracker.governance.fact_labels import fact_value_label
 from tracker.governance.facts import build_facts
 from tracker.governance.manual_verdicts import verdicts_for
 from tracker.governance.models import Evaluation, EvaluationScore, RuleSetting
@@ -86,7 +87,7 @@ def evaluate_projects(*, session: Session, projects: Sequence[Project], context:
         results = tuple(
             evaluate(rule_set, normalised, stage=at,
                      parameters=_parameters(resolved, rule_set, context, layers[project.id]),
-                     manual_marks=marks.get(project.id), trees=trees)
+                     manual_marks=marks.get(project.id), trees=trees, labels=fact_value_label)
             for rule_set in context.rule_sets.values())
         evaluations.append(ProjectEvaluation(project, at, facts, results, tuple(context.rule_sets.values())))
     return evaluations

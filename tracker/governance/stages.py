@@ -20,8 +20,9 @@ from tracker.accounts.models import User
 from tracker.accounts.operations import scope_paths as user_scope_paths
 from tracker.core.errors import PermissionDenied, ServiceError, StateConflict
 from tracker.core.fields import check_values
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
-from tracker.core.labels import move_label
+from tracker.core.labels import label, move_label
 from tracker.core.locking import lock_for_decision
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
@@ -91,7 +92,7 @@ def _deciding(session: Session, project: Project, actor: User, scope_paths: Sequ
     authority = session.get(Authority, project.authority_id)
     paths = scope_paths if scope_paths is not None else user_scope_paths(session=session, user=actor)
     if authority is None or not policy.can_move_stage(actor, authority, paths):
-        raise PermissionDenied("only the project's planners or an administrator may move it")
+        raise PermissionDenied(_("only the project's planners or an administrator may move it"))
     return authority, paths
 
 
@@ -120,7 +121,7 @@ def decided_meanwhile(session: Session, project: Project) -> StateConflict:
         _("%(who)s changed this project to “%(to)s” at %(time)s, before your request; nothing was saved. "
           "Review it and try again.",
           who=who or _("someone else"), to=move_label(move.to_stage),
-          time=move.moved_at.strftime("%Y-%m-%d %H:%M")), field="state")
+          time=format_datetime(move.moved_at)), field="state")
 
 
 def _newest_move_to(session: Session, project: Project) -> str | None:
@@ -141,19 +142,21 @@ def move_to_next_stage(*, session: Session, project: Project, context: RuleConte
     _lock_deciding(session, project)
     authority, paths = _deciding(session, project, actor, scope_paths)
     if project.state != ProjectState.ACTIVE:
-        raise ServiceError(f"a {project.state} project does not move between stages; resume it first",
+        raise ServiceError(_("a project that is %(state)s does not move between stages; resume it first",
+                             state=label("state", project.state)),
                            field="state")
     preview = preview_next_gate(session=session, project=project, context=context)
     if preview.target is None:
-        raise ServiceError("the project is already completed", field="stage")
+        raise ServiceError(_("the project is already completed"), field="stage")
     justification = (justification or "").strip() or None
     if not preview.gate.allowed:
         if justification is None:
             raise GateBlocked(preview)
         if not policy.can_override_gate(actor, authority, paths):
-            raise PermissionDenied("only an administrator or a higher authority's planner may override a gate")
+            raise PermissionDenied(_("only an administrator or a higher authority's planner may override a gate"))
         if len(justification) < MIN_JUSTIFICATION:
-            raise ServiceError(f"an override needs a justification of at least {MIN_JUSTIFICATION} characters",
+            raise ServiceError(_("an override needs a justification of at least %(min_justification)s characters",
+                                 min_justification=MIN_JUSTIFICATION),
                                field="justification")
     elif justification is not None:
         justification = None  # nothing was overridden, so nothing needs justifying
@@ -186,13 +189,13 @@ def change_state(*, session: Session, project: Project, state: str, expected_ver
     _deciding(session, project, actor, scope_paths)
     check_values(Project, {"state": state})
     if project.state == ProjectState.CANCELLED:
-        raise ServiceError("a cancelled project stays cancelled", field="state")
+        raise ServiceError(_("a cancelled project stays cancelled"), field="state")
     if state == project.state:
         if _newest_move_to(session, project) == state:
             raise decided_meanwhile(session, project)  # the same decision, taken first by someone else
-        raise ServiceError(f"the project is already {state}", field="state")
+        raise ServiceError(_("the project is already %(state)s", state=label("state", state)), field="state")
     if not note.strip():
-        raise ServiceError("say why the project's state changes", field="note")
+        raise ServiceError(_("say why the project's state changes"), field="note")
     previous = project.state
     project.state = state
     save_from_version(session=session, project=project, expected_version=expected_version)

@@ -26,6 +26,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from tracker.core.db import insert_ignoring_conflict
+from tracker.governance.fact_labels import fact_value_label
 from tracker.governance.models import Evaluation, EvaluationFacts, RuleSetSource
 from tracker.rules import Kind, Outcome, RuleSet, RuleSetResult, evaluate, parameters_from_overrides, parse_rule_set
 from tracker.rules.types import jsonable
@@ -250,7 +251,8 @@ def _render(rule_sets: Mapping[str, RuleSet], item: dict, facts: dict, evaluatio
     marks = {rule.id: stored[rule.id][0] is Outcome.PASS for rule in rule_set.rules
              if rule.kind is Kind.MANUAL and stored[rule.id][0] in (Outcome.PASS, Outcome.FAIL)}
     result = evaluate(rule_set, facts, stage=item["stage"],
-                      parameters=parameters_from_overrides(rule_set, item["overrides"]), manual_marks=marks)
+                      parameters=parameters_from_overrides(rule_set, item["overrides"]), manual_marks=marks,
+                      labels=fact_value_label)
     rendered = result.to_dict()
     different = [entry["rule_id"] for entry in rendered["results"]
                  if _code(entry["outcome"], entry["reason"]) != codes[entry["rule_id"]]]

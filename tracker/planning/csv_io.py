@@ -32,6 +32,7 @@ from tracker.core import bulk, safe_csv
 from tracker.core.errors import ServiceError
 from tracker.core.fields import cell_parser, spec
 from tracker.core.i18n import gettext as _
+from tracker.core.i18n import lazy_gettext as _l
 from tracker.core.models import Authority
 from tracker.core.versioning import save_from_version
 from tracker.planning.history import as_text
@@ -50,7 +51,7 @@ def _version(raw: str) -> int | None:
     if not raw:
         return None
     if not raw.strip().isdigit() or len(raw.strip()) > 9:
-        raise ValueError(f"{raw!r} is not a version number")
+        raise ValueError(_("“%(value)s” is not a version number", value=raw))
     return int(raw)
 
 
@@ -84,16 +85,16 @@ def _declared(name: str, section: str, *, required: bool | None = None, help: st
                   required=spec(model, field_name).required if required is None else required, help=help)
 
 
-_KATOTTG_MESSAGE = "a KATOTTG code is UA followed by 17 digits"
+_KATOTTG_MESSAGE = _l("a KATOTTG code is UA followed by 17 digits")
 
 PROJECT_COLUMNS: tuple[Column, ...] = (
-    _declared("reference", "meta", required=False, help="Empty for a new project; VID-… to update one"),
-    Column("version", "meta", _version, help="As exported; a project changed since is refused"),
+    _declared("reference", "meta", required=False, help=_l("Empty for a new project; VID-… to update one")),
+    Column("version", "meta", _version, help=_l("As exported; a project changed since is refused")),
     Column("authority_code", "meta", cell_parser(Authority, "code", pattern_message=_KATOTTG_MESSAGE),
-           required=True, help="KATOTTG code of the owning authority"),
+           required=True, help=_l("KATOTTG code of the owning authority")),
     _declared("parent_reference", "meta", declared_as="reference", required=False,
-              help="Reference of the programme this project belongs to"),
-    _declared("stage", "meta", required=False, help="Read only: stage moves go through the stage gate"),
+              help=_l("Reference of the programme this project belongs to")),
+    _declared("stage", "meta", required=False, help=_l("Read only: stage moves go through the stage gate")),
     _declared("title_uk", "project"),
     _declared("title_en", "project"),
     _declared("description_uk", "project"),
@@ -105,18 +106,18 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
     _declared("address", "project"),
     _declared("latitude", "project"),
     _declared("longitude", "project"),
-    _declared("is_public", "project", required=False, help="true or false"),
+    _declared("is_public", "project", required=False, help=_l("true or false")),
     _declared("damage_register_ref", "needs"),
     _declared("assessment_date", "needs"),
     _declared("rdna_sector", "needs"),
-    _declared("estimated_cost", "needs", help="UAH"),
+    _declared("estimated_cost", "needs", help=_l("UAH")),
     _declared("beneficiaries", "needs"),
     _declared("idp_beneficiaries", "needs"),
     _declared("urgency", "needs"),
     _declared("strategy_ref", "needs"),
-    _declared("budget_total", "planning", help="UAH"),
-    _declared("budget_capex", "planning", help="UAH"),
-    _declared("budget_opex_annual", "planning", help="UAH"),
+    _declared("budget_total", "planning", help=_l("UAH")),
+    _declared("budget_capex", "planning", help=_l("UAH")),
+    _declared("budget_opex_annual", "planning", help=_l("UAH")),
     _declared("council_decision_number", "planning"),
     _declared("council_decision_date", "planning"),
     _declared("project_manager_name", "planning"),
@@ -125,7 +126,7 @@ PROJECT_COLUMNS: tuple[Column, ...] = (
 PROGRESS_COLUMNS: tuple[Column, ...] = (
     _declared("reference", "meta", required=True),
     _declared("observed_on", "progress"),
-    _declared("physical_percent", "progress", help="0 to 100"),
+    _declared("physical_percent", "progress", help=_l("0 to 100")),
     _declared("note", "progress"),
 )
 
@@ -167,7 +168,6 @@ CHUNK = 500
 #: cost only round trips saved; SQLite has one writer at a time, so its steps stay short for the others' sake.
 WRITE_CHUNK = {"postgresql": 500, "sqlite": 100}
 Source = Union[bytes, "os.PathLike[str]"]
-_NOT_UTF8 = "the file is not UTF-8 text: save it as CSV UTF-8"
 #: Characters no cell holds: control characters but tab and the line breaks of multi-line text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -205,31 +205,34 @@ def iter_rows(source: Source, columns: Sequence[Column], report: ImportReport) -
                 if not any(cell.strip() for cell in cells):
                     continue
                 if len(cells) != len(header):
-                    report.add(number, "", f"{len(cells)} cells where the header has {len(header)}")
+                    report.add(number, "", _("%(cells)d cells where the header has %(header)d", cells=len(cells),
+                                                header=len(header)))
                     continue
                 # A cell the export neutralised for spreadsheets ('=…, '-5) reads back as it was written.
                 values = {name: safe_csv.restore(cell.strip()) for name, cell in zip(header, cells, strict=True)}
                 faulty = next((name for name, value in values.items() if _CONTROL.search(value)), None)
                 if faulty is not None:
                     character = _CONTROL.search(values[faulty]).group()  # type: ignore[union-attr]
-                    what = "a NUL character" if character == "\x00" else f"the control character U+{ord(character):04X}"
-                    report.add(number, faulty, f"the cell holds {what}, which is not text")
+                    report.add(number, faulty, _("the cell holds a NUL character, which is not text")
+                               if character == "\x00" else
+                               _("the cell holds the control character U+%(code)s, which is not text",
+                                 code=f"{ord(character):04X}"))
                     continue
                 count += 1
                 if count > MAX_ROWS:
-                    report.add(number, "", f"more than {MAX_ROWS} rows: split the file")
+                    report.add(number, "", _("more than %(rows)d rows: split the file", rows=MAX_ROWS))
                     return
                 yield number, values
         except UnicodeDecodeError:
-            report.add(row, "", _NOT_UTF8)
+            report.add(row, "", _("the file is not UTF-8 text: save it as CSV UTF-8"))
         except csv.Error as error:  # an unclosed quote, a cell over the csv module's limit
             if "field larger than field limit" in str(error):
                 index = _overlong_cell(last[0], delimiter)
                 report.add(row, header[index] if index < len(header) else "",
-                           f"the cell holds more than {csv.field_size_limit()} characters, far more than any "
-                           "column takes")
+                           _("the cell holds more than %(limit)d characters, far more than any column takes",
+                             limit=csv.field_size_limit()))
             else:
-                report.add(row, "", f"the row cannot be read as CSV: {error}")
+                report.add(row, "", _("the row cannot be read as CSV: %(error)s", error=error))
 
 
 def _kept(lines: Iterator[str], last: list[str]) -> Iterator[str]:
@@ -260,12 +263,12 @@ def _header_ok(header: list[str], columns: Sequence[Column], report: ImportRepor
     known = {column.name for column in columns}
     for name in header:
         if name not in known:
-            report.add(1, name, "unknown column")
+            report.add(1, name, _("unknown column"))
     for column in columns:
         if column.required and column.name not in header:
-            report.add(1, column.name, "required column missing")
+            report.add(1, column.name, _("required column missing"))
     if len(set(header)) != len(header):
-        report.add(1, "", "a column appears twice")
+        report.add(1, "", _("a column appears twice"))
     return len(report.errors) == errors_before
 
 
@@ -287,7 +290,7 @@ def _parse(number: int, cells: dict[str, str], columns: Sequence[Column], report
             continue
         raw = cells[column.name]
         if column.required and not raw:
-            report.add(number, column.name, "required")
+            report.add(number, column.name, _("required"))
             continue
         try:
             value = column.parse(raw)
@@ -470,8 +473,8 @@ def _lock_versions(session: Session, expected: dict[int, tuple[int, int]], repor
                 .order_by(Project.id).with_for_update()):
             number, checked = expected[project_id]
             if version != checked:
-                report.add(number, "version", f"the project was changed while the file was imported (now version "
-                                              f"{version}); export it again")
+                report.add(number, "version", _("the project was changed while the file was imported (now version "
+                                                "%(version)d); export it again", version=version))
     return report.ok
 
 
@@ -502,26 +505,26 @@ def _check_project_row(number, values, authorities, projects, project_authoritie
     project = None
     if reference:
         if reference in seen:
-            report.add(number, "reference", "this project appears twice in the file")
+            report.add(number, "reference", _("this project appears twice in the file"))
         seen.add(reference)
         project = projects.get(reference)
         if project is None:
-            report.add(number, "reference", f"no project {reference}")
+            report.add(number, "reference", _("no project %(reference)s", reference=reference))
         elif meta.get("version") is None:
-            report.add(number, "version", "required for an existing project")
+            report.add(number, "version", _("required for an existing project"))
         elif meta["version"] != project.version:
-            report.add(number, "version", f"the project was changed since this file was made "
-                                          f"(now version {project.version}); export it again")
+            report.add(number, "version", _("the project was changed since this file was made (now version "
+                                            "%(version)d); export it again", version=project.version))
         if project is not None and meta.get("stage") and meta["stage"] != project.stage:
-            report.add(number, "stage", "stage moves go through the stage gate, not the import")
+            report.add(number, "stage", _("stage moves go through the stage gate, not the import"))
     authority = authorities.get(meta.get("authority_code"))
     if authority is None:
         if meta.get("authority_code"):
-            report.add(number, "authority_code", "no authority with this code")
+            report.add(number, "authority_code", _("no authority with this code"))
     elif not may_edit(authority):
-        report.add(number, "authority_code", "outside the authorities you work for")
+        report.add(number, "authority_code", _("outside the authorities you work for"))
     elif project is not None and project_authorities.get(project.authority_id) is not authority:
-        report.add(number, "authority_code", "a project cannot move to another authority by import")
+        report.add(number, "authority_code", _("a project cannot move to another authority by import"))
     parent = _checked_parent(number, meta, project, projects, project_authorities, may_edit, report)
     if data is None:  # the cells' own rules: checked once, in the checking pass
         data = _domain_checks(number, values, report)
@@ -535,9 +538,9 @@ def _checked_parent(number, meta, project, projects, project_authorities, may_ed
     the person importing may edit it when the project joins it."""
     parent = projects.get(meta.get("parent_reference")) if meta.get("parent_reference") else None
     if meta.get("parent_reference") and parent is None:
-        report.add(number, "parent_reference", f"no project {meta['parent_reference']}")
+        report.add(number, "parent_reference", _("no project %(reference)s", reference=meta["parent_reference"]))
     if parent is not None and project is not None and parent.id == project.id:
-        report.add(number, "parent_reference", "a project cannot be its own programme")
+        report.add(number, "parent_reference", _("a project cannot be its own programme"))
     elif (parent is not None and (project is None or project.parent_id != parent.id)
           and not may_edit(project_authorities[parent.authority_id])):
         # As on the programme form: a project joins only a programme its planner may edit.
@@ -552,7 +555,7 @@ def _domain_checks(number: int, values: dict, report: ImportReport) -> project_s
     except ValueError as error:
         for detail in getattr(error, "errors", lambda: [])():
             column = str(detail["loc"][0]) if detail.get("loc") else ""
-            report.add(number, column, detail.get("msg", "invalid"))
+            report.add(number, column, str(detail.get("msg") or _("invalid value")).removeprefix("Value error, "))
     for section, check in (("needs", check_needs), ("planning", check_plan)):
         try:
             check(values[section])
@@ -734,16 +737,16 @@ def import_progress(*, session: Session, data: Source, may_edit: Callable[[Autho
         observed = values["progress"]
         if project is None:
             if reference:
-                report.add(number, "reference", f"no project {reference}")
+                report.add(number, "reference", _("no project %(reference)s", reference=reference))
             continue
         if not may_edit(authorities[project.authority_id]):
-            report.add(number, "reference", "outside the authorities you work for")
+            report.add(number, "reference", _("outside the authorities you work for"))
             continue
         observed_on = observed.get("observed_on")
         if observed_on is not None and observed_on > date.today():
-            report.add(number, "observed_on", "this date is in the future")
+            report.add(number, "observed_on", _("this date is in the future"))
         if (project.id, observed_on) in seen:
-            report.add(number, "observed_on", "this project has two rows for the same date")
+            report.add(number, "observed_on", _("this project has two rows for the same date"))
         seen.add((project.id, observed_on))
         checked.append((project, observed))
     if not report.ok:

@@ -37,7 +37,7 @@ def clean_name(filename: str) -> str:
     name = (filename or "").strip()
     if (not name or "/" in name or "\\" in name or name.startswith(".") or ".." in name or "\x00" in name
             or len(name) > 255 or any(ord(ch) < 32 for ch in name)):
-        raise ServiceError("the file name must be a plain name without folders", field="file")
+        raise ServiceError(_("the file name must be a plain name without folders"), field="file")
     return name
 
 
@@ -46,16 +46,17 @@ def check_upload(data: bytes, filename: str, max_bytes: int):
     name = clean_name(filename)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ACCEPTED_EXTENSIONS:
-        raise ServiceError("this kind of file is not accepted: upload PDF, images (JPEG, PNG, WebP, GIF) or "
-                           "office documents", field="file")
+        raise ServiceError(_("this kind of file is not accepted: upload PDF, images (JPEG, PNG, WebP, GIF) or "
+                             "office documents"), field="file")
     if len(data) > max_bytes:
-        raise ServiceError(f"the file is larger than the limit of {max_bytes // (1024 * 1024)} MB", field="file")
+        raise ServiceError(_("the file is larger than the limit of %(limit)d MB", limit=max_bytes // (1024 * 1024)),
+                           field="file")
     if not data:
-        raise ServiceError("the file is empty", field="file")
+        raise ServiceError(_("the file is empty"), field="file")
     kind = sniff(data)
     if kind is None or extension not in kind.extensions:
-        raise ServiceError("the file's content does not match its name: it is not a real ." + extension,
-                           field="file")
+        raise ServiceError(_("the file's content does not match its name: it is not a real .%(extension)s file",
+                             extension=extension), field="file")
     return name, kind
 
 
@@ -65,7 +66,7 @@ def store_document(*, session: Session, project: Project, data: bytes, filename:
                    observation_id: int | None = None, contract_id: int | None = None) -> Document:
     """Check and store one evidence file for the project."""
     if document_type not in set(DocumentType):
-        raise ServiceError(f"unknown document type {document_type!r}", field="document_type")
+        raise ServiceError(_("unknown document type “%(type)s”", type=document_type), field="document_type")
     name, kind = check_upload(data, filename, max_bytes)
     _check_link(session, project, ProgressObservation, observation_id, "observation_id")
     _check_link(session, project, Contract, contract_id, "contract_id")
@@ -167,7 +168,7 @@ def _check_link(session: Session, project: Project, model, item_id: int | None, 
     if item_id is not None:
         item = session.get(model, item_id)
         if item is None or item.project_id != project.id:
-            raise ServiceError("not part of this project", field=field)
+            raise ServiceError(_("not part of this project"), field=field)
 
 
 def visible_documents(*, session: Session, project_ids: Sequence[int],

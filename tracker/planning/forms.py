@@ -21,10 +21,10 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
-from tracker.core.forms import ModelForm
+from tracker.core.forms import AmountField, ModelForm
 from tracker.core.forms import VersionedForm as BaseVersionedForm
 from tracker.core.i18n import lazy_gettext as _l
-from tracker.core.labels import choices
+from tracker.core.labels import choices, register_field_labels
 from tracker.core.vocab import Currency
 from tracker.planning.document_models import Document
 from tracker.planning.models import (
@@ -53,7 +53,7 @@ def options(vocabulary: str, blank: bool = True) -> list[SelectChoice]:
 # patterns come from the form's model (``ModelForm``), where they are declared once.
 
 def money(label, description=None, required=False):
-    return DecimalField(label, places=2, description=description,
+    return AmountField(label, places=2, description=description,
                         validators=[InputRequired() if required else Optional()])
 
 
@@ -247,7 +247,7 @@ class ContractForm(VersionedForm):
                                   validators=[DataRequired()])
     signed_price = money(_l("Price at signature (UAH)"), required=True)
     cost_estimate = money(_l("Cost estimate (UAH)"))
-    escalation = DecimalField(_l("Price escalation (UAH)"), places=2, default=0,
+    escalation = AmountField(_l("Price escalation (UAH)"), places=2, default=0,
                               validators=[Optional()])
     signed_date = day(_l("Signed on"))
     start_date = day(_l("Start date"))
@@ -270,7 +270,7 @@ class VariationForm(VersionedForm):
     model = ContractVariation
     contract_id = SelectField(_l("Contract"), coerce=int, validators=[DataRequired()])
     agreed_date = day(_l("Agreed on"), required=True)
-    price_change = DecimalField(_l("Change to the price (UAH)"), places=2, default=0,
+    price_change = AmountField(_l("Change to the price (UAH)"), places=2, default=0,
                                 description=_l("Negative when the price went down"),
                                 validators=[Optional()])
     duration_change_days = IntegerField(_l("Change to the duration (days)"), default=0, validators=[Optional()])
@@ -287,7 +287,7 @@ class VariationForm(VersionedForm):
 class DisbursementForm(VersionedForm):
     model = Disbursement
     paid_on = day(_l("Paid on"), required=True)
-    amount = DecimalField(_l("Amount (UAH)"), places=2, validators=[InputRequired()])
+    amount = AmountField(_l("Amount (UAH)"), places=2, validators=[InputRequired()])
     source = SelectField(_l("Source"), choices=options("funding_source", blank=False), validators=[DataRequired()])
     contract_id = SelectField(_l("For contract"), coerce=lambda v: int(v) if v not in (None, "", "None") else None,
                               validators=[Optional()])
@@ -365,3 +365,22 @@ class ProgrammeForm(VersionedForm):
 class CsvImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[FileRequired()],
                      description=_l("UTF-8, comma- or semicolon-separated, with the template's header row"))
+
+
+def _field_labels() -> dict[tuple[str, str], object]:
+    """(table, field) -> the label of the form field that edits it: the change history's words for a field."""
+    from tracker.projects.forms import ProjectForm
+    from tracker.projects.models import Project
+
+    found: dict[tuple[str, str], object] = {}
+    forms = [*STAGE_FORMS.values(), *ITEM_FORMS.values(), DocumentForm]
+    for form, table in [(ProjectForm, Project.__tablename__),
+                        *((form, form.model.__tablename__) for form in forms)]:
+        for name, unbound in vars(form).items():
+            text = unbound.args[0] if getattr(unbound, "args", None) else None
+            if text is not None and hasattr(unbound, "field_class"):
+                found[(table, name)] = text
+    return found
+
+
+register_field_labels(_field_labels())

@@ -14,6 +14,7 @@ from decimal import Decimal
 from sqlmodel import Session, select
 
 from tracker.core.errors import ServiceError
+from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Stage
 from tracker.planning.models import ProgressObservation, ProjectImplementation, ProjectPlan
 from tracker.projects.models import Project
@@ -100,10 +101,10 @@ def set_parent(*, session: Session, project: Project, parent: Project | None) ->
         ancestor, depth = parent, 0
         while ancestor is not None:
             if ancestor.id == project.id:
-                raise ServiceError("a project cannot be part of itself or of its own sub-project", field="parent")
+                raise ServiceError(_("a project cannot be part of itself or of its own sub-project"), field="parent")
             depth += 1
             if depth > MAX_DEPTH:
-                raise ServiceError("programmes nest at most ten levels deep", field="parent")
+                raise ServiceError(_("programmes nest at most ten levels deep"), field="parent")
             ancestor = session.get(Project, ancestor.parent_id) if ancestor.parent_id else None
     project.parent_id = parent.id if parent else None
     session.flush()

@@ -61,7 +61,7 @@ def save_stage(*, session: Session, project: Project, section: str, values: dict
                expected_version: int) -> dict[str, tuple[Any, Any]]:
     """Save one stage section's fields; return {field: (old, new)} of what changed."""
     if section not in STAGE_RECORDS:
-        raise ServiceError(f"unknown stage section {section!r}", field="section")
+        raise ServiceError(_("unknown stage section “%(section)s”", section=section), field="section")
     check_values(STAGE_RECORDS[section], values)
     _STAGE_CHECKS[section](values)
     record = stage_record(session=session, project=project, section=section)
@@ -83,7 +83,7 @@ def save_stage(*, session: Session, project: Project, section: str, values: dict
 
 def _not_after_today(value: date | None, field: str) -> None:
     if value is not None and value > date.today():
-        raise ServiceError("this date is in the future", field=field)
+        raise ServiceError(_("this date is in the future"), field=field)
 
 
 def _ordered(first: date | None, second: date | None, field: str, message: str) -> None:
@@ -96,7 +96,7 @@ def check_needs(values: dict) -> None:
     _not_after_today(values.get("assessment_date"), "assessment_date")
     total, idp = values.get("beneficiaries"), values.get("idp_beneficiaries")
     if total is not None and idp is not None and idp > total:
-        raise ServiceError("internally displaced beneficiaries cannot outnumber all beneficiaries",
+        raise ServiceError(_("internally displaced beneficiaries cannot outnumber all beneficiaries"),
                            field="idp_beneficiaries")
 
 
@@ -104,7 +104,7 @@ def check_plan(values: dict) -> None:
     """What the plan's declarations cannot say: how its budget, dates and review relate."""
     total, capex = values.get("budget_total"), values.get("budget_capex")
     if total is not None and capex is not None and capex > total:
-        raise ServiceError("capital expenditure cannot exceed the total budget", field="budget_capex")
+        raise ServiceError(_("capital expenditure cannot exceed the total budget"), field="budget_capex")
     _ordered(values.get("consultation_start_date"), values.get("consultation_end_date"),
              "consultation_end_date", "the consultation cannot end before it starts")
     _ordered(values.get("consultation_end_date"), values.get("consultation_outcome_published_date"),
@@ -114,7 +114,7 @@ def check_plan(values: dict) -> None:
     _not_after_today(values.get("council_decision_date"), "council_decision_date")
     if values.get("consequence_class") in ("CC2", "CC3") and values.get("expert_review_date") and \
             not values.get("expert_review_ref"):
-        raise ServiceError("give the number of the expert review report", field="expert_review_ref")
+        raise ServiceError(_("give the number of the expert review report"), field="expert_review_ref")
 
 
 def _check_implementation(values: dict) -> None:
@@ -147,17 +147,17 @@ def _check_permit(_session, _project, values: dict) -> None:
 
 def _check_indicator(_session, _project, values: dict) -> None:
     if not (values.get("name") or "").strip():
-        raise ServiceError("name the indicator", field="name")
+        raise ServiceError(_("name the indicator"), field="name")
 
 
 def _check_contract(_session, _project, values: dict) -> None:
     tender_id = values.get("tender_id")
     if tender_id and not is_prozorro_tender_id(tender_id):
-        raise ServiceError("a Prozorro tender id looks like UA-2024-01-31-000123-a", field="tender_id")
+        raise ServiceError(_("a Prozorro tender id looks like UA-2024-01-31-000123-a"), field="tender_id")
     if values.get("procurement_method") != "direct" and not tender_id:
-        raise ServiceError("give the Prozorro tender id (only direct contracts have none)", field="tender_id")
+        raise ServiceError(_("give the Prozorro tender id (only direct contracts have none)"), field="tender_id")
     if not is_supplier_code(values.get("supplier_edrpou") or ""):
-        raise ServiceError("not a valid EDRPOU (8 digits) or RNOKPP (10 digits) code: the check digit is wrong",
+        raise ServiceError(_("not a valid EDRPOU (8 digits) or RNOKPP (10 digits) code: the check digit is wrong"),
                            field="supplier_edrpou")
     _ordered(values.get("signed_date"), values.get("start_date"), "start_date",
              "the works cannot start before the contract is signed")
@@ -168,17 +168,17 @@ def _owned_contract(session: Session, project: Project, contract_id: int | None,
         return
     contract = session.get(Contract, contract_id)
     if contract is None or contract.project_id != project.id:
-        raise ServiceError("no such contract in this project", field=field)
+        raise ServiceError(_("no such contract in this project"), field=field)
 
 
 def _check_variation(session, project, values: dict) -> None:
     _owned_contract(session, project, values.get("contract_id"), "contract_id")
     if values.get("contract_id") is None:
-        raise ServiceError("choose the contract", field="contract_id")
+        raise ServiceError(_("choose the contract"), field="contract_id")
     if not (values.get("price_change") or values.get("duration_change_days") or values.get("scope_changed")):
-        raise ServiceError("a variation changes the price, the duration or the scope", field="price_change")
+        raise ServiceError(_("a variation changes the price, the duration or the scope"), field="price_change")
     if not (values.get("reason") or "").strip():
-        raise ServiceError("give the reason for the variation", field="reason")
+        raise ServiceError(_("give the reason for the variation"), field="reason")
 
 
 def _check_disbursement(session, project, values: dict) -> None:
@@ -198,7 +198,7 @@ def _check_funding(session, _project, values: dict) -> None:
     committed = values.get("amount_committed") or Decimal("0")
     disbursed = values.get("amount_disbursed") or Decimal("0")
     if disbursed > committed:
-        raise ServiceError("the disbursed amount must lie between zero and the committed amount",
+        raise ServiceError(_("the disbursed amount must lie between zero and the committed amount"),
                            field="amount_disbursed")
     financier = values.get("financier_organisation_id")
     if financier is not None and session.get(Organisation, financier) is None:
@@ -220,7 +220,7 @@ ITEM_KINDS: dict[str, ItemKind] = {
 
 def _kind(kind: str) -> ItemKind:
     if kind not in ITEM_KINDS:
-        raise NotFound(f"no list {kind!r}")
+        raise NotFound(_("no list “%(kind)s”", kind=kind))
     return ITEM_KINDS[kind]
 
 
@@ -228,7 +228,8 @@ def get_item(*, session: Session, project: Project, kind: str, item_id: int) -> 
     """One item of the project's list; ``NotFound`` if it belongs to another project."""
     item = session.get(_kind(kind).model, item_id)
     if item is None or item.project_id != project.id:
-        raise NotFound(f"no {kind} {item_id} in project {project.reference}")
+        raise NotFound(_("no %(kind)s %(item_id)s in project %(reference)s",
+                         kind=kind, item_id=item_id, reference=project.reference))
     return item
 
 

@@ -170,7 +170,7 @@ def _delete_dependents(session: Session, table: Table, chosen: Any, depth: int =
 def get_project(*, session: Session, reference: str) -> Project:
     project = session.exec(select(Project).where(Project.reference == reference)).first()
     if project is None:
-        raise NotFound(f"no project {reference!r}")
+        raise NotFound(_("no project “%(reference)s”", reference=reference))
     return project
 
 
@@ -228,7 +228,7 @@ def link_party(*, session: Session, project: Project, role: str, authority: Auth
     """Link another authority or an organisation to the project in a role."""
     check_values(ProjectParty, {"role": role})
     if (authority is None) == (organisation is None):
-        raise ServiceError("a party is either an authority or an organisation", field="party")
+        raise ServiceError(_("a party is either an authority or an organisation"), field="party")
     party = ProjectParty(project_id=project.id, role=role,
                          authority_id=authority.id if authority else None,
                          organisation_id=organisation.id if organisation else None)

@@ -116,7 +116,8 @@ def project_dossier(*, session: Session, project: Project, include_restricted: b
             need=needs, plan=plan, completion=completion, milestones=milestones, observations=observations,
             moves=[move for move, _who in page.history],
             compliance=read_models.public_compliance_of(session, evaluation) if evaluation else None, findings=findings,
-            citizens=read_models.public_citizens(voice.counts()) if voice else None)
+            citizens=read_models.public_citizens(voice.counts()) if voice else None,
+            signoffs=read_models.public_signoffs(session=session, project_id=pid))
     return ProjectDossier(
         page=page, needs=needs, plan=plan, completion=completion, contracts=contracts, observations=observations,
         milestones=milestones, documents=documents,

@@ -103,7 +103,8 @@ def operations(document: dict) -> list[Operation]:
     for path, methods in document["paths"].items():
         for method, operation in methods.items():
             parameters = [{"name": item["name"], "where": item["in"], "required": item.get("required", False),
-                           "description": item.get("description", ""), "accepts": accepts(item.get("schema", {}))}
+                           "description": item.get("description", ""), "accepts": accepts(item.get("schema", {})),
+                           "codes": [str(value) for value in item.get("schema", {}).get("enum", [])]}
                           for item in operation.get("parameters", [])]
             found.append(Operation(method.upper(), path, operation.get("summary", ""), parameters,
                                    [(code, answer.get("description", ""))
@@ -115,7 +116,7 @@ def operations(document: dict) -> list[Operation]:
 def accepts(schema: dict) -> str:
     """What a parameter's schema accepts, in a few words."""
     if "enum" in schema:
-        return _("one of: %(values)s", values=", ".join(str(value) for value in schema["enum"]))
+        return _("one of these codes:")  # the codes themselves are shown as code (``codes``)
     kind = _("a whole number") if schema.get("type") == "integer" else _("text")
     bounds = [f"≥ {schema['minimum']}" if "minimum" in schema else "",
               f"≤ {schema['maximum']}" if "maximum" in schema else ""]

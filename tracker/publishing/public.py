@@ -245,6 +245,16 @@ class PublicFinding(PublicVariant):
     raised_on: date
 
 
+class PublicSignoff(PublicVariant):
+    """An auditor's sign-off of a stage's checklist, as the public sees it: which stage, in which role, on which
+    day. The signer's name and address and their written statement stay in the auditors' workspace
+    (``audit.policy``: sign-offs are the auditors' record; the public learns that one was made, and when)."""
+
+    stage: str
+    signer_role: str
+    signed_on: date
+
+
 class PublicFindings(PublicVariant):
     """The published findings of a project (unpublished ones have no field here)."""
 
@@ -294,6 +304,7 @@ class PublicProject(PublicVariant):
     compliance: PublicCompliance | None = None
     findings: PublicFindings | None = None
     citizens: PublicCitizensVoice | None = None
+    signoffs: tuple[PublicSignoff, ...] = ()
 
     def description(self, locale: str) -> str | None:
         return localized(self, "description", locale)

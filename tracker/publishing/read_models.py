@@ -15,7 +15,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import Integer, cast, func
 from sqlmodel import Session, select
 
-from tracker.audit.models import Finding
+from tracker.audit.models import ChecklistSignoff, Finding
 from tracker.core.data_version import memoized
 from tracker.core.errors import NotFound
 from tracker.core.hierarchy import ancestors
@@ -62,6 +62,7 @@ from tracker.publishing.public import (
     PublicProject,
     PublicProjectSummary,
     PublicResult,
+    PublicSignoff,
     RegionRow,
     RuleSetVersion,
     TimelineEvent,
@@ -195,7 +196,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
             changes=_changes(session, pid) if detailed else (),
             compliance=public_compliance(session=session, project_id=pid) if detailed else None,
             findings=public_findings(session=session, project_id=pid) if detailed else None,
-            citizens=public_citizens(citizens[pid]) if pid in citizens else None))
+            citizens=public_citizens(citizens[pid]) if pid in citizens else None,
+            signoffs=public_signoffs(session=session, project_id=pid) if detailed else ()))
     return views
 
 
@@ -207,7 +209,8 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
                    moves: Sequence[StageHistory], changes: Sequence[PublicChange] = (),
                    compliance: PublicCompliance | None = None,
                    findings: PublicFindings | None = None,
-                   citizens: PublicCitizensVoice | None = None) -> PublicProject:
+                   citizens: PublicCitizensVoice | None = None,
+                   signoffs: Sequence[PublicSignoff] = ()) -> PublicProject:
     """A public project put together from rows already read and their public variants (no queries).
 
     The caller has checked that the project is public and passes public documents only.
@@ -224,7 +227,7 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
         beneficiaries=need.beneficiaries if need else None,
         completion_date=completion.completion_date if completion else None,
         final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings,
-        citizens=citizens)
+        citizens=citizens, signoffs=tuple(signoffs))
 
 
 def public_citizens(counts: VoiceCounts) -> PublicCitizensVoice:
@@ -544,6 +547,15 @@ def _oblast_id(path: str) -> int:
     """The second id of the chain (the root is the state), or the root itself for national projects."""
     ids = [int(part) for part in path.strip("/").split("/") if part]
     return ids[1] if len(ids) > 1 else ids[0]
+
+
+def public_signoffs(*, session: Session, project_id: int) -> tuple[PublicSignoff, ...]:
+    """The checklist sign-offs of a project, newest first: stage, role and day only (``PublicSignoff``)."""
+    rows = session.exec(select(ChecklistSignoff.stage, ChecklistSignoff.signer_role, ChecklistSignoff.signed_at)
+                        .where(ChecklistSignoff.project_id == project_id)
+                        .order_by(ChecklistSignoff.signed_at.desc(), ChecklistSignoff.id.desc()))
+    return tuple(PublicSignoff(stage=stage, signer_role=role, signed_on=signed_at.date())
+                 for stage, role, signed_at in rows)
 
 
 def public_findings(*, session: Session, project_id: int) -> PublicFindings | None:

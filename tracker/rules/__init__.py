@@ -18,9 +18,11 @@ from .parameters import (
 from .principles import PILLARS, PRINCIPLES, Pillar, Principle
 from .registry import RuleRegistry
 from .scorecard import Score, Scorecard, build_scorecard, score_counts, scorecard_from_counts
+from .templates import ValueLabel
 from .vocabulary import STAGES, VOCABULARY, Fact, normalise_facts, render_vocabulary
 
 __all__ = [
+    "ValueLabel",
     "PILLARS",
     "PRINCIPLES",
     "STAGES",

@@ -10,8 +10,9 @@ from .conditions import NodeResult
 from .expressions import Context
 from .model import Kind, Rule, RuleSet
 from .parameters import ResolvedParameters, resolve_parameters
+from .templates import ValueLabel
 from .types import jsonable
-from .vocabulary import NormalisedFacts, normalise_facts
+from .vocabulary import VOCABULARY, NormalisedFacts, normalise_facts
 
 
 class Outcome(StrEnum):
@@ -137,7 +138,8 @@ class RuleSetResult:
 
 def evaluate(rule_set: RuleSet, facts: Mapping[str, Any] | NormalisedFacts, *, stage: str | None = None,
              parameters: ResolvedParameters | None = None,
-             manual_marks: Mapping[str, bool] | None = None, trees: bool = True) -> RuleSetResult:
+             manual_marks: Mapping[str, bool] | None = None, trees: bool = True,
+             labels: ValueLabel | None = None) -> RuleSetResult:
     """Check every rule of ``rule_set`` against ``facts`` (nested mapping, see vocabulary, or the
     result of ``normalise_facts`` when several rule sets check the same project).
 
@@ -146,13 +148,14 @@ def evaluate(rule_set: RuleSet, facts: Mapping[str, Any] | NormalisedFacts, *, s
     ``trees=False`` decides each outcome without building the explaining trees (``applies_if`` and
     ``condition`` are then None; outcomes, reasons, explanations and missing facts are the same): for
     evaluations that are stored and counted, whose trees are built again when shown.
+    ``labels`` words the codes an explanation quotes (a sector, a stage) for readers; without it they show as codes.
     Never raises for missing or ill-typed facts: those make the rule's outcome ``error``.
     """
     parameters = parameters or resolve_parameters(rule_set)
     normalised = normalise_facts(facts)
     marks = manual_marks or {}
     step_result = _evaluate_step if trees else _decide_step
-    results = tuple(step_result(step, normalised, stage, marks) for step in _plan(rule_set, parameters))
+    results = tuple(step_result(step, normalised, stage, marks, labels) for step in _plan(rule_set, parameters))
     return RuleSetResult(rule_set.id, rule_set.version, rule_set.sha256, stage, results, normalised.problems,
                          tuple(item.to_dict() for item in parameters.overrides))
 
@@ -200,7 +203,7 @@ def _settled(step: _Step, stage: str | None) -> RuleResult | None:
 
 
 def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
-                   marks: Mapping[str, bool]) -> RuleResult:
+                   marks: Mapping[str, bool], labels: ValueLabel | None = None) -> RuleResult:
     if (settled := _settled(step, stage)) is not None:
         return settled
     rule, values = step.rule, step.values
@@ -216,14 +219,14 @@ def _evaluate_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     if outcome is Outcome.ERROR:  # only an error lists what is missing; skip the tree walk otherwise
         missing = tuple(dict.fromkeys([*(applies.missing_facts() if applies else []),
                                        *(condition.missing_facts() if condition else [])]))
-    explanation = Explanation(lambda: _explain(rule, outcome, reason, missing, facts, values))
+    explanation = Explanation(lambda: _explain(rule, outcome, reason, missing, facts, values, labels))
     return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
                       rule.standards, rule.title_uk, rule.title_en, explanation, values, reason, applies,
                       condition, missing, rule.tags)
 
 
 def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
-                 marks: Mapping[str, bool]) -> RuleResult:
+                 marks: Mapping[str, bool], labels: ValueLabel | None = None) -> RuleResult:
     """``_evaluate_step``'s outcome without its trees; an unknown outcome (an error) takes the full step,
     which lists every missing fact."""
     if (settled := _settled(step, stage)) is not None:
@@ -233,7 +236,7 @@ def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
     reason: str | None = None
     applies = rule.applies_if.truth(ctx) if rule.applies_if else True
     if applies is None:
-        return _evaluate_step(step, facts, stage, marks)
+        return _evaluate_step(step, facts, stage, marks, labels)
     if applies is False:
         outcome, reason = Outcome.NOT_APPLICABLE, "applies_if"
     elif rule.kind is Kind.MANUAL:
@@ -242,9 +245,9 @@ def _decide_step(step: _Step, facts: NormalisedFacts, stage: str | None,
         assert rule.condition is not None  # noqa: S101  (automatic rules always have one: checked at load)
         passed = rule.condition.truth(ctx)
         if passed is None:
-            return _evaluate_step(step, facts, stage, marks)
+            return _evaluate_step(step, facts, stage, marks, labels)
         outcome = Outcome.PASS if passed else Outcome.FAIL
-    explanation = Explanation(lambda: _explain(rule, outcome, reason, (), facts, values))
+    explanation = Explanation(lambda: _explain(rule, outcome, reason, (), facts, values, labels))
     return RuleResult(rule.id, step.rule_set_id, outcome, rule.severity, rule.gate, rule.principles,
                       rule.standards, rule.title_uk, rule.title_en, explanation, values, reason, tags=rule.tags)
 
@@ -278,12 +281,21 @@ def _manual_outcome(rule: Rule, marks: Mapping[str, bool]) -> Outcome:
 
 
 def _explain(rule: Rule, outcome: Outcome, reason: str | None, missing: tuple[str, ...],
-             facts: NormalisedFacts, values: Mapping[str, Any]) -> tuple[str, str]:
+             facts: NormalisedFacts, values: Mapping[str, Any], labels: ValueLabel | None) -> tuple[str, str]:
     if outcome in (Outcome.PASS, Outcome.FAIL):
         uk, en = ((rule.explain.pass_uk, rule.explain.pass_en) if outcome is Outcome.PASS
                   else (rule.explain.fail_uk, rule.explain.fail_en))
-        return uk.render(facts, values, "uk"), en.render(facts, values, "en")
+        return uk.render(facts, values, "uk", labels), en.render(facts, values, "en", labels)
     reason_uk, reason_en = _REASONS.get(reason or "", ("", ""))
     template_uk, template_en = _GENERIC[outcome]
-    listed = ", ".join(missing)
-    return template_uk.format(missing=listed, reason=reason_uk), template_en.format(missing=listed, reason=reason_en)
+    return (template_uk.format(missing=_fact_titles(missing, "uk"), reason=reason_uk),
+            template_en.format(missing=_fact_titles(missing, "en"), reason=reason_en))
+
+
+def _fact_titles(names: tuple[str, ...], lang: str) -> str:
+    """The missing facts as a reader knows them ("Budget total"), not by their names in the vocabulary."""
+    titles = []
+    for name in names:
+        fact = VOCABULARY.get(name)
+        titles.append(name if fact is None else (fact.title_uk if lang == "uk" else fact.title_en))
+    return ", ".join(dict.fromkeys(titles))

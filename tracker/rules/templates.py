@@ -6,7 +6,7 @@ only; ``{{`` and ``}}`` write literal braces. No attribute access, no format spe
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -20,6 +20,10 @@ from .vocabulary import VOCABULARY, NormalisedFacts
 _TOKEN = re.compile(r"\{\{|\}\}|\{(fact|param):([A-Za-z0-9_.]+)\}|[{}]")
 _MISSING = "—"
 _YES_NO = {"uk": ("так", "ні"), "en": ("yes", "no")}
+
+#: A code's label for readers: (fact name, code, language) -> the label, or None to show the code. The engine
+#: knows no labels (they are the application's, translated): whoever renders explanations passes this in.
+ValueLabel = Callable[[str, str, str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -37,18 +41,25 @@ class Template:
         static = "".join(texts) if len(texts) == len(self.parts) else None
         object.__setattr__(self, "_static", static)
 
-    def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str) -> str:
+    def render(self, facts: NormalisedFacts, parameters: Mapping[str, Any], lang: str,
+               label: ValueLabel | None = None) -> str:
+        """The text with each placeholder's value as a reader reads it: a fact's code by its ``label``.
+
+        A quoted value that ends a sentence itself ("школа № 1.") takes the template's own full stop."""
         if self._static is not None:
             return self._static
         values = facts.values
         out: list[str] = []
         for part in self.parts:
             if isinstance(part, str):
+                if part.startswith(".") and not part.startswith("..") and out and out[-1].endswith("."):
+                    part = part[1:]
                 out.append(part)
                 continue
             kind, name, money = part
             value = values.get(name) if kind == "fact" else parameters.get(name)
-            out.append(format_value(value, lang, money=money))
+            worded = label(name, value, lang) if kind == "fact" and label and isinstance(value, str) else None
+            out.append(worded if worded is not None else format_value(value, lang, money=money))
         return "".join(out)
 
 

@@ -23,6 +23,7 @@ from tracker.core.columns import utcnow
 from tracker.core.email_address import InvalidEmail, normalise
 from tracker.core.errors import NotFound, ServiceError, StateConflict
 from tracker.core.fields import check_values, validated
+from tracker.core.i18n import format_datetime
 from tracker.core.i18n import gettext as _
 from tracker.core.labels import label
 from tracker.core.locking import lock_for_decision
@@ -93,7 +94,7 @@ def submit(*, session: Session, project: Project, data: Submission, photo: bytes
            rate_key: str, limits: Limits, upload_folder: str) -> CitizenItem:
     """Record an unconfirmed item (and its photo) and mail the author a confirmation link."""
     if not policy.can_submit(project):
-        raise NotFound("no such project")
+        raise NotFound(_("no such project"))
     try:
         email = normalise(data.email)
     except InvalidEmail as error:
@@ -142,7 +143,7 @@ def confirm(*, session: Session, token: str, secret_key: str, answer_days: int,
     data = signed_links.unsign(secret_key=secret_key, salt=_SALT, token=token, max_age=max_age)
     item = session.get(CitizenItem, data.get("i"))
     if item is None or item.author_email != data.get("e"):
-        raise ServiceError("this confirmation link is not valid", field="token")
+        raise ServiceError(_("this confirmation link is not valid"), field="token")
     item = lock_for_decision(session, item)
     if item.state == VoiceState.UNCONFIRMED:
         now = utcnow()
@@ -203,7 +204,7 @@ def answer(*, session: Session, item: CitizenItem, project: Project, authority: 
         raise ServiceError(_("You may not answer this item."), field="answer")
     if item.answered_at is not None:
         raise StateConflict(_("This item was already answered on %(day)s.",
-                              day=item.answered_at.strftime("%Y-%m-%d %H:%M")))
+                              day=format_datetime(item.answered_at)))
     item.answer, item.answered_by_id, item.answered_at = text, user.id, utcnow()
     session.add(item)
     session.flush()
@@ -214,7 +215,7 @@ def answer(*, session: Session, item: CitizenItem, project: Project, authority: 
 def get_item(*, session: Session, item_id: int) -> CitizenItem:
     item = session.get(CitizenItem, item_id)
     if item is None:
-        raise NotFound("no such item")
+        raise NotFound(_("no such item"))
     return item
 
 

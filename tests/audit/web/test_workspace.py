@@ -72,6 +72,16 @@ def test_auditor_marks_an_item_and_signs_off(client, world, login):
     assert "signed by auditor (Auditor)" in page and "Current" in page
 
 
+def test_an_auditors_refusals_speak_ukrainian(client, world, login):
+    login(world.auditor)
+    refused = client.post(_project_url(world.school, "/signoff"),
+                          data={"stage": "needs_assessment", "statement": STATEMENT}).get_data(as_text=True)
+    assert "спершу позначте кожен ручний пункт: A-VISIT" in refused and "mark every manual item" not in refused
+    invalid = client.post(_project_url(world.school, "/marks/A-VISIT"),
+                          data={"m-a-visit-stage": "needs_assessment", "m-a-visit-verdict": "fail"})
+    assert "поясніть чому: невиконаний або незастосовний пункт потребує коментаря" in invalid.get_data(as_text=True)
+
+
 def test_sign_off_shows_stale_with_what_changed(client, world, login):
     login(world.auditor)
     client.post(_project_url(world.school, "/marks/A-VISIT"),
@@ -87,7 +97,8 @@ def test_sign_off_shows_stale_with_what_changed(client, world, login):
     client.get("/lang/en")
     page = client.get(_project_url(world.school)).get_data(as_text=True)
     assert "Stale: the project changed after the sign-off" in page
-    assert "identification.location_code" in page and "UA63120270000096230" in page
+    # The changed fact by its title (its name in the rules' vocabulary stays in the checks' code).
+    assert "<td>Location (KATOTTG code)</td>" in page and "UA63120270000096230" in page
 
 
 @pytest.mark.parametrize("who", ["kharkiv_planner", "admin"])

@@ -35,7 +35,7 @@ def test_blocked_move_explains_then_succeeds_after_the_fix(client, world, login)
     assert blocked.status_code == 409
     client.get("/lang/en")
     page = client.get(move_url(world.clinic)).get_data(as_text=True)
-    assert "Missing data: identification.location_code." in page
+    assert "Missing data: Location (KATOTTG code)." in page
     assert f'href="/manage/projects/{world.clinic.reference}/edit#location_code"' in page
 
     edit = {"title_uk": world.clinic.title_uk, "sector": "health", "project_type": "rehabilitation",

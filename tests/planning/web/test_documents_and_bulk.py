@@ -21,6 +21,24 @@ def _upload(client, world, data, name, version="1", public=True):
                        content_type="multipart/form-data")
 
 
+def test_upload_refusals_speak_ukrainian(app, client, world, login):
+    login(world.kharkiv_planner)
+    disguised = _upload(client, world, b"MZ\x90\x00 executable", "report.pdf").get_data(as_text=True)
+    assert "вміст файлу не відповідає його назві: це не справжній файл .pdf" in disguised
+    assert "does not match" not in disguised
+    empty = _upload(client, world, b"", "empty.pdf").get_data(as_text=True)
+    assert "файл порожній" in empty and "the file is empty" not in empty
+
+
+def test_csv_import_problems_speak_ukrainian(client, world, login):
+    login(world.kharkiv_planner)
+    data = "reference,observed_on,physical_percent,colour\nVID-2020-999999,завтра,50,red\n".encode()
+    response = client.post("/manage/bulk/progress/import", data={"progress-file": (io.BytesIO(data), "p.csv")},
+                           content_type="multipart/form-data", follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "невідомий стовпець" in html and "unknown column" not in html
+
+
 def _documents(app):
     with app.app_context(), session_scope(app) as session:
         return list(session.exec(select(Document).order_by(Document.id)))
@@ -86,7 +104,7 @@ def test_csv_import_with_a_bad_row_writes_nothing(app, client, world, login):
     page = client.get(response.headers["Location"])
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Nothing was written" in html and "Failed" in html
-    assert "<td>3</td><td class=\"code\">beneficiaries</td>" in html
+    assert "<td>3</td><td><code>beneficiaries</code></td>" in html
     with app.app_context(), session_scope(app) as session:
         assert session.exec(select(func.count()).select_from(Project)).one() == 4
     ok = client.post("/manage/bulk/projects/import", data={"projects-file": (io.BytesIO(

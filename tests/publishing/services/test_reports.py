@@ -54,6 +54,24 @@ def test_project_report_html_and_english(client, rich):
     assert RESTRICTED_DOC not in html and PUBLIC_DOC in html
 
 
+#: Headings of the reports that once stayed English in Ukrainian reports (their templates were not extracted).
+REPORT_HEADINGS = {"Project accountability report": "Звіт про підзвітність проєкту",
+                   "Budget and funding": "Бюджет і фінансування", "Report date": "Дата звіту",
+                   "Published by": "Видавець", "Rule set versions": "Версії наборів правил"}
+
+
+def test_ukrainian_report_headings_are_ukrainian_in_html_and_pdf(client, rich, fetched):
+    html = client.get(f"/reports/projects/{rich.project.reference}.html?lang=uk").get_data(as_text=True)
+    text = pdf_text(client.get(f"/reports/projects/{rich.project.reference}.pdf?lang=uk").data)
+    flat = " ".join(text.split())
+    for english, ukrainian in REPORT_HEADINGS.items():
+        assert english not in html and ukrainian in html, english
+        assert english.upper() not in flat.upper() and ukrainian.upper() in flat.upper(), english
+    for kind in (f"authorities/{rich.world.kharkiv_oblast.id}", "portfolio"):
+        page = client.get(f"/reports/{kind}.html?lang=uk").get_data(as_text=True)
+        assert "accountability report" not in page and "Звіт про підзвітність" in page
+
+
 def test_hostile_text_is_inert_in_pages_and_reports(client, rich, fetched):
     reference = rich.hostile.reference
     for url in (f"/projects/{reference}", f"/reports/projects/{reference}.html", "/projects",

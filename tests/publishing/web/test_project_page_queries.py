@@ -22,7 +22,8 @@ from tracker.projects.models import Project
 from tracker.projects.operations import add_funding_line, create_project
 from tracker.voice.models import CitizenItem, CitizenPhoto
 
-MAX_STATEMENTS = 21  # 20, and one for citizens' items with their photos (voice.read_models.project_voice)
+MAX_STATEMENTS = 22  # 20, one for citizens' items with their photos (voice.read_models.project_voice), one for the
+#                     checklist sign-offs (publishing.read_models.public_signoffs)
 
 
 def _fill(app, world, numbers: range) -> None:

@@ -49,6 +49,63 @@ def test_project_page_in_both_languages(client, rich):
     assert f"/reports/projects/{rich.project.reference}.pdf?lang=en" in en
 
 
+def test_rule_explanations_quote_codes_in_words_in_both_languages(client, rich):
+    url = f"/projects/{rich.project.reference}"
+    uk = client.get(url).get_data(as_text=True)
+    assert "Оприлюднено: Освіта." in uk and "Оприлюднено: education" not in uk
+    client.get("/lang/en")
+    en = client.get(url).get_data(as_text=True)
+    assert "Disclosed: Education." in en and "Disclosed: education" not in en
+
+
+def test_rule_set_ids_are_kept_for_the_reproducibility_section(client, rich):
+    page = client.get(f"/projects/{rich.project.reference}").get_data(as_text=True)
+    before, _, reproducibility = page.partition('<details class="reproducibility">')
+    assert reproducibility and "<code>oecd_principles</code>" in reproducibility
+    assert "oecd_principles" not in before and "cost_ids" not in before  # titles, not ids, everywhere else
+
+
+def _signed_off(app, rich) -> None:
+    """An auditor's sign-off of the school's needs checklist (a row as ``audit.signoff.sign_off`` writes it)."""
+    from sqlmodel import select
+
+    from tracker.audit.models import ChecklistSignoff
+    from tracker.governance.models import Evaluation
+
+    with app.app_context(), session_scope(app) as session:
+        evaluation = session.exec(select(Evaluation).where(Evaluation.project_id == rich.project.id)).first()
+        session.add(ChecklistSignoff(project_id=rich.project.id, stage="needs_assessment", evaluation_id=evaluation.id,
+                                     facts_sha256="0" * 64, results_sha256="0" * 64,
+                                     signed_by_id=rich.world.auditor.id, signer_role="auditor",
+                                     statement="Внутрішня примітка аудитора: звірено з кошторисом."))
+        session.commit()
+
+
+def test_sign_offs_are_public_by_stage_role_and_day_not_by_person(app, client, rich):
+    _signed_off(app, rich)
+    for url in (f"/projects/{rich.project.reference}", f"/reports/projects/{rich.project.reference}.html"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Підписання контрольних переліків аудиторами" in page, url
+        assert "Оцінка потреб: контрольний перелік підписав аудитор" in page, url
+        assert rich.world.auditor.email not in page and "Внутрішня примітка аудитора" not in page, url
+    client.get("/lang/en")
+    page = client.get(f"/projects/{rich.project.reference}").get_data(as_text=True)
+    assert "checklist signed off by the auditor on" in page
+
+
+def test_the_public_change_history_names_fields_and_codes_in_words(app, client, rich):
+    from tracker.projects.models import Project
+
+    with app.app_context(), session_scope(app) as session:
+        school = session.get(Project, rich.project.id)
+        school.sector, school.address = "health", "вул. Шкільна, 1"
+        session.commit()
+    page = client.get(f"/projects/{rich.project.reference}").get_data(as_text=True)
+    changes = page.partition('id="changes-title"')[2]
+    assert "<td>Галузь</td>" in changes and "<td>Охорона здоров&#39;я</td>" in changes and "<td>Адреса</td>" in changes
+    assert ">sector<" not in changes and ">health<" not in changes and ">address<" not in changes
+
+
 def test_authority_page_links_its_report(client, rich):
     client.get("/lang/en")
     html = client.get(f"/authorities/{rich.world.kharkiv_oblast.id}").get_data(as_text=True)
