@@ -190,7 +190,9 @@ class Scan:
             coded = "_" in token or "." in token
             # A plain word is a code where it stands for a value: alone, or after a colon ("Оприлюднено: education").
             alone = re.fullmatch(rf"(?:.*: )?{re.escape(token)}\.?", text) is not None
-            if text in WORLD_NAMES or any(token in line.split() and line in text for line in self.phrases):
+            # An account's name where a name belongs: alone, or closing a label ("Редагувати: admin").
+            named = text in WORLD_NAMES or (token in WORLD_NAMES and text.endswith(f": {token}"))
+            if named or any(token in line.split() and line in text for line in self.phrases):
                 continue
             if token in self.codes and (coded or alone):
                 found.append(f"vocabulary code: {token!r} in {text[:100]!r}")
