@@ -74,6 +74,18 @@ def integer(low: int, high: int, unit: str = "") -> Setting:
     return Setting(parse, f"a whole number from {low} to {high}{unit}")
 
 
+def iso_date() -> Setting:
+    def parse(raw: str):
+        from datetime import date
+        if not raw.strip():
+            return None
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            raise _Refused(raw) from None
+    return Setting(parse, "a date as YYYY-MM-DD, or nothing")
+
+
 def choice(*values: str) -> Setting:
     def parse(raw: str) -> str:
         if raw.strip().lower() not in values:
@@ -153,6 +165,7 @@ _ENV_SETTINGS: dict[str, Setting] = {
     "RULES_DIR": text(),
     "RULES_SETTINGS_FILE": text(),
     "EXCHANGE_RATES": text(),
+    "EXCHANGE_RATES_DATE": iso_date(),
     "UPLOAD_FOLDER": text(),
     "CACHE_FOLDER": text(),
     # Below 64 KiB even a long form would be refused; above 4 GiB is no web request.
@@ -211,6 +224,8 @@ def defaults(instance_path: str) -> dict:
         "GC_TUNING": True,
         # UAH per unit, for expressing foreign-currency amounts in the rules' facts ("EUR=45.2,USD=41.6").
         "EXCHANGE_RATES": "",
+        # The day those rates were set (pages state it beside every converted figure); None: not stated.
+        "EXCHANGE_RATES_DATE": None,
         "UPLOAD_FOLDER": os.path.join(instance_path, "uploads"),
         # Rendered report PDFs keyed by a hash of what they show; shared storage in production.
         "CACHE_FOLDER": os.path.join(instance_path, "report-cache"),

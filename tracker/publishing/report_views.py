@@ -270,4 +270,5 @@ def init_app(app) -> None:
     app.add_template_global(timeline_label)
     app.add_template_global(scorecard_rows)
     app.add_template_global(public_views.exchange_rates, "exchange_rates")
+    app.add_template_global(lambda: current_app.config.get("EXCHANGE_RATES_DATE"), "exchange_rates_date")
     app.add_template_filter(labelled)

@@ -82,3 +82,13 @@ def test_the_block_message_gives_committed_budget_gap_and_rates(app, client, wor
     assert "7 575 000,00 грн" in explanation.group(1) and "20 000 000,00 грн" in explanation.group(1)
     assert gap in explanation.group(1)
     assert "1 EUR = 45,00 грн" in html and "1 USD = 41,50 грн" in html
+
+
+def test_the_rates_state_the_day_they_were_set_when_the_deployment_gives_it(app, client, funded):
+    from datetime import date
+    app.config["EXCHANGE_RATES_DATE"] = date(2026, 12, 1)
+    page = _plain(client.get(f"/projects/{funded}").get_data(as_text=True))
+    assert "встановлений 1 груд. 2026 р." in page, page[page.find("У гривнях"):][:300]
+    client.get("/lang/en")
+    page = _plain(client.get(f"/projects/{funded}").get_data(as_text=True))
+    assert "set on Dec 1, 2026" in page
