@@ -2,6 +2,8 @@
 variable's name and what it accepts, in one short message (also from the command line, without a traceback)."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from click.testing import CliRunner
 
@@ -37,6 +39,8 @@ def environ(monkeypatch, tmp_path):
     ("MAX_CONTENT_LENGTH", "2_000_000", "whole number"),
     ("UPLOAD_MAX_BYTES", "-1", "whole number"),
     ("SMTP_PORT", "99999", "from 1 to 65535"),
+    ("EXCHANGE_RATES_DATE", "1.12.2026", "YYYY-MM-DD"),
+    ("EXCHANGE_RATES_DATE", "2026-13-01", "YYYY-MM-DD"),
     ("SMTP_PORT", "0", "from 1 to 65535"),
     ("SMTP_TIMEOUT", "0", "from 1 to 600"),
     ("SESSION_COOKIE_SECURE", "ture", "true/yes/on"),
@@ -97,11 +101,11 @@ def test_accepted_values_are_typed():
         "TRACKER_SMTP_PORT": "587", "TRACKER_MAX_CONTENT_LENGTH": "65536", "TRACKER_TRUSTED_PROXIES": "1",
         "TRACKER_HSTS_SECONDS": "31536000", "TRACKER_TRUSTED_HOSTS": "Vidnova.example.ua, .gov.ua",
         "TRACKER_PUBLIC_BASE_URL": "https://vidnova.example.ua/", "TRACKER_ENV": "Development",
-        "TRACKER_WTF_CSRF_TIME_LIMIT": "3600"})
+        "TRACKER_WTF_CSRF_TIME_LIMIT": "3600", "TRACKER_EXCHANGE_RATES_DATE": "2026-12-01"})
     assert parsed == {
         "SMTP_PORT": 587, "MAX_CONTENT_LENGTH": 65536, "TRUSTED_PROXIES": 1, "HSTS_SECONDS": 31536000,
         "TRUSTED_HOSTS": ["vidnova.example.ua", ".gov.ua"], "PUBLIC_BASE_URL": "https://vidnova.example.ua",
-        "ENV": "development", "WTF_CSRF_TIME_LIMIT": 3600}
+        "ENV": "development", "WTF_CSRF_TIME_LIMIT": 3600, "EXCHANGE_RATES_DATE": date(2026, 12, 1)}
 
 
 def test_a_plain_postgresql_url_means_psycopg_and_its_password_is_never_repeated():
