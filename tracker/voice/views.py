@@ -4,7 +4,6 @@ Thin views: load, ask ``voice.policy`` (through the loaders), call one operation
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -26,9 +25,9 @@ from tracker.projects.policy import can_view_project
 from tracker.voice import operations, policy
 from tracker.voice.forms import AnswerForm, DecisionForm, HidePublishedForm, VoiceForm
 from tracker.voice.models import CitizenItem, CitizenPhoto
+from tracker.voice.photos import STORED_NAME
 
 bp = Blueprint("voice", __name__)
-_PHOTO_NAME = re.compile(r"^[0-9a-f]{32}(-thumb)?\.jpg$")
 
 
 def _limits() -> operations.Limits:
@@ -87,7 +86,7 @@ def confirm(token: str):
 @bp.get("/voice/photos/<name>")
 def photo(name: str):
     """A photo or thumbnail of a published item (moderators also see those waiting for them)."""
-    if not _PHOTO_NAME.match(name):
+    if not STORED_NAME.match(name):
         abort(404)
     session = get_session()
     column = CitizenPhoto.thumb_name if name.endswith("-thumb.jpg") else CitizenPhoto.storage_name
