@@ -56,6 +56,8 @@ def environ(monkeypatch, tmp_path):
     ("RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY", "many", "whole number"),
     ("VOICE_ANSWER_DAYS", "0", "from 1 to 365"),
     ("VOICE_ANSWER_DAYS", "a month", "whole number"),
+    ("VOICE_UNCONFIRMED_DAYS", "0", "from 1 to 365"),
+    ("VOICE_UNCONFIRMED_DAYS", "a week", "whole number"),
     ("VOICE_PHOTO_MAX_BYTES", "10", "from 1024 to"),
     ("VOICE_PHOTO_MAX_PIXELS", "1e9", "whole number"),
     ("RATE_LIMIT_OFFERS_PER_HOUR", "-1", "from 1 to"),

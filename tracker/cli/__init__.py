@@ -46,9 +46,10 @@ def _register() -> None:
     from tracker.jobs import cli as jobs
     from tracker.planning import cli as planning
     from tracker.publishing import cli as reports
+    from tracker.voice import cli as voice
 
     # planning adds its CSV commands to the import and export groups of data and reports: it comes after them.
-    for module in (database, users, data, rules, engagement, reports, audit, jobs, planning):
+    for module in (database, users, data, rules, engagement, reports, audit, jobs, planning, voice):
         module.register(main)
 
 

@@ -196,6 +196,8 @@ _ENV_SETTINGS: dict[str, Setting] = {
     "RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY": integer(1, 100_000),
     # The law on citizens' appeals: an answer within a month; a deployment may set its own period.
     "VOICE_ANSWER_DAYS": integer(1, 365, " (days)"),
+    # Items whose author never used the confirmation link are deleted this long after they were written.
+    "VOICE_UNCONFIRMED_DAYS": integer(1, 365, " (days)"),
     "VOICE_PHOTO_MAX_BYTES": integer(1 * KIB, 100 * 1024 * KIB, " (bytes)"),
     "VOICE_PHOTO_MAX_PIXELS": integer(10_000, 200_000_000, " (pixels)"),
     "PUBLIC_CACHE_SECONDS": integer(0, DAY, " (seconds)"),
@@ -270,6 +272,7 @@ def defaults(instance_path: str) -> dict:
         "RATE_LIMIT_VOICE_PER_HOUR": 10,  # citizens' items per client address
         "RATE_LIMIT_VOICE_PER_ADDRESS_PER_DAY": 5,  # citizens' items per author's e-mail address
         "VOICE_ANSWER_DAYS": 30,  # a question or complaint is due this many days after its confirmation
+        "VOICE_UNCONFIRMED_DAYS": 7,  # never confirmed by its author: deleted (with its photos) after this long
         "VOICE_PHOTO_MAX_BYTES": 8 * 1024 * 1024,  # one citizen's photo as uploaded
         "VOICE_PHOTO_MAX_PIXELS": 40_000_000,  # refused before decoding: no decompression bomb is ever expanded
         #: How long a CDN or browser may reuse a public answer without asking (ETag revalidation after that).

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 
 import click
 from flask import Flask, current_app
@@ -15,7 +16,7 @@ from tracker.core import mail, queue
 from tracker.core.cli_progress import CommandProgress
 from tracker.core.db import get_engine, session_scope
 from tracker.core.web_input import DB_INT_MAX
-from tracker.jobs import runner
+from tracker.jobs import housekeeping, runner
 from tracker.jobs.models import Job, JobState
 from tracker.jobs.registry import label_of
 
@@ -38,6 +39,7 @@ class Beacon(threading.Thread):
         super().__init__(name="vidnova-beacon", daemon=True)
         self.app, self.worker, self.interval = app, name, interval
         self.stopped = threading.Event()
+        self.schedule = housekeeping.Schedule()
 
     def run(self) -> None:
         beats = 0
@@ -53,6 +55,8 @@ class Beacon(threading.Thread):
                      lambda: runner.tidy(self.app)]
             if send_mail:  # what waits after an SMTP outage (new mail is sent at once by its own task)
                 steps.append(lambda: mail.deliver(bind=get_engine(self.app), config=self.app.config))
+            # Other features' periodic steps (citizens' items never confirmed, say), each at its own interval.
+            steps.extend(lambda step=step: step.run(self.app) for step in self.schedule.due(time.monotonic()))
             for step in steps:
                 try:
                     step()

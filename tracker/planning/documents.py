@@ -94,6 +94,12 @@ def store_with_transaction(*, session: Session, folder: Path, storage_name: str,
     return path
 
 
+def remove_after_commit(*, session: Session, path: Path) -> None:
+    """Remove a stored file once the transaction deleting its row commits; a rollback keeps the file (for other
+    features' uploads too: citizens' photos never confirmed)."""
+    session.info.setdefault(_REMOVED_KEY, []).append(path)
+
+
 class StorageFailed(ServiceError):
     """The server could not store an upload (its disk full, its folder not writable): not the uploader's fault,
     nothing was recorded, and the message says so."""
@@ -214,4 +220,4 @@ def delete_document(*, session: Session, project: Project, document_id: int, upl
     session.delete(document)
     save_from_version(session=session, project=project, expected_version=expected_version)
     # The file goes once the row's removal is committed: a removal rolled back keeps both.
-    session.info.setdefault(_REMOVED_KEY, []).append(path)
+    remove_after_commit(session=session, path=path)

@@ -3,10 +3,16 @@
 WeasyPrint fetches every stylesheet, font and image a document names. Reports show text that citizens'
 representatives typed, so the fetcher here refuses everything except files inside ``reports/assets``:
 no other file (``file:///etc/passwd``, ``../`` tricks, symbolic links out), no network (http, https,
-ftp), no ``data:`` URLs, and no redirects, because nothing is ever requested from a server at all.
+ftp), no redirects, because nothing is ever requested from a server at all, and no ``data:`` URL but one kind:
+a base64 JPEG (``data:image/jpeg;base64,…``, checked to be one and bounded in size), which is how a report embeds
+the thumbnails of citizens' photos the application itself re-encoded (``voice.photos.stored_data_uri``). Such a
+URL carries its bytes with it: nothing is fetched, and no other kind of image (SVG, which could name further
+URLs) or stylesheet gets in that way.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
 import mimetypes
 import threading
@@ -24,6 +30,9 @@ from weasyprint.urls import URLFetcherResponse
 from tracker.core.config import PROJECT_ROOT
 
 ASSETS = PROJECT_ROOT / "reports" / "assets"
+#: The one kind of ``data:`` URL served: a base64 JPEG, no larger than this once decoded.
+INLINE_JPEG = "data:image/jpeg;base64,"
+INLINE_MAX_BYTES = 2 * 1024 * 1024
 
 
 class RefusedURL(ValueError):
@@ -37,15 +46,35 @@ class AssetFetcher(URLFetcher):
         super().__init__(allowed_protocols=("file",), allow_redirects=False, timeout=1)
         self.root = root.resolve()
         self.refused: list[str] = []
+        #: How many inline JPEGs (citizens' photo thumbnails) the document carried.
+        self.inlined = 0
 
     def fetch(self, url, headers=None):
         try:
+            if url.startswith(INLINE_JPEG):
+                body = self.inline_jpeg(url)
+                self.inlined += 1
+                return URLFetcherResponse(INLINE_JPEG, body=body, headers={"Content-Type": "image/jpeg"})
             path = self.resolve(url)
         except RefusedURL:
-            self.refused.append(url)
+            self.refused.append(url[:200])
             raise
         media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": media_type})
+
+    @staticmethod
+    def inline_jpeg(url: str) -> bytes:
+        """The bytes of a ``data:image/jpeg;base64,`` URL; RefusedURL unless they are a JPEG of bounded size."""
+        encoded = url[len(INLINE_JPEG):]
+        if len(encoded) > INLINE_MAX_BYTES * 4 // 3 + 4:
+            raise RefusedURL("refused: an inline image too large")
+        try:
+            body = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError):
+            raise RefusedURL("refused: an inline image that is not base64") from None
+        if not body.startswith(b"\xff\xd8\xff"):
+            raise RefusedURL("refused: an inline image that is not a JPEG")
+        return body
 
     def resolve(self, url: str) -> Path:
         """The asset file ``url`` names; RefusedURL for anything else."""

@@ -278,6 +278,19 @@ class PublicCitizensVoice(PublicVariant):
     answered_on_time_percent: float | None
 
 
+class PublicSitePhoto(PublicVariant):
+    """A citizen's photo of the site from a published item: the phase of the works, its files (served at
+    ``/voice/photos/<name>``), the day it shows (else the day it was sent) and the place its author gave."""
+
+    phase: str
+    image: str
+    thumbnail: str
+    observed_on: date | None
+    submitted_on: date
+    latitude: float | None
+    longitude: float | None
+
+
 class PublicProject(PublicVariant):
     """Everything the public project page and the project report show."""
 
@@ -305,9 +318,15 @@ class PublicProject(PublicVariant):
     findings: PublicFindings | None = None
     citizens: PublicCitizensVoice | None = None
     signoffs: tuple[PublicSignoff, ...] = ()
+    #: Citizens' photos of published items, before / during / after, the newest of each phase (a project shown
+    #: in full: the API's project, its report).
+    photos: tuple[PublicSitePhoto, ...] = ()
 
     def description(self, locale: str) -> str | None:
         return localized(self, "description", locale)
+
+    def photos_of(self, phase: str) -> list[PublicSitePhoto]:
+        return [photo for photo in self.photos if photo.phase == phase]
 
     def funding_by_level(self, currency: str = "UAH") -> dict[str, Decimal]:
         totals: dict[str, Decimal] = {}

@@ -63,12 +63,13 @@ from tracker.publishing.public import (
     PublicProjectSummary,
     PublicResult,
     PublicSignoff,
+    PublicSitePhoto,
     RegionRow,
     RuleSetVersion,
     TimelineEvent,
 )
 from tracker.rules import build_scorecard
-from tracker.voice.read_models import VoiceCounts, public_counts, subtree_counts
+from tracker.voice.read_models import SitePhoto, VoiceCounts, public_counts, site_photos, subtree_counts
 
 #: Change records the public may read: the tables the registry marks public, minus fields that are internal.
 PRIVATE_CHANGE_FIELDS = frozenset({"is_public", "note", "storage_name", "original_name", "parent_id"})
@@ -197,7 +198,8 @@ def project_views(*, session: Session, rows: Sequence[tuple[Project, Authority]]
             compliance=public_compliance(session=session, project_id=pid) if detailed else None,
             findings=public_findings(session=session, project_id=pid) if detailed else None,
             citizens=public_citizens(citizens[pid]) if pid in citizens else None,
-            signoffs=public_signoffs(session=session, project_id=pid) if detailed else ()))
+            signoffs=public_signoffs(session=session, project_id=pid) if detailed else (),
+            photos=public_photos(site_photos(session=session, project_id=pid)) if detailed else ()))
     return views
 
 
@@ -210,7 +212,8 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
                    compliance: PublicCompliance | None = None,
                    findings: PublicFindings | None = None,
                    citizens: PublicCitizensVoice | None = None,
-                   signoffs: Sequence[PublicSignoff] = ()) -> PublicProject:
+                   signoffs: Sequence[PublicSignoff] = (),
+                   photos: Sequence[PublicSitePhoto] = ()) -> PublicProject:
     """A public project put together from rows already read and their public variants (no queries).
 
     The caller has checked that the project is public and passes public documents only.
@@ -227,7 +230,12 @@ def public_project(*, project: Project, summary: PublicProjectSummary, chain: Se
         beneficiaries=need.beneficiaries if need else None,
         completion_date=completion.completion_date if completion else None,
         final_cost=completion.final_cost if completion else None, compliance=compliance, findings=findings,
-        citizens=citizens, signoffs=tuple(signoffs))
+        citizens=citizens, signoffs=tuple(signoffs), photos=tuple(photos))
+
+
+def public_photos(photos: Sequence[SitePhoto]) -> list[PublicSitePhoto]:
+    return [PublicSitePhoto(phase=p.phase, image=p.storage_name, thumbnail=p.thumb_name, observed_on=p.observed_on,
+                            submitted_on=p.submitted_on, latitude=p.latitude, longitude=p.longitude) for p in photos]
 
 
 def public_citizens(counts: VoiceCounts) -> PublicCitizensVoice:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import current_app, render_template
@@ -21,6 +22,8 @@ from tracker.publishing import charts, map_svg
 from tracker.publishing.cache import PdfCache, cache_key
 from tracker.publishing.links import public_base_url, public_url
 from tracker.publishing.pdf import AssetFetcher, render_pdf
+from tracker.voice.operations import PHOTO_FOLDER
+from tracker.voice.photos import stored_data_uri
 
 KINDS = ("project", "authority", "portfolio")
 
@@ -64,6 +67,12 @@ def pdf_bytes(report: Report, *, cache: PdfCache | None = None, laid_out: Callab
     return pdf, False
 
 
+def photo_thumbnail(name: str) -> str | None:
+    """A citizen's photo thumbnail embedded in the report as a ``data:`` URL (the HTML is whole on its own, and
+    the PDF renderer fetches nothing but its assets); None when the file is not there."""
+    return stored_data_uri(Path(current_app.config["UPLOAD_FOLDER"]) / PHOTO_FOLDER, name)
+
+
 def configured_cache() -> PdfCache:
     return PdfCache(current_app.config["CACHE_FOLDER"])
 
@@ -77,3 +86,4 @@ def init_app(app) -> None:
     app.add_template_global(map_svg.location_map, "map_location")
     app.add_template_global(map_svg.points_map, "map_points")
     app.add_template_global(public_url, "public_url")
+    app.add_template_global(photo_thumbnail, "photo_thumbnail")

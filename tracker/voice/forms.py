@@ -40,6 +40,13 @@ class DecisionForm(FlaskForm):
                          choices=lambda: [SelectChoice("", "—"), *select_choices("hide_reason")])
 
 
+class HidePublishedForm(FlaskForm):
+    """Taking down a published item: the reason is required, it is shown publicly in the item's place."""
+
+    reason = SelectField(_l("Reason for hiding"), validators=[DataRequired()],
+                         choices=lambda: [SelectChoice("", "—"), *select_choices("hide_reason")])
+
+
 class AnswerForm(ModelForm):
     model = CitizenItem
 

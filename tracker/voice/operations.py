@@ -192,6 +192,26 @@ def hide(*, session: Session, item: CitizenItem, moderator: User, reason: str) -
     return item
 
 
+def hide_published(*, session: Session, item: CitizenItem, moderator: User, reason: str) -> CitizenItem:
+    """Take down an item already published, with a reason shown publicly in its place; its photos leave the
+    gallery and the report, its figures the counts and the rules' facts. The item itself is kept."""
+    try:
+        why = HideReason(reason)
+    except ValueError as error:
+        raise ServiceError(_("Choose why the item is hidden."), field="reason") from error
+    if not policy.can_moderate(moderator):
+        raise ServiceError(_("Only moderators decide on citizens' items."), field="moderator")
+    item = lock_for_decision(session, item)
+    if not policy.can_hide_published(moderator, item):
+        raise StateConflict(_("This item is not published (any more): %(state)s.",
+                              state=label("voice_state", item.state)))
+    item.state, item.hidden_reason = VoiceState.HIDDEN, why
+    item.decided_by_id, item.decided_at = moderator.id, utcnow()
+    session.add(item)
+    session.flush()
+    return item
+
+
 def answer(*, session: Session, item: CitizenItem, project: Project, authority: Authority, user: User,
            scope_paths: Sequence[str], text: str) -> CitizenItem:
     """The planner's public answer; the author and the project's followers are told."""

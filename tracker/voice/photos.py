@@ -9,11 +9,13 @@ no colour profile tricks, no GPS — except the GPS block when the author chose 
 """
 from __future__ import annotations
 
+import base64
 import io
 import re
 import warnings
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -26,6 +28,10 @@ _GPS_IFD = 0x8825
 #: The longest side kept: enough for a site photo, and it bounds the stored size.
 LONGEST_SIDE = 2560
 THUMB_SIDE = 360
+#: A stored photo's name (``operations._store_photo``): nothing else is ever read from the photo folder.
+STORED_NAME = re.compile(r"^[0-9a-f]{32}(-thumb)?\.jpg$")
+#: A thumbnail embedded in a report: far larger than any THUMB_SIDE JPEG, so only a wrong file is refused.
+EMBED_MAX_BYTES = 512 * 1024
 _MARKUP = re.compile(rb"<\s*(script|html|body|svg|iframe|object|embed|\?php)", re.IGNORECASE)
 
 
@@ -106,3 +112,17 @@ def _hides_another_file(data: bytes, kind) -> bool:
         return end >= 0 and data[end + 2:].strip(b"\x00") != b""
     declared = int.from_bytes(data[4:8], "little") + 8  # WebP: the RIFF container says its own length
     return len(data) not in (declared, declared + 1)
+
+
+def stored_data_uri(folder: Path, name: str) -> str | None:
+    """A stored thumbnail as a ``data:image/jpeg;base64,`` URL, for reports (the PDF renderer fetches nothing):
+    None for a name that is not a stored photo's, a missing file, or one that is not a small JPEG."""
+    if not STORED_NAME.match(name):
+        return None
+    try:
+        data = (folder / name).read_bytes()
+    except OSError:
+        return None
+    if len(data) > EMBED_MAX_BYTES or sniff(data) is not JPEG:
+        return None
+    return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")

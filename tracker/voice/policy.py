@@ -1,7 +1,8 @@
 """Who may do what with citizens' items; the views, services and list queries all ask these.
 
 - Anyone may submit an item on a public project (no account: the e-mail confirmation is the check).
-- Moderators and admins work the queue: publish, or hide with a reason.
+- Moderators and admins work the queue: publish, or hide with a reason; they may also hide an item already
+  published, later, with a reason from the same list.
 - The project's planners (its authority or one above it) and admins answer in public: the projects policy
   decides, so "responsible planner" means exactly what editing the project means.
 - Auditors raise an audit finding from a confirmed complaint (once), linked both ways.
@@ -33,6 +34,11 @@ def can_submit(project: Project) -> bool:
 
 def can_moderate(user: User | None) -> bool:
     return user is not None and user.is_active and user.role in MODERATORS
+
+
+def can_hide_published(user: User | None, item: CitizenItem) -> bool:
+    """A moderator or admin takes down a published item (its reason is then shown in its place)."""
+    return can_moderate(user) and item.state == VoiceState.PUBLISHED
 
 
 def can_answer(user: User | None, item: CitizenItem, authority: Authority, scope_paths: Sequence[str]) -> bool:

@@ -126,6 +126,43 @@ def project_voice(*, session: Session, project_id: int, today: date | None = Non
     return ProjectVoice(items=items, gallery={phase: photos for phase, photos in gallery.items() if photos})
 
 
+#: The report shows at most this many photos of each phase, the newest (the project page shows them all).
+REPORT_PHOTOS_PER_PHASE = 12
+
+
+@dataclass(frozen=True)
+class SitePhoto:
+    """A published item's photo for the report: phase, file names, when it was seen and sent, and the place the
+    author gave (shown on the project page too); nothing of its author."""
+
+    phase: str
+    storage_name: str
+    thumb_name: str
+    observed_on: date | None
+    submitted_on: date
+    latitude: float | None
+    longitude: float | None
+
+
+def site_photos(*, session: Session, project_id: int,
+                per_phase: int = REPORT_PHOTOS_PER_PHASE) -> list[SitePhoto]:
+    """The photos of a project's published items by phase (before, during, after), the newest ``per_phase`` of
+    each; hidden, waiting and unconfirmed items' photos never (one query)."""
+    rows = session.exec(select(CitizenPhoto, CitizenItem.observed_on, CitizenItem.created_at, CitizenItem.latitude,
+                               CitizenItem.longitude)
+                        .join(CitizenItem, CitizenItem.id == CitizenPhoto.item_id)
+                        .where(CitizenItem.project_id == project_id, CitizenItem.state == VoiceState.PUBLISHED.value)
+                        .order_by(CitizenItem.created_at.desc(), CitizenPhoto.id.desc())).all()
+    by_phase: dict[str, list[SitePhoto]] = {phase.value: [] for phase in PhotoPhase}
+    for photo, observed_on, created_at, latitude, longitude in rows:
+        shown = by_phase.setdefault(photo.phase, [])
+        if len(shown) < per_phase:
+            shown.append(SitePhoto(phase=photo.phase, storage_name=photo.storage_name, thumb_name=photo.thumb_name,
+                                   observed_on=observed_on, submitted_on=created_at.date(), latitude=latitude,
+                                   longitude=longitude))
+    return [photo for photos in by_phase.values() for photo in photos]
+
+
 def public_counts(*, session: Session, project_ids: list[int], today: date | None = None) -> dict[int, VoiceCounts]:
     """``ProjectVoice.counts`` of many projects in one query (the API, reports); projects without items get
     zeros."""

@@ -4,7 +4,6 @@ Thin views: load, ask ``voice.policy`` (through the loaders), call one operation
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -24,11 +23,11 @@ from tracker.projects.loaders import project_for_view
 from tracker.projects.models import Project
 from tracker.projects.policy import can_view_project
 from tracker.voice import operations, policy
-from tracker.voice.forms import AnswerForm, DecisionForm, VoiceForm
+from tracker.voice.forms import AnswerForm, DecisionForm, HidePublishedForm, VoiceForm
 from tracker.voice.models import CitizenItem, CitizenPhoto
+from tracker.voice.photos import STORED_NAME
 
 bp = Blueprint("voice", __name__)
-_PHOTO_NAME = re.compile(r"^[0-9a-f]{32}(-thumb)?\.jpg$")
 
 
 def _limits() -> operations.Limits:
@@ -87,7 +86,7 @@ def confirm(token: str):
 @bp.get("/voice/photos/<name>")
 def photo(name: str):
     """A photo or thumbnail of a published item (moderators also see those waiting for them)."""
-    if not _PHOTO_NAME.match(name):
+    if not STORED_NAME.match(name):
         abort(404)
     session = get_session()
     column = CitizenPhoto.thumb_name if name.endswith("-thumb.jpg") else CitizenPhoto.storage_name
@@ -146,6 +145,41 @@ def decide(voice_id: int, decision: str):
         return redirect(url_for("voice.queue")), 303
     flash(_("Published.") if decision == "publish" else _("Hidden; its reason is shown in its place."), "success")
     return redirect(url_for("voice.queue")), 303
+
+
+@bp.app_template_global("can_moderate_voice")
+def can_moderate_voice() -> bool:
+    """Whether the signed-in user may moderate citizens' items (the project page offers to hide published ones)."""
+    return policy.can_moderate(user_or_none())
+
+
+@bp.route("/manage/voice/<int:voice_id>/hide-published", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.MODERATOR)
+def hide_published(voice_id: int):
+    """Take down a published item with a reason shown in its place (the page asks for the reason first)."""
+    session = get_session()
+    try:
+        item = operations.get_item(session=session, item_id=voice_id)
+    except NotFound:
+        abort(404)
+    project = session.get(Project, item.project_id)
+    if not policy.can_hide_published(user_or_none(), item):
+        return render_template("voice/conflict.html", message=_("This item is not published (any more).")), 409
+    form = HidePublishedForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            operations.hide_published(session=session, item=item, moderator=user_or_none(),
+                                      reason=form.reason.data)
+        except StateConflict as error:
+            return render_template("voice/conflict.html", message=error.message), 409
+        except ServiceError as error:
+            attach_error(form, error)
+        else:
+            flash(_("Hidden; its reason is shown in its place."), "success")
+            return redirect(url_for("portal.project_detail", reference=project.reference)
+                            + f"#voice-{item.id}"), 303
+    status = 422 if request.method == "POST" else 200
+    return render_template("voice/hide_published.html", form=form, item=item, project=project), status
 
 
 def _item_to_answer(item_id: int) -> tuple[CitizenItem, Project, Authority]:

@@ -142,6 +142,7 @@ ROLE_REFUSED = {"/manage/partners", "/manage/partners/<int:profile_id>/<any(conf
                 "/audit/projects/<reference>/findings/new", "/audit/projects/<reference>/marks/<rule_id>",
                 "/audit/projects/<reference>/signoff",
                 "/manage/voice", "/manage/voice/<int:voice_id>/<any(publish, hide):decision>",
+                "/manage/voice/<int:voice_id>/hide-published",
                 "/voice/<int:voice_id>/finding",
                 # The administrators' account and rule settings pages (tests/accounts/web, tests/governance/web).
                 "/manage/users/", "/manage/users/new", "/manage/users/<int:user_id>/edit",

@@ -15,6 +15,9 @@ REFUSED = [
     "ftp://example.org/file",
     "data:text/css,body{color:red}",
     "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+    "data:image/jpeg;base64,PHN2Zz48L3N2Zz4=",  # says JPEG, holds SVG
+    "data:image/jpeg;base64,/9j/not base64!",
+    "data:image/jpeg,\xff\xd8\xff",
     base_url() + "../../tracker/config.py",
     base_url() + "%2e%2e/%2e%2e/pyproject.toml",
     base_url() + "fonts/../../../../../etc/passwd",
@@ -114,3 +117,17 @@ def test_a_listener_that_raises_stops_the_layout():
         pass
     else:
         raise AssertionError("the layout went on after its listener raised")
+
+
+def test_an_inline_jpeg_is_served_from_its_own_bytes():
+    import base64
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, "JPEG")
+    fetcher = AssetFetcher()
+    response = fetcher.fetch("data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode())
+    assert response.read() == out.getvalue() and response.content_type == "image/jpeg"
+    assert fetcher.inlined == 1 and fetcher.refused == []
