@@ -215,3 +215,47 @@ def test_the_search_migration_folds_the_words_of_the_projects_already_stored(tmp
             assert found("лікарня") == []
     finally:
         engine.dispose()
+
+
+def test_the_migrations_since_0017_upgrade_a_database_holding_accounts_projects_and_contracts(tmp_path):
+    """Rows pointing at accounts and projects must not stop the upgrade (SQLite's foreign keys refuse a
+    copy-and-swap of a table others point at), and 0018 writes the search rows of what is stored: a contract's
+    contractor and tender id find its project, and names sort in the alphabet's order."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from tracker.core.db import make_engine
+    from tracker.projects.queries import ProjectFilters, list_projects, listing_ids
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'before-sorting.db'}")
+    try:
+        upgrade(engine, "0017_project_location_index")
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO authority (id, level, name_uk, name_en, path, created_at) "
+                                    "VALUES (1, 'hromada', 'Ірпінська громада', 'Irpin', '/1/', '2026-01-01')"))
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, password_hash, role, locale, is_active, failed_logins, "
+                "created_at) VALUES (1, 'p@test.ua', 'P', 'x', 'planner', 'uk', 1, 0, '2026-01-01')"))
+            connection.execute(text("INSERT INTO user_authority (user_id, authority_id) VALUES (1, 1)"))
+            for project_id, title in ((1, "Ясла № 2"), (2, "Амбулаторія"), (3, "Їдальня ліцею")):
+                connection.execute(text(
+                    "INSERT INTO project (id, reference, authority_id, title_uk, sector, project_type, purpose, "
+                    "is_public, stage, state, version, created_at, updated_at) VALUES (:id, :reference, 1, :title, "
+                    "'education', 'construction', 'restoration', 1, 'planning', 'active', 1, '2026-01-01', "
+                    "'2026-01-01')"), {"id": project_id, "reference": f"VID-2026-00000{project_id}", "title": title})
+            connection.execute(text(
+                "INSERT INTO contract (id, project_id, title, subject, tender_id, procurement_method, status, "
+                "contract_type, supplier_name, supplier_edrpou, signed_price, escalation) VALUES (1, 3, 'Роботи', "
+                "'works', 'UA-2024-03-15-001234-a', 'open_tender', 'active', 'lump_sum', 'ТОВ Будсервіс', "
+                "'14360570', 100, 0)"))
+        upgrade(engine)
+        assert current_revision(engine) == HEAD
+        with Session(engine) as session:
+            assert list(session.exec(listing_ids(ProjectFilters(text="будсервіс"), None))) == [3]
+            assert list(session.exec(listing_ids(ProjectFilters(text="UA-2024-03-15-001234-a"), None))) == [3]
+            page = list_projects(session=session, filters=ProjectFilters(), visible=None, sort="name")
+            assert [project.title_uk for project, _authority in page.rows] == ["Амбулаторія", "Їдальня ліцею",
+                                                                               "Ясла № 2"]
+            assert session.exec(text("SELECT must_change_password FROM user_account")).one()[0] in (0, False)
+    finally:
+        engine.dispose()

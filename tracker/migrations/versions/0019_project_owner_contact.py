@@ -19,10 +19,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("project") as table:
-        table.add_column(sa.Column("owner_contact", sa.String(300), nullable=True))
+    # A plain ADD COLUMN (a batch would copy and drop the table every other table points at).
+    op.add_column("project", sa.Column("owner_contact", sa.String(300), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("project") as table:
-        table.drop_column("owner_contact")
+    op.drop_column("project", "owner_contact")

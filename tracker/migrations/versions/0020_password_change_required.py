@@ -19,11 +19,11 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("user_account") as batch:
-        batch.add_column(sa.Column("must_change_password", sa.Boolean(), nullable=False,
-                                   server_default=sa.false()))
+    # A plain ADD COLUMN on both databases: a batch (copy-and-swap) on SQLite would drop a table other rows
+    # point at, which its foreign keys refuse once accounts exist.
+    op.add_column("user_account", sa.Column("must_change_password", sa.Boolean(), nullable=False,
+                                            server_default=sa.false()))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user_account") as batch:
-        batch.drop_column("must_change_password")
+    op.drop_column("user_account", "must_change_password")
