@@ -75,7 +75,7 @@ BENCH_SIZES ?= 2000,20000,50000
 SCALING_DB ?= $(if $(filter postgresql%,$(DB)),$(DB)_{n},sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-{n}.sqlite3)
 SMOKE_DB ?= $(if $(filter postgresql%,$(DB)),$(DB),sqlite:///$(CURDIR)/$(BENCH_DIR)/portfolio-2000.sqlite3)
 
-.PHONY: bench-data bench-portal bench-load bench-reports bench-scaling bench-smoke bench-import bench-map
+.PHONY: bench-data bench-portal bench-load bench-reports bench-scaling bench-smoke bench-import bench-map bench-orders
 
 # The CSV import of IMPORT_ROWS rows into a fresh database (SQLite, or IMPORT_DB: a PostgreSQL database whose
 # name contains "bench", emptied first), with a planner saving meanwhile.
@@ -109,6 +109,10 @@ bench-reports: bench-data
 # The public map: its first data response's size, its speed against /healthz, and Chromium drawing it.
 bench-map: bench-data browser-tools
 	$(BIN)/python -m benchmarks.bench_map --database-url '$(DB)'
+
+# The project list in each of its orders (newest, name, budget, progress, compliance, best match), page 1 and deep.
+bench-orders: bench-data
+	$(BIN)/python -m benchmarks.bench_list_orders --database-url '$(DB)'
 
 # 2,000, 20,000 and 50,000 projects in one table (each size keeps its database; see SCALING_DB).
 bench-scaling: install
