@@ -33,14 +33,14 @@ def test_demo_loads_once(session):
     second = load_demo(session=session)
 
     assert 35 <= first["projects"] == len(PROJECTS) <= 45
-    assert first["users"] == 4 and first["organisations"] >= 20 and first["funding_lines"] >= len(PROJECTS)
+    assert first["users"] == 5 and first["organisations"] >= 20 and first["funding_lines"] >= len(PROJECTS)
     assert (first["partners"], first["needs"], first["partnerships"]) == (3, 3, 1)
     assert {name: count for name, count in second.items() if name != "logins"} == dict.fromkeys(
         ("authorities", "organisations", "users", "projects", "funding_lines", "parties", "stage_moves",
          "partners", "needs", "partnerships"), 0)
     assert {login["email"] for login in second["logins"]} == {
         "admin@vidnova.demo", "planner.kharkiv@vidnova.demo", "planner.irpin@vidnova.demo", "auditor@vidnova.demo",
-        "partner.krakow@vidnova.demo"}
+        "partner.krakow@vidnova.demo", "moderator@vidnova.demo"}
 
 
 def test_demo_geography_has_all_level_one_units_with_english_names(session):
@@ -60,7 +60,8 @@ def test_demo_users_have_roles_scopes_and_hashed_passwords(session):
     load_demo(session=session)
     users = {user.email: user for user in session.execute(select(User)).scalars()}
 
-    assert Counter(user.role for user in users.values()) == {"admin": 1, "planner": 2, "auditor": 1, "partner": 3}
+    assert Counter(user.role for user in users.values()) == {"admin": 1, "planner": 2, "auditor": 1, "moderator": 1,
+                                                             "partner": 3}
     assert all(check_password_hash(user.password_hash, DEMO_PASSWORD) for user in users.values())
     scope = session.execute(select(Authority.code).join(UserAuthority, UserAuthority.authority_id == Authority.id)
                             .where(UserAuthority.user_id == users["planner.irpin@vidnova.demo"].id)).scalars()
@@ -132,6 +133,6 @@ def test_the_demo_command_labels_each_login_and_says_when_nothing_was_added(data
     assert again.startswith("Demo data already loaded: nothing added.")
     for text in ("planner.kharkiv@vidnova.demo", "planner of Kharkiv Oblast (oblast level)",
                  "planner of Irpin urban hromada", "EU partner: City of Kraków", "interface in English",
-                 "interface in Ukrainian", "password demo-password"):
+                 "interface in Ukrainian", "password demo-password", "moderator of citizens' questions and photos"):
         assert text in again, text
-    assert again.count("@vidnova.demo") == 5
+    assert again.count("@vidnova.demo") == 6

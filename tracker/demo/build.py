@@ -39,6 +39,7 @@ DEMO_USERS = (
     {"email": "planner.irpin@vidnova.demo", "name": "Андрій Мельник (demo)", "role": Role.PLANNER,
      "authority_codes": ("UA32080150000035443",), "locale": "uk"},  # Irpin urban hromada
     {"email": "auditor@vidnova.demo", "name": "Demo Auditor", "role": Role.AUDITOR, "locale": "en"},
+    {"email": "moderator@vidnova.demo", "name": "Demo Moderator", "role": Role.MODERATOR, "locale": "uk"},
 )
 #: Who each demo account is, as ``make run`` prints it beside the login (the partner comes from engagement).
 DEMO_WHO = {
@@ -46,6 +47,7 @@ DEMO_WHO = {
     "planner.kharkiv@vidnova.demo": "planner of Kharkiv Oblast (oblast level)",
     "planner.irpin@vidnova.demo": "planner of Irpin urban hromada",
     "auditor@vidnova.demo": "auditor, all of Ukraine",
+    "moderator@vidnova.demo": "moderator of citizens' questions and photos",
     "partner.krakow@vidnova.demo": "EU partner: City of Kraków",
 }
 LANGUAGES = {"uk": "Ukrainian", "en": "English"}
