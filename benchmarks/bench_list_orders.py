@@ -13,20 +13,10 @@ from __future__ import annotations
 import argparse
 from urllib.parse import quote, unquote
 
-from benchmarks.harness import Server, get, machine, summary
+from benchmarks.harness import Server, machine, summary, timed
 
 ORDERS = (("newest", ""), ("name", ""), ("budget", ""), ("progress", ""), ("compliance", ""),
           ("relevance", "школа"), ("newest", "школа"))
-
-
-def timed(address, path: str, count: int) -> list[float]:
-    samples = []
-    for _ in range(count):
-        status, seconds, _headers, _size = get(address, path)
-        if status != 200:
-            raise SystemExit(f"{path} answered {status}")
-        samples.append(seconds * 1000)
-    return samples
 
 
 def main() -> None:

@@ -22,7 +22,7 @@ import shutil
 import time
 from urllib.parse import urlsplit
 
-from benchmarks.harness import Server, get, machine, summary
+from benchmarks.harness import Server, machine, summary, timed
 
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                   "--disable-sync", "--no-first-run"]
@@ -40,16 +40,6 @@ def body(address, path: str) -> bytes:
         return connection.getresponse().read()
     finally:
         connection.close()
-
-
-def timed(address, path: str, count: int) -> list[float]:
-    samples = []
-    for _ in range(count):
-        status, seconds, _headers, _size = get(address, path)
-        if status != 200:
-            raise SystemExit(f"{path} answered {status}")
-        samples.append(seconds * 1000)
-    return samples
 
 
 def browser_figures(base: str, loads: int) -> dict:

@@ -152,6 +152,17 @@ def get(address: tuple[str, int], path: str, headers: dict | None = None,
         connection.close()
 
 
+def timed(address: tuple[str, int], path: str, count: int) -> list[float]:
+    """``count`` GETs of ``path``, each in milliseconds; anything but a 200 stops the benchmark."""
+    samples = []
+    for _ in range(count):
+        status, seconds, _headers, _size = get(address, path)
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+        samples.append(seconds * 1000)
+    return samples
+
+
 def machine() -> str:
     """CPUs and load average, printed with every run: figures from a busy machine say so."""
     one, five, _fifteen = os.getloadavg()

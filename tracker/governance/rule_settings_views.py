@@ -25,6 +25,7 @@ from tracker.governance import policy
 from tracker.governance import rule_settings as service
 from tracker.governance.evaluation_jobs import submit_evaluation
 from tracker.governance.rule_context import RuleContext
+from tracker.projects.loaders import authority_by_id
 
 bp = Blueprint("rule_settings_admin", __name__, url_prefix="/manage/rules/settings")
 
@@ -85,20 +86,13 @@ def _authority_choices() -> list[SelectChoice]:
             for a in scope_choices(session=get_session(), language=language)]
 
 
-def _authority(authority_id: int) -> Authority:
-    authority = get_session().get(Authority, authority_id)
-    if authority is None:
-        abort(404)
-    return authority
-
-
 @bp.get("/")
 def index():
     """Pick an authority; see its settings, the values in force for its projects and where they come from."""
     pick = AuthorityPickForm(request.args)
     pick.authority.choices = _authority_choices()
     authority_id = id_arg("authority")
-    authority = _authority(authority_id) if authority_id is not None else None
+    authority = authority_by_id(authority_id) if authority_id is not None else None
     if authority is not None:
         pick.authority.data = authority.id
     return _page(pick, authority, SettingForm())
@@ -119,7 +113,7 @@ def _page(pick: AuthorityPickForm, authority: Authority | None, form: SettingFor
 @bp.post("/<int:authority_id>/set")
 def set_value(authority_id: int):
     """Set (or replace) a parameter for the authority's subtree, checked exactly as the command line checks it."""
-    authority = _authority(authority_id)
+    authority = authority_by_id(authority_id)
     form = SettingForm()
     form.rule_key.choices = _rule_key_choices()
     if form.validate_on_submit():
@@ -142,7 +136,7 @@ def set_value(authority_id: int):
 @bp.post("/<int:authority_id>/clear")
 def clear(authority_id: int):
     """Remove a setting: the value from above holds again."""
-    authority = _authority(authority_id)
+    authority = authority_by_id(authority_id)
     form = ClearForm()
     if not form.validate_on_submit():
         abort(400)
@@ -168,7 +162,7 @@ def _offer_reevaluation(authority: Authority, done: str) -> None:
 @bp.post("/<int:authority_id>/reevaluate")
 def reevaluate(authority_id: int):
     """Queue the evaluation of the authority's projects; the answer is the job's page."""
-    authority = _authority(authority_id)
+    authority = authority_by_id(authority_id)
     if not ReevaluateForm().validate_on_submit():
         abort(400)
     job = submit_evaluation(session=get_session(),

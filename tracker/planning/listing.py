@@ -19,14 +19,15 @@ def _budget():
         .correlate(Project).scalar_subquery()
 
 
-def _latest_progress():
+def latest_progress():
+    """A project's latest observed physical progress (percent), as a subquery correlated to ``Project``."""
     return (select(ProgressObservation.physical_percent).where(ProgressObservation.project_id == Project.id)
             .order_by(ProgressObservation.observed_on.desc(), ProgressObservation.id.desc())
             .limit(1).correlate(Project).scalar_subquery())
 
 
 queries.register_sort("budget", lambda: [_budget().desc().nulls_last()])
-queries.register_sort("progress", lambda: [_latest_progress().desc().nulls_last()])
+queries.register_sort("progress", lambda: [latest_progress().desc().nulls_last()])
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def row_figures(*, session: Session, project_ids: Sequence[int]) -> dict[int, Ro
     """Each project's budget and latest progress (one query, whatever the number of rows)."""
     if not project_ids:
         return {}
-    rows = session.exec(select(Project.id, _budget(), _latest_progress()).where(Project.id.in_(project_ids)))
+    rows = session.exec(select(Project.id, _budget(), latest_progress()).where(Project.id.in_(project_ids)))
     return {project_id: RowFigures(budget, progress) for project_id, budget, progress in rows}
 
 

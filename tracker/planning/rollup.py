@@ -16,7 +16,8 @@ from sqlmodel import Session, select
 from tracker.core.errors import ServiceError
 from tracker.core.i18n import gettext as _
 from tracker.core.vocab import Stage
-from tracker.planning.models import ProgressObservation, ProjectImplementation, ProjectPlan
+from tracker.planning.listing import latest_progress
+from tracker.planning.models import ProjectImplementation, ProjectPlan
 from tracker.projects.models import Project
 
 MAX_DEPTH = 10
@@ -64,10 +65,7 @@ def _children(session: Session, parent_ids: list[int]) -> dict[int, list[_Child]
     grouped: dict[int, list[_Child]] = defaultdict(list)
     if not parent_ids:
         return grouped
-    latest = (select(ProgressObservation.physical_percent)
-              .where(ProgressObservation.project_id == Project.id)
-              .order_by(ProgressObservation.observed_on.desc(), ProgressObservation.id.desc())
-              .limit(1).correlate(Project).scalar_subquery())
+    latest = latest_progress()
     # project_implementation and project_plan hold at most one row a project (unique project_id).
     query = (select(Project.id, Project.parent_id, Project.stage, ProjectImplementation.rollup_weight,
                     ProjectPlan.budget_total, latest)

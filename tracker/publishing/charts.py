@@ -14,11 +14,13 @@ from markupsafe import Markup, escape
 
 from tracker.core.i18n import current_language
 from tracker.core.money import format_money
+from tracker.core.vocab import Currency
 
 PALETTE = ("#1f5aa6", "#e0a100", "#2e8540", "#b4462c", "#6a4c93", "#0b7a75", "#7a7a7a")
 WIDTH = 560
 ROW = 26
 LABEL_WIDTH = 190
+CURRENCIES = frozenset(Currency)
 
 
 def _number(value: Decimal | float | int) -> str:
@@ -28,7 +30,7 @@ def _number(value: Decimal | float | int) -> str:
 def _amount(value: Decimal | float | int, unit: str) -> str:
     """A bar's figure: money as the reader's language writes it (the same text as the tables beside the
     chart), other quantities grouped, with their unit."""
-    if unit in ("UAH", "EUR", "USD"):
+    if unit in CURRENCIES:
         # Ukrainian, the default, when drawn outside any request or report (no reader to ask)
         return format_money(value, unit, current_language() if has_app_context() else "uk")
     return _number(value) + (" " + unit if unit else "")

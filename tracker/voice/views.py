@@ -158,11 +158,7 @@ def can_moderate_voice() -> bool:
 def hide_published(voice_id: int):
     """Take down a published item with a reason shown in its place (the page asks for the reason first)."""
     session = get_session()
-    try:
-        item = operations.get_item(session=session, item_id=voice_id)
-    except NotFound:
-        abort(404)
-    project = session.get(Project, item.project_id)
+    item, project = _item_and_project(voice_id)
     if not policy.can_hide_published(user_or_none(), item):
         return render_template("voice/conflict.html", message=_("This item is not published (any more).")), 409
     form = HidePublishedForm()
@@ -182,14 +178,19 @@ def hide_published(voice_id: int):
     return render_template("voice/hide_published.html", form=form, item=item, project=project), status
 
 
-def _item_to_answer(item_id: int) -> tuple[CitizenItem, Project, Authority]:
+def _item_and_project(item_id: int) -> tuple[CitizenItem, Project]:
+    """The item and its project; 404 for an item that does not exist."""
     session = get_session()
     try:
         item = operations.get_item(session=session, item_id=item_id)
     except NotFound:
         abort(404)
-    project = session.get(Project, item.project_id)
-    authority = session.get(Authority, project.authority_id)
+    return item, session.get(Project, item.project_id)
+
+
+def _item_to_answer(item_id: int) -> tuple[CitizenItem, Project, Authority]:
+    item, project = _item_and_project(item_id)
+    authority = get_session().get(Authority, project.authority_id)
     if not can_view_project(user_or_none(), project, authority, current_scope_paths()) or not policy.can_see(item):
         abort(404)
     if not policy.can_answer(user_or_none(), item, authority, current_scope_paths()):
